@@ -1,0 +1,38 @@
+/**
+ * Scalelog's settings: one frozen object, built once by the loader from defaults < an
+ * optional JSON file < `SCALELOG_*` environment variables < command-line flags, and passed
+ * explicitly to whatever needs it.
+ */
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+
+export interface Config {
+  /** Where `serve` listens. Loopback only until authentication exists. */
+  readonly listen: { readonly host: string; readonly port: number };
+  /** A file path, `sqlite:PATH` or `postgres://...`. */
+  readonly db: string;
+  readonly logLevel: LogLevel;
+  /** How a SCHEDULED execution's `execute_type` is spelled on output (contract §3). */
+  readonly executeTypeOutput: 'SCHEDULED' | 'SCHEDULE';
+  /** Largest request body accepted, in bytes (413 past it). */
+  readonly bodyLimitBytes: number;
+  /** Time a client has to send its whole request (408 past it). */
+  readonly requestTimeoutMs: number;
+  /** Time limit of one store query (504 past it). */
+  readonly queryTimeoutMs: number;
+  /** Seconds a client is told to wait in `Retry-After` when the store is down (503). */
+  readonly retryAfterSeconds: number;
+  /** How long shutdown waits for requests in flight. */
+  readonly shutdownTimeoutMs: number;
+}
+
+export const defaultConfig: Config = Object.freeze({
+  listen: Object.freeze({ host: '127.0.0.1', port: 8080 }),
+  db: 'data/scalelog.db',
+  logLevel: 'info',
+  executeTypeOutput: 'SCHEDULED',
+  bodyLimitBytes: 10 * 1024 * 1024,
+  requestTimeoutMs: 30_000,
+  queryTimeoutMs: 10_000,
+  retryAfterSeconds: 5,
+  shutdownTimeoutMs: 10_000,
+});

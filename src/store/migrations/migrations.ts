@@ -1,0 +1,75 @@
+import { sql } from 'kysely';
+import type { Kysely, Migration, MigrationProvider } from 'kysely';
+
+/**
+ * Every schema change, in order, written once for both backends. Never edit a migration
+ * that has shipped: add a new one. Migrations run on start under Kysely's migration lock,
+ * so several servers starting on one PostgreSQL apply each exactly once.
+ */
+const migrations: Record<string, Migration> = {
+  '0001_execution_logs': {
+    async up(db: Kysely<unknown>): Promise<void> {
+      await db.schema
+        .createTable('execution_logs')
+        .addColumn('id', 'varchar(64)', (c) => c.primaryKey())
+        .addColumn('project_id', 'varchar(64)', (c) => c.notNull())
+        .addColumn('policy_id', 'varchar(64)', (c) => c.notNull())
+        .addColumn('status', 'varchar(16)', (c) => c.notNull())
+        .addColumn('failed_reason', 'text')
+        .addColumn('execute_type', 'varchar(32)', (c) => c.notNull())
+        .addColumn('execute_time', 'bigint', (c) => c.notNull())
+        .addColumn('resource_type', 'varchar(32)', (c) => c.notNull())
+        .addColumn('resource_id', 'varchar(64)', (c) => c.notNull())
+        .addColumn('old_value', 'text')
+        .addColumn('desire_value', 'text')
+        .addColumn('limit_value', 'text')
+        .addColumn('operation', 'varchar(16)')
+        .addColumn('job_records', 'text', (c) => c.notNull())
+        .addColumn('meta_data', 'text')
+        .addColumn('recorded_at', 'bigint', (c) => c.notNull())
+        .execute();
+      // Each index leads with the policy and ends with the API's order (execute_time, id),
+      // so a filter and the newest-first order are served by one index range, read backwards.
+      await db.schema
+        .createIndex('execution_logs_policy_time')
+        .on('execution_logs')
+        .columns(['project_id', 'policy_id', 'execute_time', 'id'])
+        .execute();
+      await db.schema
+        .createIndex('execution_logs_policy_type_time')
+        .on('execution_logs')
+        .columns(['project_id', 'policy_id', 'execute_type', 'execute_time', 'id'])
+        .execute();
+      await db.schema
+        .createIndex('execution_logs_policy_resource_time')
+        .on('execution_logs')
+        .columns(['project_id', 'policy_id', 'resource_id', 'execute_time', 'id'])
+        .execute();
+
+      await db.schema
+        .createTable('policy_log_counts')
+        .addColumn('project_id', 'varchar(64)', (c) => c.notNull())
+        .addColumn('policy_id', 'varchar(64)', (c) => c.notNull())
+        .addColumn('resource_type', 'varchar(32)', (c) => c.notNull())
+        .addColumn('resource_id', 'varchar(64)', (c) => c.notNull())
+        .addColumn('execute_type', 'varchar(32)', (c) => c.notNull())
+        .addColumn('log_count', 'bigint', (c) => c.notNull().defaultTo(sql`0`))
+        .addPrimaryKeyConstraint('policy_log_counts_pk', [
+          'project_id',
+          'policy_id',
+          'resource_type',
+          'resource_id',
+          'execute_type',
+        ])
+        .execute();
+    },
+    async down(db: Kysely<unknown>): Promise<void> {
+      await db.schema.dropTable('policy_log_counts').execute();
+      await db.schema.dropTable('execution_logs').execute();
+    },
+  },
+};
+
+export const migrationProvider: MigrationProvider = {
+  getMigrations: () => Promise.resolve(migrations),
+};

@@ -1,0 +1,77 @@
+import { Migrator } from 'kysely';
+import { migrationProvider } from './migrations/migrations.js';
+import { openPostgresBackend } from './postgres/postgres-backend.js';
+import { SqlStore } from './sql-store.js';
+import type { SqlBackend } from './sql-store.js';
+import { openSqliteBackend } from './sqlite/sqlite-backend.js';
+import { StoreUnavailableError } from './store.js';
+import type { Store } from './store.js';
+
+export type StoreTarget =
+  | { readonly backend: 'sqlite'; readonly path: string }
+  | { readonly backend: 'postgres'; readonly url: string };
+
+/**
+ * Reads a store URL: `postgres://...` or `postgresql://...` for PostgreSQL; `sqlite:PATH`
+ * (`sqlite::memory:` for a throw-away database) or a plain file path for SQLite.
+ */
+export function parseStoreUrl(url: string): StoreTarget {
+  if (/^postgres(ql)?:\/\//.test(url)) return { backend: 'postgres', url };
+  if (url.startsWith('sqlite:')) {
+    const path = url.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, '');
+    if (path === '') throw new Error('the store URL "sqlite:" names no file; give sqlite:PATH.');
+    return { backend: 'sqlite', path };
+  }
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(url)) {
+    throw new Error(
+      `unsupported store URL ${JSON.stringify(url.replace(/\/\/[^@/]*@/, '//***@'))}: use a file path, sqlite:PATH or postgres://...`,
+    );
+  }
+  if (url === '')
+    throw new Error('the store URL is empty; give a file path, sqlite:PATH or postgres://....');
+  return { backend: 'sqlite', path: url };
+}
+
+export interface OpenStoreOptions {
+  /** Time limit of one query in milliseconds (PostgreSQL; see spec/DEVIATIONS.md for SQLite). */
+  readonly queryTimeoutMs?: number;
+}
+
+/** Opens the store a URL names and brings its schema up to date. */
+export async function openStore(url: string, options: OpenStoreOptions = {}): Promise<Store> {
+  const target = parseStoreUrl(url);
+  let backend: SqlBackend;
+  try {
+    backend =
+      target.backend === 'postgres'
+        ? openPostgresBackend(target.url, { queryTimeoutMs: options.queryTimeoutMs ?? 10_000 })
+        : openSqliteBackend(target.path);
+  } catch (e: unknown) {
+    throw new StoreUnavailableError(
+      `cannot open the store: ${e instanceof Error ? e.message : String(e)}`,
+      { cause: e },
+    );
+  }
+  const store = new SqlStore(backend);
+  try {
+    const { error } = await new Migrator({
+      db: backend.db,
+      provider: migrationProvider,
+    }).migrateToLatest();
+    if (error !== undefined)
+      throw error instanceof Error ? error : new Error('migration failed', { cause: error });
+  } catch (e: unknown) {
+    await store.close().catch(() => undefined);
+    const kind = backend.classifyError(e);
+    const why = e instanceof Error ? e.message : String(e);
+    if (kind === 'unavailable') {
+      throw new StoreUnavailableError(`cannot reach the store at ${backend.location}: ${why}`, {
+        cause: e,
+      });
+    }
+    throw new Error(`cannot bring the schema of ${backend.location} up to date: ${why}`, {
+      cause: e,
+    });
+  }
+  return store;
+}

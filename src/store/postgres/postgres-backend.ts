@@ -1,0 +1,97 @@
+import { Kysely, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import type { Database } from '../schema.js';
+import type { ErrorKind, SqlBackend } from '../sql-store.js';
+
+/** PostgreSQL's limit on bound parameters is 65535; 16 columns x 1000 rows stays within it. */
+const insertChunkRows = 1000;
+
+/** bigint columns hold Unix times and counts, all far below 2^53: read them as numbers. */
+const int8AsNumber = new pg.TypeOverrides();
+int8AsNumber.setTypeParser(pg.types.builtins.INT8, Number);
+
+const networkCodes = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ENOTFOUND',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EPIPE',
+  'EAI_AGAIN',
+]);
+
+function classifyError(error: unknown): ErrorKind {
+  if (typeof error !== 'object' || error === null) return undefined;
+  const code = (error as { code?: unknown }).code;
+  // 57014 query_canceled: the statement_timeout fired.
+  if (code === '57014') return 'timeout';
+  if (typeof code === 'string') {
+    // 08: connection exceptions; 57P0x: server shutting down or starting; 53300: too many connections.
+    if (
+      networkCodes.has(code) ||
+      code.startsWith('08') ||
+      code.startsWith('57P') ||
+      code === '53300'
+    ) {
+      return 'unavailable';
+    }
+  }
+  const message = error instanceof Error ? error.message : '';
+  if (
+    message.includes('Connection terminated') ||
+    message.includes('timeout exceeded when trying to connect') ||
+    message.includes('Client has encountered a connection error') ||
+    message.includes('driver has already been destroyed') ||
+    message.includes('Cannot use a pool after calling end')
+  ) {
+    return 'unavailable';
+  }
+  return undefined;
+}
+
+/** The URL without password or query, safe to print. */
+export function redactPostgresUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password !== '') u.password = '***';
+    u.search = '';
+    return u.toString();
+  } catch {
+    return 'postgres://(unparsable URL)';
+  }
+}
+
+export interface PostgresBackendOptions {
+  /** Time limit of every statement outside write sessions, in milliseconds. */
+  readonly queryTimeoutMs: number;
+}
+
+/**
+ * A pool of connections to one PostgreSQL database. Several Scalelog servers may share it.
+ *
+ * Every statement runs under `statement_timeout`, so a runaway query is cancelled by the
+ * server itself (the API answers 504); write sessions lift it for their own transaction,
+ * since an import's length follows its input.
+ */
+export function openPostgresBackend(url: string, options: PostgresBackendOptions): SqlBackend {
+  const pool = new pg.Pool({
+    connectionString: url,
+    application_name: 'scalelog',
+    connectionTimeoutMillis: 5000,
+    statement_timeout: options.queryTimeoutMs,
+    max: 10,
+    types: int8AsNumber,
+  });
+  // An idle client losing its connection emits 'error' on the pool; without a listener
+  // that would crash the process. The next query reports the outage instead.
+  pool.on('error', () => undefined);
+  return {
+    backend: 'postgres',
+    location: redactPostgresUrl(url),
+    db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }),
+    beginStatements: ['begin', 'set local statement_timeout = 0'],
+    classifyError,
+    insertChunkRows,
+  };
+}

@@ -1,0 +1,46 @@
+import type { Generated } from 'kysely';
+
+/**
+ * Table and column names, known only to the store. Times are integers: `execute_time` in
+ * Unix seconds (the wire's precision), `recorded_at` in Unix milliseconds.
+ */
+export interface ExecutionLogsTable {
+  id: string;
+  project_id: string;
+  policy_id: string;
+  status: string;
+  failed_reason: string | null;
+  execute_type: string;
+  execute_time: number;
+  resource_type: string;
+  resource_id: string;
+  old_value: string | null;
+  desire_value: string | null;
+  limit_value: string | null;
+  operation: string | null;
+  /** JSON array of job records, kept as text so every byte round-trips on both backends. */
+  job_records: string;
+  /** JSON object, or null when the log has no metadata. */
+  meta_data: string | null;
+  /** When this row was last written. */
+  recorded_at: number;
+}
+
+/**
+ * How many logs each policy has, per resource and execute type. It answers `total_number`
+ * without scanning a busy policy's history whenever no time window is given, and whether a
+ * policy is known at all (a row exists, even at count 0).
+ */
+export interface PolicyLogCountsTable {
+  project_id: string;
+  policy_id: string;
+  resource_type: string;
+  resource_id: string;
+  execute_type: string;
+  log_count: Generated<number>;
+}
+
+export interface Database {
+  execution_logs: ExecutionLogsTable;
+  policy_log_counts: PolicyLogCountsTable;
+}

@@ -1,0 +1,404 @@
+import { sql } from 'kysely';
+import type {
+  Expression,
+  ExpressionBuilder,
+  Insertable,
+  Kysely,
+  Selectable,
+  SqlBool,
+} from 'kysely';
+import { shouldReplace } from '../domain/execution-log.js';
+import type {
+  ExecuteType,
+  ExecutionLog,
+  ExecutionStatus,
+  JobRecord,
+  OperationType,
+  ResourceType,
+} from '../domain/execution-log.js';
+import type { LogQuery } from '../domain/log-query.js';
+import type { Database, ExecutionLogsTable } from './schema.js';
+import { StoreTimeoutError, StoreUnavailableError } from './store.js';
+import type {
+  Backend,
+  ExportFilter,
+  LogPage,
+  LogWriter,
+  Store,
+  WriteRejection,
+  WriteResult,
+} from './store.js';
+
+/** What a driver error means to callers of the store. */
+export type ErrorKind = 'unavailable' | 'timeout' | undefined;
+
+/**
+ * What differs between backends, as capabilities rather than `instanceof` checks. A backend
+ * folder builds the Kysely instance and these; everything else is written once here.
+ */
+export interface SqlBackend {
+  readonly backend: Backend;
+  readonly location: string;
+  readonly db: Kysely<Database>;
+  /** Statements that open a write transaction (SQLite takes the write lock at once). */
+  readonly beginStatements: readonly string[];
+  /** Classifies a driver error; `undefined` leaves it as it is. */
+  readonly classifyError: (error: unknown) => ErrorKind;
+  /** Rows per multi-row INSERT, within the backend's limit on bound parameters. */
+  readonly insertChunkRows: number;
+  /** Releases anything the backend holds beyond the Kysely instance. */
+  readonly close?: () => Promise<void>;
+}
+
+type Row = Selectable<ExecutionLogsTable>;
+type LogsExpressionBuilder = ExpressionBuilder<Database, 'execution_logs'>;
+
+const exportBatchRows = 1000;
+
+function rowToLog(row: Row): ExecutionLog {
+  const log: { -readonly [K in keyof ExecutionLog]: ExecutionLog[K] } = {
+    id: row.id,
+    projectId: row.project_id,
+    policyId: row.policy_id,
+    status: row.status as ExecutionStatus,
+    executeType: row.execute_type as ExecuteType,
+    executeTime: row.execute_time,
+    resourceType: row.resource_type as ResourceType,
+    resourceId: row.resource_id,
+    jobRecords: JSON.parse(row.job_records) as JobRecord[],
+  };
+  if (row.failed_reason !== null) log.failedReason = row.failed_reason;
+  if (row.old_value !== null) log.oldValue = row.old_value;
+  if (row.desire_value !== null) log.desireValue = row.desire_value;
+  if (row.limit_value !== null) log.limitValue = row.limit_value;
+  if (row.operation !== null) log.type = row.operation as OperationType;
+  if (row.meta_data !== null) log.metaData = JSON.parse(row.meta_data) as Record<string, string>;
+  return log;
+}
+
+function logToRow(log: ExecutionLog, recordedAt: number): Insertable<ExecutionLogsTable> {
+  return {
+    id: log.id,
+    project_id: log.projectId,
+    policy_id: log.policyId,
+    status: log.status,
+    failed_reason: log.failedReason ?? null,
+    execute_type: log.executeType,
+    execute_time: log.executeTime,
+    resource_type: log.resourceType,
+    resource_id: log.resourceId,
+    old_value: log.oldValue ?? null,
+    desire_value: log.desireValue ?? null,
+    limit_value: log.limitValue ?? null,
+    operation: log.type ?? null,
+    job_records: JSON.stringify(log.jobRecords),
+    meta_data: log.metaData === undefined ? null : JSON.stringify(log.metaData),
+    recorded_at: recordedAt,
+  };
+}
+
+/** The filters of a query other than the policy itself, as conditions on `execution_logs`. */
+function logFilters(eb: LogsExpressionBuilder, q: LogQuery): Expression<SqlBool>[] {
+  const conds: Expression<SqlBool>[] = [
+    eb('project_id', '=', q.projectId),
+    eb('policy_id', '=', q.policyId),
+  ];
+  if (q.logId !== undefined) conds.push(eb('id', '=', q.logId));
+  if (q.resourceType !== undefined) conds.push(eb('resource_type', '=', q.resourceType));
+  if (q.resourceId !== undefined) conds.push(eb('resource_id', '=', q.resourceId));
+  if (q.executeType !== undefined) conds.push(eb('execute_type', '=', q.executeType));
+  if (q.startTime !== undefined) conds.push(eb('execute_time', '>=', q.startTime));
+  if (q.endTime !== undefined) conds.push(eb('execute_time', '<', q.endTime));
+  return conds;
+}
+
+/** Key of one row of `policy_log_counts`. */
+interface CountKey {
+  readonly projectId: string;
+  readonly policyId: string;
+  readonly resourceType: string;
+  readonly resourceId: string;
+  readonly executeType: string;
+}
+
+const countKeyOf = (log: ExecutionLog): CountKey => ({
+  projectId: log.projectId,
+  policyId: log.policyId,
+  resourceType: log.resourceType,
+  resourceId: log.resourceId,
+  executeType: log.executeType,
+});
+
+const countKeyString = (k: CountKey): string =>
+  JSON.stringify([k.projectId, k.policyId, k.resourceType, k.resourceId, k.executeType]);
+
+/**
+ * The one SQL implementation of the {@link Store} contract, for SQLite and PostgreSQL alike.
+ */
+export class SqlStore implements Store {
+  readonly #b: SqlBackend;
+  #closed = false;
+
+  constructor(backend: SqlBackend) {
+    this.#b = backend;
+  }
+
+  get backend(): Backend {
+    return this.#b.backend;
+  }
+
+  get location(): string {
+    return this.#b.location;
+  }
+
+  async queryLogs(q: LogQuery): Promise<LogPage | undefined> {
+    return this.#guard(async () => {
+      const db = this.#b.db;
+      // Without a time window or log id, the counts table answers both "is the policy known"
+      // and total_number, whatever the size of the policy's history.
+      const useCounts =
+        q.startTime === undefined && q.endTime === undefined && q.logId === undefined;
+      const countFilters: Expression<SqlBool>[] = [];
+      const counts = await db
+        .selectFrom('policy_log_counts')
+        .where('project_id', '=', q.projectId)
+        .where('policy_id', '=', q.policyId)
+        .select((eb) => {
+          if (q.resourceType !== undefined)
+            countFilters.push(eb('resource_type', '=', q.resourceType));
+          if (q.resourceId !== undefined) countFilters.push(eb('resource_id', '=', q.resourceId));
+          if (q.executeType !== undefined)
+            countFilters.push(eb('execute_type', '=', q.executeType));
+          const matching =
+            countFilters.length === 0
+              ? sql<number>`sum(log_count)`
+              : sql<number>`sum(case when ${eb.and(countFilters)} then log_count else 0 end)`;
+          return [
+            eb.fn.countAll<number>().as('groups'),
+            sql<number>`cast(coalesce(${matching}, 0) as bigint)`.as('matching'),
+          ];
+        })
+        .executeTakeFirstOrThrow();
+      if (counts.groups === 0) return undefined;
+
+      let totalNumber = counts.matching;
+      if (!useCounts && totalNumber > 0) {
+        const row = await db
+          .selectFrom('execution_logs')
+          .where((eb) => eb.and(logFilters(eb, q)))
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .executeTakeFirstOrThrow();
+        totalNumber = row.n;
+      }
+      if (totalNumber === 0 || q.limit === 0 || q.startNumber >= totalNumber) {
+        return { totalNumber, logs: [] };
+      }
+      const rows = await db
+        .selectFrom('execution_logs')
+        .selectAll()
+        .where((eb) => eb.and(logFilters(eb, q)))
+        .orderBy('execute_time', 'desc')
+        .orderBy('id', 'desc')
+        .limit(q.limit)
+        .offset(q.startNumber)
+        .execute();
+      return { totalNumber, logs: rows.map(rowToLog) };
+    });
+  }
+
+  async writeSession<T>(work: (writer: LogWriter) => Promise<T>): Promise<T> {
+    return this.#guard(() =>
+      this.#b.db.connection().execute(async (conn) => {
+        for (const statement of this.#b.beginStatements) await sql.raw(statement).execute(conn);
+        let result: T;
+        try {
+          // The connection is used as a transaction: every statement runs on it until commit.
+          result = await work(new SqlLogWriter(conn, this.#b.insertChunkRows));
+        } catch (e: unknown) {
+          await sql
+            .raw('rollback')
+            .execute(conn)
+            .catch(() => undefined);
+          throw e;
+        }
+        await sql.raw('commit').execute(conn);
+        return result;
+      }),
+    );
+  }
+
+  async *exportLogs(filter: ExportFilter): AsyncIterable<ExecutionLog> {
+    let cursor: Row | undefined;
+    for (;;) {
+      const after = cursor;
+      const rows: Row[] = await this.#guard(() =>
+        this.#b.db
+          .selectFrom('execution_logs')
+          .selectAll()
+          .where((eb) => {
+            const conds: Expression<SqlBool>[] = [];
+            if (filter.projectId !== undefined) conds.push(eb('project_id', '=', filter.projectId));
+            if (filter.policyId !== undefined) conds.push(eb('policy_id', '=', filter.policyId));
+            if (after !== undefined) {
+              // Keyset paging in index order: constant memory and no OFFSET scans.
+              conds.push(
+                eb(
+                  eb.refTuple('project_id', 'policy_id', 'execute_time', 'id'),
+                  '>',
+                  eb.tuple(after.project_id, after.policy_id, after.execute_time, after.id),
+                ),
+              );
+            }
+            return eb.and(conds);
+          })
+          .orderBy('project_id')
+          .orderBy('policy_id')
+          .orderBy('execute_time')
+          .orderBy('id')
+          .limit(exportBatchRows)
+          .execute(),
+      );
+      for (const row of rows) yield rowToLog(row);
+      if (rows.length < exportBatchRows) return;
+      cursor = rows[rows.length - 1];
+    }
+  }
+
+  async ping(): Promise<void> {
+    await this.#guard(() => sql`select 1`.execute(this.#b.db));
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await this.#b.db.destroy();
+    await this.#b.close?.();
+  }
+
+  /** Maps driver errors to the contract's errors; anything else passes through unchanged. */
+  async #guard<T>(op: () => Promise<T>): Promise<T> {
+    if (this.#closed) throw new StoreUnavailableError(`the store at ${this.location} is closed`);
+    try {
+      return await op();
+    } catch (e: unknown) {
+      const kind = this.#b.classifyError(e);
+      if (kind === 'unavailable') {
+        throw new StoreUnavailableError(`the store at ${this.location} cannot be reached`, {
+          cause: e,
+        });
+      }
+      if (kind === 'timeout') {
+        throw new StoreTimeoutError(`a query on ${this.location} ran past its time limit`, {
+          cause: e,
+        });
+      }
+      throw e;
+    }
+  }
+}
+
+/** Applies batches of logs inside the transaction of one write session. */
+class SqlLogWriter implements LogWriter {
+  readonly #trx: Kysely<Database>;
+  readonly #chunkRows: number;
+
+  /** `trx` is one connection on which a transaction is open. */
+  constructor(trx: Kysely<Database>, chunkRows: number) {
+    this.#trx = trx;
+    this.#chunkRows = chunkRows;
+  }
+
+  async write(logs: readonly ExecutionLog[]): Promise<WriteResult> {
+    if (logs.length === 0) return { inserted: 0, updated: 0, unchanged: 0, rejected: [] };
+    const trx = this.#trx;
+    const ids = [...new Set(logs.map((l) => l.id))];
+    const existingRows = await trx
+      .selectFrom('execution_logs')
+      .selectAll()
+      .where('id', 'in', ids)
+      .execute();
+    const stored = new Map<string, ExecutionLog>(existingRows.map((r) => [r.id, rowToLog(r)]));
+
+    // Decide each log in order against the latest state of its id, then write final states.
+    const current = new Map<string, ExecutionLog>(stored);
+    const rejected: WriteRejection[] = [];
+    const deltas = new Map<string, { key: CountKey; delta: number }>();
+    const addDelta = (log: ExecutionLog, delta: number): void => {
+      const key = countKeyOf(log);
+      const k = countKeyString(key);
+      const entry = deltas.get(k);
+      if (entry === undefined) deltas.set(k, { key, delta });
+      else entry.delta += delta;
+    };
+    let inserted = 0;
+    let updated = 0;
+    let unchanged = 0;
+    logs.forEach((log, index) => {
+      const cur = current.get(log.id);
+      if (cur === undefined) {
+        current.set(log.id, log);
+        addDelta(log, 1);
+        inserted += 1;
+      } else if (cur.projectId !== log.projectId || cur.policyId !== log.policyId) {
+        // Never reveal which project or policy holds it.
+        rejected.push({
+          index,
+          reason: `log id ${log.id} already belongs to another policy or project.`,
+        });
+      } else if (shouldReplace(cur, log)) {
+        current.set(log.id, log);
+        addDelta(cur, -1);
+        addDelta(log, 1);
+        updated += 1;
+      } else {
+        unchanged += 1;
+      }
+    });
+
+    const now = Date.now();
+    const toInsert: Insertable<ExecutionLogsTable>[] = [];
+    const toUpdate: ExecutionLog[] = [];
+    for (const [id, log] of current) {
+      const before = stored.get(id);
+      if (before === undefined) toInsert.push(logToRow(log, now));
+      else if (before !== log) toUpdate.push(log);
+    }
+    for (let i = 0; i < toInsert.length; i += this.#chunkRows) {
+      await trx
+        .insertInto('execution_logs')
+        .values(toInsert.slice(i, i + this.#chunkRows))
+        .execute();
+    }
+    for (const log of toUpdate) {
+      const { id, ...changes } = logToRow(log, now);
+      await trx.updateTable('execution_logs').set(changes).where('id', '=', id).execute();
+    }
+    // Sorted, so that concurrent writers lock count rows in one order and cannot deadlock.
+    // A zero delta (an update that left the log in its group) needs no write.
+    const countRows = [...deltas.entries()]
+      .filter(([, v]) => v.delta !== 0)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([, { key, delta }]) => ({
+        project_id: key.projectId,
+        policy_id: key.policyId,
+        resource_type: key.resourceType,
+        resource_id: key.resourceId,
+        execute_type: key.executeType,
+        log_count: delta,
+      }));
+    for (let i = 0; i < countRows.length; i += this.#chunkRows) {
+      await trx
+        .insertInto('policy_log_counts')
+        .values(countRows.slice(i, i + this.#chunkRows))
+        .onConflict((oc) =>
+          oc
+            .columns(['project_id', 'policy_id', 'resource_type', 'resource_id', 'execute_type'])
+            .doUpdateSet((eb) => ({
+              log_count: eb('policy_log_counts.log_count', '+', eb.ref('excluded.log_count')),
+            })),
+        )
+        .execute();
+    }
+    return { inserted, updated, unchanged, rejected };
+  }
+}

@@ -1,0 +1,64 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { Kysely, SqliteDialect } from 'kysely';
+import type { Database } from '../schema.js';
+import type { ErrorKind, SqlBackend } from '../sql-store.js';
+
+/** SQLite's limit on bound parameters is 32766; 16 columns x 1000 rows stays well within it. */
+const insertChunkRows = 1000;
+
+/** Error codes that mean the database file cannot be used right now. */
+const unavailableCodes = new Set([
+  'SQLITE_BUSY',
+  'SQLITE_LOCKED',
+  'SQLITE_CANTOPEN',
+  'SQLITE_IOERR',
+  'SQLITE_FULL',
+  'SQLITE_READONLY',
+  'SQLITE_NOTADB',
+  'SQLITE_CORRUPT',
+]);
+
+function classifyError(error: unknown): ErrorKind {
+  if (typeof error !== 'object' || error === null) return undefined;
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string' && [...unavailableCodes].some((c) => code.startsWith(c)))
+    return 'unavailable';
+  const message = error instanceof Error ? error.message : '';
+  if (
+    message.includes('database connection is not open') ||
+    message.includes('driver has already been destroyed')
+  ) {
+    return 'unavailable';
+  }
+  return undefined;
+}
+
+/**
+ * Opens (creating if needed) an SQLite database file, or `:memory:`.
+ *
+ * WAL lets readers go on while one writer writes; `synchronous = FULL` makes every
+ * committed transaction durable before the commit returns, so nothing acknowledged is lost
+ * on a crash or power cut. Writers wait up to 5 s for the lock before the store reports
+ * itself unavailable.
+ */
+export function openSqliteBackend(path: string): SqlBackend {
+  const inMemory = path === ':memory:';
+  if (!inMemory) mkdirSync(dirname(resolve(path)), { recursive: true });
+  const database = new BetterSqlite3(path);
+  database.pragma('journal_mode = WAL');
+  database.pragma('synchronous = FULL');
+  database.pragma('busy_timeout = 5000');
+  database.pragma('foreign_keys = ON');
+  return {
+    backend: 'sqlite',
+    location: inMemory ? 'sqlite::memory:' : `sqlite:${resolve(path)}`,
+    db: new Kysely<Database>({ dialect: new SqliteDialect({ database }) }),
+    // Take the write lock when the transaction starts, not at its first write, so a
+    // transaction never fails half-way because another writer got there in between.
+    beginStatements: ['begin immediate'],
+    classifyError,
+    insertChunkRows,
+  };
+}

@@ -54,9 +54,13 @@ export async function openStore(url: string, options: OpenStoreOptions = {}): Pr
   }
   const store = new SqlStore(backend);
   try {
+    // Kysely looks for its migration tables by name in every schema it can see unless told
+    // which schema they live in; with several Scalelog schemas in one database that races.
+    const schema = await backend.currentSchema();
     const { error } = await new Migrator({
       db: backend.db,
       provider: migrationProvider,
+      ...(schema === undefined ? {} : { migrationTableSchema: schema }),
     }).migrateToLatest();
     if (error !== undefined)
       throw error instanceof Error ? error : new Error('migration failed', { cause: error });

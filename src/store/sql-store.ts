@@ -1,5 +1,7 @@
-import { sql } from 'kysely';
+import { CompiledQuery, sql } from 'kysely';
 import type {
+  Compilable,
+  QueryResult,
   Expression,
   ExpressionBuilder,
   Insertable,
@@ -46,6 +48,8 @@ export interface SqlBackend {
   readonly classifyError: (error: unknown) => ErrorKind;
   /** Rows per multi-row INSERT, within the backend's limit on bound parameters. */
   readonly insertChunkRows: number;
+  /** The schema new tables go to, where the backend has schemas (PostgreSQL's search_path). */
+  readonly currentSchema: () => Promise<string | undefined>;
   /** Releases anything the backend holds beyond the Kysely instance. */
   readonly close?: () => Promise<void>;
 }
@@ -301,6 +305,8 @@ export class SqlStore implements Store {
 class SqlLogWriter implements LogWriter {
   readonly #trx: Kysely<Database>;
   readonly #chunkRows: number;
+  /** Compiled SQL per statement and chunk size: building a query costs more than running it. */
+  readonly #compiled = new Map<string, string>();
 
   /** `trx` is one connection on which a transaction is open. */
   constructor(trx: Kysely<Database>, chunkRows: number) {
@@ -311,16 +317,51 @@ class SqlLogWriter implements LogWriter {
   async write(logs: readonly ExecutionLog[]): Promise<WriteResult> {
     if (logs.length === 0) return { inserted: 0, updated: 0, unchanged: 0, rejected: [] };
     const trx = this.#trx;
-    const ids = [...new Set(logs.map((l) => l.id))];
-    const existingRows = await trx
-      .selectFrom('execution_logs')
-      .selectAll()
-      .where('id', 'in', ids)
-      .execute();
-    const stored = new Map<string, ExecutionLog>(existingRows.map((r) => [r.id, rowToLog(r)]));
+    const now = Date.now();
 
-    // Decide each log in order against the latest state of its id, then write final states.
+    // Insert first: in the common case (new logs) that is the only statement per chunk, and
+    // the primary key tells which ids already existed. Only those are read back.
+    const firstIndex = new Map<string, number>();
+    logs.forEach((log, index) => {
+      if (!firstIndex.has(log.id)) firstIndex.set(log.id, index);
+    });
+    const candidates = [...firstIndex.values()].map((i) => logToRow(logs[i] as ExecutionLog, now));
+    const insertedIds = new Set<string>();
+    await this.#inChunks(
+      'insert-logs',
+      candidates,
+      (chunk) => {
+        const insert = trx
+          .insertInto('execution_logs')
+          .values(chunk)
+          .onConflict((oc) => oc.column('id').doNothing());
+        // A single row reports itself in the affected-row count; SQLite's RETURNING would
+        // halve its insert rate. Several rows say which of them were new through RETURNING.
+        return chunk.length === 1 ? insert : insert.returning('id');
+      },
+      (chunk, result) => {
+        if (chunk.length === 1) {
+          if (result.numAffectedRows === 1n)
+            insertedIds.add((chunk[0] as Insertable<ExecutionLogsTable>).id);
+        } else {
+          for (const r of result.rows as { id: string }[]) insertedIds.add(r.id);
+        }
+      },
+    );
+    const existingIds = [...firstIndex.keys()].filter((id) => !insertedIds.has(id));
+    const stored = new Map<string, ExecutionLog>();
+    for (let i = 0; i < existingIds.length; i += this.#chunkRows) {
+      const rows = await trx
+        .selectFrom('execution_logs')
+        .selectAll()
+        .where('id', 'in', existingIds.slice(i, i + this.#chunkRows))
+        .execute();
+      for (const r of rows) stored.set(r.id, rowToLog(r));
+    }
+
+    // Decide each log in order against the latest state of its id.
     const current = new Map<string, ExecutionLog>(stored);
+    const replaced = new Set<string>();
     const rejected: WriteRejection[] = [];
     const deltas = new Map<string, { key: CountKey; delta: number }>();
     const addDelta = (log: ExecutionLog, delta: number): void => {
@@ -336,6 +377,7 @@ class SqlLogWriter implements LogWriter {
     logs.forEach((log, index) => {
       const cur = current.get(log.id);
       if (cur === undefined) {
+        // Only the first occurrence of an id that the insert created gets here.
         current.set(log.id, log);
         addDelta(log, 1);
         inserted += 1;
@@ -347,6 +389,7 @@ class SqlLogWriter implements LogWriter {
         });
       } else if (shouldReplace(cur, log)) {
         current.set(log.id, log);
+        replaced.add(log.id);
         addDelta(cur, -1);
         addDelta(log, 1);
         updated += 1;
@@ -355,23 +398,9 @@ class SqlLogWriter implements LogWriter {
       }
     });
 
-    const now = Date.now();
-    const toInsert: Insertable<ExecutionLogsTable>[] = [];
-    const toUpdate: ExecutionLog[] = [];
-    for (const [id, log] of current) {
-      const before = stored.get(id);
-      if (before === undefined) toInsert.push(logToRow(log, now));
-      else if (before !== log) toUpdate.push(log);
-    }
-    for (let i = 0; i < toInsert.length; i += this.#chunkRows) {
-      await trx
-        .insertInto('execution_logs')
-        .values(toInsert.slice(i, i + this.#chunkRows))
-        .execute();
-    }
-    for (const log of toUpdate) {
-      const { id, ...changes } = logToRow(log, now);
-      await trx.updateTable('execution_logs').set(changes).where('id', '=', id).execute();
+    for (const id of replaced) {
+      const { id: key, ...changes } = logToRow(current.get(id) as ExecutionLog, now);
+      await trx.updateTable('execution_logs').set(changes).where('id', '=', key).execute();
     }
     // Sorted, so that concurrent writers lock count rows in one order and cannot deadlock.
     // A zero delta (an update that left the log in its group) needs no write.
@@ -386,19 +415,50 @@ class SqlLogWriter implements LogWriter {
         execute_type: key.executeType,
         log_count: delta,
       }));
-    for (let i = 0; i < countRows.length; i += this.#chunkRows) {
-      await trx
+    await this.#inChunks('add-counts', countRows, (chunk) =>
+      trx
         .insertInto('policy_log_counts')
-        .values(countRows.slice(i, i + this.#chunkRows))
+        .values(chunk)
         .onConflict((oc) =>
           oc
             .columns(['project_id', 'policy_id', 'resource_type', 'resource_id', 'execute_type'])
             .doUpdateSet((eb) => ({
               log_count: eb('policy_log_counts.log_count', '+', eb.ref('excluded.log_count')),
             })),
-        )
-        .execute();
-    }
+        ),
+    );
     return { inserted, updated, unchanged, rejected };
   }
+
+  /**
+   * Runs a multi-row INSERT over `rows` in chunks of the backend's size. The SQL of a
+   * chunk size is compiled once; later chunks bind their values to it row by row, column
+   * by column, the order in which Kysely binds them (checked when compiling).
+   */
+  async #inChunks<R extends object>(
+    name: string,
+    rows: readonly R[],
+    build: (chunk: R[]) => Compilable,
+    onResult?: (chunk: R[], result: QueryResult<unknown>) => void,
+  ): Promise<void> {
+    for (let i = 0; i < rows.length; i += this.#chunkRows) {
+      const chunk = rows.slice(i, i + this.#chunkRows);
+      const parameters = chunk.flatMap((row) => Object.values(row) as unknown[]);
+      const key = `${name}:${chunk.length}`;
+      let text = this.#compiled.get(key);
+      if (text === undefined) {
+        const compiled = build(chunk).compile();
+        if (!sameValues(compiled.parameters, parameters)) {
+          throw new Error(`${name}: the compiled statement binds its values in another order`);
+        }
+        text = compiled.sql;
+        this.#compiled.set(key, text);
+      }
+      const result = await this.#trx.executeQuery(CompiledQuery.raw(text, parameters));
+      onResult?.(chunk, result);
+    }
+  }
 }
+
+const sameValues = (a: readonly unknown[], b: readonly unknown[]): boolean =>
+  a.length === b.length && a.every((v, i) => v === b[i]);

@@ -1,4 +1,4 @@
-import { Kysely, PostgresDialect } from 'kysely';
+import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { Database } from '../schema.js';
 import type { ErrorKind, SqlBackend } from '../sql-store.js';
@@ -86,12 +86,19 @@ export function openPostgresBackend(url: string, options: PostgresBackendOptions
   // An idle client losing its connection emits 'error' on the pool; without a listener
   // that would crash the process. The next query reports the outage instead.
   pool.on('error', () => undefined);
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return {
     backend: 'postgres',
     location: redactPostgresUrl(url),
-    db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }),
+    db,
     beginStatements: ['begin', 'set local statement_timeout = 0'],
     classifyError,
     insertChunkRows,
+    currentSchema: async () => {
+      const { rows } = await sql<{
+        schema: string | null;
+      }>`select current_schema() as schema`.execute(db);
+      return rows[0]?.schema ?? undefined;
+    },
   };
 }

@@ -2,11 +2,12 @@ import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
+import type { SqliteDatabase } from 'kysely';
 import type { Database } from '../schema.js';
 import type { ErrorKind, SqlBackend } from '../sql-store.js';
 
 /** SQLite's limit on bound parameters is 32766; 16 columns x 1000 rows stays well within it. */
-const insertChunkRows = 1000;
+const insertChunkRows = 1;
 
 /** Error codes that mean the database file cannot be used right now. */
 const unavailableCodes = new Set([
@@ -35,6 +36,35 @@ function classifyError(error: unknown): ErrorKind {
   return undefined;
 }
 
+const statementCacheSize = 256;
+
+/**
+ * Kysely prepares every query it runs; preparing costs more than running a small indexed
+ * query. The SQL text of a query shape repeats (parameters are bound), so keep the
+ * prepared statements of the most recent shapes.
+ */
+function withStatementCache(database: BetterSqlite3.Database): SqliteDatabase {
+  const cache = new Map<string, BetterSqlite3.Statement>();
+  return {
+    close: () => database.close(),
+    prepare: (source: string) => {
+      let statement = cache.get(source);
+      if (statement === undefined) {
+        statement = database.prepare(source);
+        if (cache.size >= statementCacheSize) {
+          const oldest = cache.keys().next();
+          if (oldest.done !== true) cache.delete(oldest.value);
+        }
+      } else {
+        // Re-insert to mark it most recently used.
+        cache.delete(source);
+      }
+      cache.set(source, statement);
+      return statement;
+    },
+  };
+}
+
 /**
  * Opens (creating if needed) an SQLite database file, or `:memory:`.
  *
@@ -54,11 +84,14 @@ export function openSqliteBackend(path: string): SqlBackend {
   return {
     backend: 'sqlite',
     location: inMemory ? 'sqlite::memory:' : `sqlite:${resolve(path)}`,
-    db: new Kysely<Database>({ dialect: new SqliteDialect({ database }) }),
+    db: new Kysely<Database>({
+      dialect: new SqliteDialect({ database: withStatementCache(database) }),
+    }),
     // Take the write lock when the transaction starts, not at its first write, so a
     // transaction never fails half-way because another writer got there in between.
     beginStatements: ['begin immediate'],
     classifyError,
     insertChunkRows,
+    currentSchema: () => Promise.resolve(undefined),
   };
 }

@@ -58,6 +58,8 @@ type Row = Selectable<ExecutionLogsTable>;
 type LogsExpressionBuilder = ExpressionBuilder<Database, 'execution_logs'>;
 
 const exportBatchRows = 1000;
+/** Count rows gathered in memory before a write session writes them out. */
+const maxPendingCounts = 10_000;
 
 function rowToLog(row: Row): ExecutionLog {
   const log: { -readonly [K in keyof ExecutionLog]: ExecutionLog[K] } = {
@@ -217,7 +219,9 @@ export class SqlStore implements Store {
         let result: T;
         try {
           // The connection is used as a transaction: every statement runs on it until commit.
-          result = await work(new SqlLogWriter(conn, this.#b.insertChunkRows));
+          const writer = new SqlLogWriter(conn, this.#b.insertChunkRows);
+          result = await work(writer);
+          await writer.flush();
         } catch (e: unknown) {
           await sql
             .raw('rollback')
@@ -307,6 +311,8 @@ class SqlLogWriter implements LogWriter {
   readonly #chunkRows: number;
   /** Compiled SQL per statement and chunk size: building a query costs more than running it. */
   readonly #compiled = new Map<string, string>();
+  /** Count changes not yet written, by count row. */
+  readonly #countDeltas = new Map<string, { key: CountKey; delta: number }>();
 
   /** `trx` is one connection on which a transaction is open. */
   constructor(trx: Kysely<Database>, chunkRows: number) {
@@ -363,7 +369,7 @@ class SqlLogWriter implements LogWriter {
     const current = new Map<string, ExecutionLog>(stored);
     const replaced = new Set<string>();
     const rejected: WriteRejection[] = [];
-    const deltas = new Map<string, { key: CountKey; delta: number }>();
+    const deltas = this.#countDeltas;
     const addDelta = (log: ExecutionLog, delta: number): void => {
       const key = countKeyOf(log);
       const k = countKeyString(key);
@@ -402,9 +408,20 @@ class SqlLogWriter implements LogWriter {
       const { id: key, ...changes } = logToRow(current.get(id) as ExecutionLog, now);
       await trx.updateTable('execution_logs').set(changes).where('id', '=', key).execute();
     }
+    if (deltas.size >= maxPendingCounts) await this.flush();
+    return { inserted, updated, unchanged, rejected };
+  }
+
+  /**
+   * Writes the count changes gathered so far. Counts are gathered over the whole session
+   * rather than written per batch: PostgreSQL keeps every version of a row updated inside
+   * one transaction, so updating a busy policy's count once per batch makes each later
+   * update slower than the last.
+   */
+  async flush(): Promise<void> {
     // Sorted, so that concurrent writers lock count rows in one order and cannot deadlock.
     // A zero delta (an update that left the log in its group) needs no write.
-    const countRows = [...deltas.entries()]
+    const countRows = [...this.#countDeltas.entries()]
       .filter(([, v]) => v.delta !== 0)
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
       .map(([, { key, delta }]) => ({
@@ -416,7 +433,7 @@ class SqlLogWriter implements LogWriter {
         log_count: delta,
       }));
     await this.#inChunks('add-counts', countRows, (chunk) =>
-      trx
+      this.#trx
         .insertInto('policy_log_counts')
         .values(chunk)
         .onConflict((oc) =>
@@ -427,7 +444,7 @@ class SqlLogWriter implements LogWriter {
             })),
         ),
     );
-    return { inserted, updated, unchanged, rejected };
+    this.#countDeltas.clear();
   }
 
   /**

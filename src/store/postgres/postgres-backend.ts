@@ -1,4 +1,6 @@
+import { createHash } from 'node:crypto';
 import { Kysely, PostgresDialect, sql } from 'kysely';
+import type { PostgresCursor, PostgresPool, PostgresPoolClient } from 'kysely';
 import pg from 'pg';
 import type { Database } from '../schema.js';
 import type { ErrorKind, SqlBackend } from '../sql-store.js';
@@ -62,6 +64,55 @@ export function redactPostgresUrl(url: string): string {
   }
 }
 
+/** Named statements kept per connection; past this, further shapes run unnamed. */
+const maxNamedStatements = 200;
+const dmlPattern = /^\s*(select|insert|update|delete|with)\b/i;
+
+/**
+ * Kysely sends every query unnamed, so PostgreSQL parses and plans it each time; for a
+ * 1000-row INSERT that halves the import rate. Naming a statement by a hash of its text
+ * makes the driver prepare it once per connection and then only bind and execute.
+ */
+function withNamedStatements(pool: pg.Pool): PostgresPool {
+  const named = new WeakMap<pg.PoolClient, Set<string>>();
+  return {
+    end: () => pool.end(),
+    connect: async () => {
+      const client = await pool.connect();
+      let names = named.get(client);
+      if (names === undefined) {
+        names = new Set();
+        named.set(client, names);
+      }
+      const known = names;
+      const nameFor = (text: string): string | undefined => {
+        if (!dmlPattern.test(text)) return undefined;
+        const name = `sl_${createHash('sha1').update(text).digest('hex').slice(0, 24)}`;
+        if (known.has(name)) return name;
+        if (known.size >= maxNamedStatements) return undefined;
+        known.add(name);
+        return name;
+      };
+      const wrapped = {
+        query: (textOrCursor: string | PostgresCursor<unknown>, values?: readonly unknown[]) => {
+          if (typeof textOrCursor !== 'string')
+            return client.query(textOrCursor as unknown as pg.Submittable);
+          const name = nameFor(textOrCursor);
+          return client.query({
+            text: textOrCursor,
+            values: values as unknown[],
+            ...(name === undefined ? {} : { name }),
+          });
+        },
+        release: (destroy?: boolean) => {
+          client.release(destroy);
+        },
+      };
+      return wrapped as unknown as PostgresPoolClient;
+    },
+  };
+}
+
 export interface PostgresBackendOptions {
   /** Time limit of every statement outside write sessions, in milliseconds. */
   readonly queryTimeoutMs: number;
@@ -86,7 +137,9 @@ export function openPostgresBackend(url: string, options: PostgresBackendOptions
   // An idle client losing its connection emits 'error' on the pool; without a listener
   // that would crash the process. The next query reports the outage instead.
   pool.on('error', () => undefined);
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Database>({
+    dialect: new PostgresDialect({ pool: withNamedStatements(pool) }),
+  });
   return {
     backend: 'postgres',
     location: redactPostgresUrl(url),

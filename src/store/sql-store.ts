@@ -236,26 +236,74 @@ export class SqlStore implements Store {
   }
 
   async *exportLogs(filter: ExportFilter): AsyncIterable<ExecutionLog> {
-    let cursor: Row | undefined;
+    if (filter.projectId !== undefined || filter.policyId === undefined) {
+      yield* this.#exportRange(filter.projectId, filter.policyId);
+      return;
+    }
+    // A policy id alone: the count table names the projects that have it, and each
+    // (project, policy) pair is one range of the index, instead of a scan of every log.
+    const policyId = filter.policyId;
+    const projects = await this.#guard(() =>
+      this.#b.db
+        .selectFrom('policy_log_counts')
+        .where('policy_id', '=', policyId)
+        .select('project_id')
+        .distinct()
+        .orderBy('project_id')
+        .execute(),
+    );
+    for (const { project_id } of projects) yield* this.#exportRange(project_id, policyId);
+  }
+
+  /**
+   * Every log of a project, of a project's policy, or of the whole store, in index order
+   * (project, policy, execute_time, id), read in keyset batches: constant memory, and each
+   * batch starts where the last ended instead of skipping rows with OFFSET.
+   */
+  async *#exportRange(
+    projectId: string | undefined,
+    policyId: string | undefined,
+  ): AsyncIterable<ExecutionLog> {
+    let after: Row | undefined;
     for (;;) {
-      const after = cursor;
+      const cursor = after;
       const rows: Row[] = await this.#guard(() =>
         this.#b.db
           .selectFrom('execution_logs')
           .selectAll()
           .where((eb) => {
             const conds: Expression<SqlBool>[] = [];
-            if (filter.projectId !== undefined) conds.push(eb('project_id', '=', filter.projectId));
-            if (filter.policyId !== undefined) conds.push(eb('policy_id', '=', filter.policyId));
-            if (after !== undefined) {
-              // Keyset paging in index order: constant memory and no OFFSET scans.
-              conds.push(
-                eb(
-                  eb.refTuple('project_id', 'policy_id', 'execute_time', 'id'),
-                  '>',
-                  eb.tuple(after.project_id, after.policy_id, after.execute_time, after.id),
-                ),
-              );
+            if (projectId !== undefined) conds.push(eb('project_id', '=', projectId));
+            if (projectId !== undefined && policyId !== undefined)
+              conds.push(eb('policy_id', '=', policyId));
+            if (cursor !== undefined) {
+              // The tuple compared is the index's key after its equality prefix, so both
+              // engines read it as one index range.
+              if (projectId === undefined) {
+                conds.push(
+                  eb(
+                    eb.refTuple('project_id', 'policy_id', 'execute_time', 'id'),
+                    '>',
+                    eb.tuple(cursor.project_id, cursor.policy_id, cursor.execute_time, cursor.id),
+                  ),
+                );
+              } else if (policyId === undefined) {
+                conds.push(
+                  eb(
+                    eb.refTuple('policy_id', 'execute_time', 'id'),
+                    '>',
+                    eb.tuple(cursor.policy_id, cursor.execute_time, cursor.id),
+                  ),
+                );
+              } else {
+                conds.push(
+                  eb(
+                    eb.refTuple('execute_time', 'id'),
+                    '>',
+                    eb.tuple(cursor.execute_time, cursor.id),
+                  ),
+                );
+              }
             }
             return eb.and(conds);
           })
@@ -268,7 +316,7 @@ export class SqlStore implements Store {
       );
       for (const row of rows) yield rowToLog(row);
       if (rows.length < exportBatchRows) return;
-      cursor = rows[rows.length - 1];
+      after = rows[rows.length - 1];
     }
   }
 

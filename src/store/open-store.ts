@@ -1,5 +1,5 @@
-import { Migrator } from 'kysely';
-import { migrationProvider } from './migrations/migrations.js';
+import type { Kysely } from 'kysely';
+import { migrateToLatest } from './migrations/migrate-to-latest.js';
 import { openPostgresBackend } from './postgres/postgres-backend.js';
 import { SqlStore } from './sql-store.js';
 import type { SqlBackend } from './sql-store.js';
@@ -54,16 +54,12 @@ export async function openStore(url: string, options: OpenStoreOptions = {}): Pr
   }
   const store = new SqlStore(backend);
   try {
-    // Kysely looks for its migration tables by name in every schema it can see unless told
-    // which schema they live in; with several Scalelog schemas in one database that races.
-    const schema = await backend.currentSchema();
-    const { error } = await new Migrator({
-      db: backend.db,
-      provider: migrationProvider,
-      ...(schema === undefined ? {} : { migrationTableSchema: schema }),
-    }).migrateToLatest();
-    if (error !== undefined)
-      throw error instanceof Error ? error : new Error('migration failed', { cause: error });
+    await migrateToLatest(backend.db as unknown as Kysely<unknown>, {
+      beginStatements: backend.beginStatements,
+      ...(backend.migrationLockStatement === undefined
+        ? {}
+        : { lockStatement: backend.migrationLockStatement }),
+    });
   } catch (e: unknown) {
     await store.close().catch(() => undefined);
     const kind = backend.classifyError(e);

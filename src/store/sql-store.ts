@@ -48,8 +48,8 @@ export interface SqlBackend {
   readonly classifyError: (error: unknown) => ErrorKind;
   /** Rows per multi-row INSERT, within the backend's limit on bound parameters. */
   readonly insertChunkRows: number;
-  /** The schema new tables go to, where the backend has schemas (PostgreSQL's search_path). */
-  readonly currentSchema: () => Promise<string | undefined>;
+  /** Makes concurrent migrators on one database wait for each other, where `begin` does not. */
+  readonly migrationLockStatement?: string;
   /** Releases anything the backend holds beyond the Kysely instance. */
   readonly close?: () => Promise<void>;
 }

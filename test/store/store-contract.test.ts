@@ -305,6 +305,27 @@ for (const backend of testBackends) {
       await expectExport({ policyId: 'policy-0' }, (l) => l.policyId === 'policy-0');
     });
 
+    it('opens several stores at once on one new database: the schema is made once', async () => {
+      const fresh = await backend.fresh();
+      try {
+        // SQLite waits for a lock by blocking its thread, so two connections in one process
+        // would wait on each other; its concurrent openers are separate processes (serve and
+        // import), serialised by BEGIN IMMEDIATE. PostgreSQL's openers race for real here.
+        const stores =
+          backend.name === 'sqlite'
+            ? [await openStore(fresh.url), await openStore(fresh.url)]
+            : await Promise.all([1, 2, 3, 4].map(() => openStore(fresh.url)));
+        await stores[0]?.writeSession((w) => w.write([makeLog()]));
+        for (const s of stores) expect((await s.queryLogs(q()))?.totalNumber).toBe(1);
+        await Promise.all(stores.map((s) => s.close()));
+        const again = await openStore(fresh.url);
+        expect((await again.queryLogs(q()))?.totalNumber).toBe(1);
+        await again.close();
+      } finally {
+        await fresh.cleanup();
+      }
+    });
+
     it('answers ping, and reports itself unavailable once closed', async () => {
       await store.ping();
       await store.close();

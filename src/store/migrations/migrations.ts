@@ -1,12 +1,16 @@
 import { sql } from 'kysely';
-import type { Kysely, Migration, MigrationProvider } from 'kysely';
+import type { Kysely } from 'kysely';
+
+/** One schema change. `up` runs inside the migration transaction. */
+export interface Migration {
+  up(db: Kysely<unknown>): Promise<void>;
+}
 
 /**
- * Every schema change, in order, written once for both backends. Never edit a migration
- * that has shipped: add a new one. Migrations run on start under Kysely's migration lock,
- * so several servers starting on one PostgreSQL apply each exactly once.
+ * Every schema change, in name order, written once for both backends. Never edit a
+ * migration that has shipped: add a new one.
  */
-const migrations: Record<string, Migration> = {
+export const migrations: Readonly<Record<string, Migration>> = {
   '0001_execution_logs': {
     async up(db: Kysely<unknown>): Promise<void> {
       await db.schema
@@ -60,13 +64,5 @@ const migrations: Record<string, Migration> = {
         ])
         .execute();
     },
-    async down(db: Kysely<unknown>): Promise<void> {
-      await db.schema.dropTable('policy_log_counts').execute();
-      await db.schema.dropTable('execution_logs').execute();
-    },
   },
-};
-
-export const migrationProvider: MigrationProvider = {
-  getMigrations: () => Promise.resolve(migrations),
 };

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { Kysely, PostgresDialect, sql } from 'kysely';
+import { Kysely, PostgresDialect } from 'kysely';
 import type { PostgresCursor, PostgresPool, PostgresPoolClient } from 'kysely';
 import pg from 'pg';
 import type { Database } from '../schema.js';
@@ -137,6 +137,11 @@ export function openPostgresBackend(url: string, options: PostgresBackendOptions
   // An idle client losing its connection emits 'error' on the pool; without a listener
   // that would crash the process. The next query reports the outage instead.
   pool.on('error', () => undefined);
+  // A checked-out client whose connection dies (the server went away between queries)
+  // emits 'error' too; its failed query already reports the outage to the caller.
+  pool.on('connect', (client) => {
+    client.on('error', () => undefined);
+  });
   const db = new Kysely<Database>({
     dialect: new PostgresDialect({ pool: withNamedStatements(pool) }),
   });
@@ -147,11 +152,8 @@ export function openPostgresBackend(url: string, options: PostgresBackendOptions
     beginStatements: ['begin', 'set local statement_timeout = 0'],
     classifyError,
     insertChunkRows,
-    currentSchema: async () => {
-      const { rows } = await sql<{
-        schema: string | null;
-      }>`select current_schema() as schema`.execute(db);
-      return rows[0]?.schema ?? undefined;
-    },
+    // A transaction-scoped advisory lock: released by commit or rollback, even if the
+    // process dies mid-migration. The key is arbitrary but fixed for Scalelog.
+    migrationLockStatement: 'select pg_advisory_xact_lock(7364105223)',
   };
 }

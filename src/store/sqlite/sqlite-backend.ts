@@ -77,9 +77,10 @@ export function openSqliteBackend(path: string): SqlBackend {
   const inMemory = path === ':memory:';
   if (!inMemory) mkdirSync(dirname(resolve(path)), { recursive: true });
   const database = new BetterSqlite3(path);
+  // First, so that even switching to WAL waits for another process's lock.
+  database.pragma('busy_timeout = 5000');
   database.pragma('journal_mode = WAL');
   database.pragma('synchronous = FULL');
-  database.pragma('busy_timeout = 5000');
   database.pragma('foreign_keys = ON');
   return {
     backend: 'sqlite',
@@ -92,6 +93,5 @@ export function openSqliteBackend(path: string): SqlBackend {
     beginStatements: ['begin immediate'],
     classifyError,
     insertChunkRows,
-    currentSchema: () => Promise.resolve(undefined),
   };
 }

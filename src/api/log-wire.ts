@@ -150,6 +150,19 @@ function requireText(obj: Record<string, unknown>, key: string, max: number): st
   return v;
 }
 
+/**
+ * Text both stores can hold unchanged: PostgreSQL refuses U+0000 in text, and a lone UTF-16
+ * surrogate (valid as a JSON escape) has no UTF-8 form, so either store would alter it.
+ */
+function requireStorable(path: string, v: string): void {
+  if (v.includes('\u0000'))
+    throw new WireLogError(`${path} contains a NUL character (U+0000), which cannot be stored.`);
+  if (/[\uD800-\uDFFF]/u.test(v))
+    throw new WireLogError(
+      `${path} contains an unpaired UTF-16 surrogate; send valid Unicode text.`,
+    );
+}
+
 function optionalText(obj: Record<string, unknown>, key: string, path = key): string | undefined {
   const v = obj[key];
   if (v === undefined) return undefined;
@@ -157,6 +170,7 @@ function optionalText(obj: Record<string, unknown>, key: string, path = key): st
     throw new WireLogError(`${path} must be a string, got ${describe(v)}.`);
   if (v.length > wireLimits.textLength)
     throw new WireLogError(`${path} is longer than ${wireLimits.textLength} characters.`);
+  requireStorable(path, v);
   return v;
 }
 
@@ -314,6 +328,8 @@ export function logFromWire(value: unknown): ExecutionLog {
         throw new WireLogError(`meta_data.${k} must be a string, got ${describe(v)}.`);
       if (k.length > 256 || v.length > wireLimits.textLength)
         throw new WireLogError(`meta_data.${k} is too long.`);
+      requireStorable(`meta_data.${k}`, k);
+      requireStorable(`meta_data.${k}`, v);
     }
     // fromEntries defines own properties, so a key such as "__proto__" stays a plain key.
     const copy = Object.fromEntries(entries) as Record<string, string>;

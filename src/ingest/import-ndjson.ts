@@ -160,14 +160,30 @@ export async function importNdjson(
   const skip = (line: number, message: string): void => {
     if (!options.skipInvalid) throw new ImportAbortedError(line, message);
     skippedCount += 1;
-    if (skipped.length < maxSkippedDetails) skipped.push({ line, message });
+    // Store rejections arrive when their batch is written, after later lines were skipped
+    // while reading: insert in line order so `skipped` really holds the first lines.
+    const last = skipped[skipped.length - 1];
+    if (skipped.length >= maxSkippedDetails && last !== undefined && last.line < line) return;
+    let i = skipped.length;
+    while (i > 0 && (skipped[i - 1]?.line ?? 0) > line) i -= 1;
+    skipped.splice(i, 0, { line, message });
+    if (skipped.length > maxSkippedDetails) skipped.pop();
   };
 
   await store.writeSession(async (writer) => {
     let batch: ExecutionLog[] = [];
     let batchLines: number[] = [];
+    let reported = { lines: 0, bytes: 0 };
+    const report = (): void => {
+      if (lines === reported.lines && bytes === reported.bytes) return;
+      reported = { lines, bytes };
+      options.onProgress?.(reported);
+    };
     const flush = async (): Promise<void> => {
-      if (batch.length === 0) return;
+      if (batch.length === 0) {
+        report();
+        return;
+      }
       const result = await writer.write(batch);
       inserted += result.inserted;
       updated += result.updated;
@@ -175,7 +191,7 @@ export async function importNdjson(
       for (const r of result.rejected) skip(batchLines[r.index] ?? 0, r.reason);
       batch = [];
       batchLines = [];
-      options.onProgress?.({ lines, bytes });
+      report();
     };
     for await (const item of readLines(input, (n) => (bytes += n))) {
       lines += 1;
@@ -190,7 +206,8 @@ export async function importNdjson(
         if (!(e instanceof WireLogError)) throw e;
         skip(item.number, e.message);
       }
-      if (batch.length >= batchSize) await flush();
+      // Also report progress through a run of bad lines, which fill no batch.
+      if (batch.length >= batchSize || lines - reported.lines >= batchSize) await flush();
     }
     await flush();
   });

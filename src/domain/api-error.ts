@@ -126,6 +126,8 @@ export const apiErrors = {
 
   // 405, 406, 408, 413, 415: protocol-level refusals, answered as the gateway answers them.
   // The gateway's APIGW.0201 covers bad requests of this kind ("Request entity too large" etc.).
+  /** A request the HTTP layer could not make sense of (malformed request line, bad escape). */
+  malformedRequest: (message: string) => gateway(400, message),
   methodNotAllowed: (method: string, allow: readonly string[]) =>
     gateway(405, `Method ${method} is not allowed on this path; allowed: ${allow.join(', ')}.`, {
       allow: allow.join(', '),

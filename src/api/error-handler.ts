@@ -1,0 +1,111 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { ApiError, apiErrors } from '../domain/api-error.js';
+import { StoreTimeoutError, StoreUnavailableError } from '../store/store.js';
+import { errorEnvelope } from './error-envelope.js';
+
+export interface ErrorHandlerOptions {
+  /** Seconds a client is told to wait when the store is down (503 `Retry-After`). */
+  readonly retryAfterSeconds: number;
+}
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** Content types the route's body may have, named in its 415 message (default JSON). */
+    acceptedTypes?: readonly string[];
+  }
+}
+
+const codeOf = (error: unknown): unknown =>
+  typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
+
+const statusOf = (error: unknown): unknown =>
+  typeof error === 'object' && error !== null
+    ? (error as { statusCode?: unknown }).statusCode
+    : undefined;
+
+/**
+ * What the client sees for `error`, or `undefined` when the error is unexpected (500).
+ * Only the messages written here and in `apiErrors` reach clients: a driver's or Fastify's
+ * own text may name tables, files or internals.
+ */
+export function toApiError(
+  error: unknown,
+  request: FastifyRequest,
+  options: ErrorHandlerOptions,
+): ApiError | undefined {
+  if (error instanceof ApiError) return error;
+  if (error instanceof StoreUnavailableError)
+    return apiErrors.storeUnavailable(options.retryAfterSeconds);
+  if (error instanceof StoreTimeoutError) return apiErrors.queryTimeout();
+  switch (codeOf(error)) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return apiErrors.bodyTooLarge(request.routeOptions.bodyLimit);
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return apiErrors.unsupportedMediaType(
+        request.headers['content-type'] ?? '',
+        request.routeOptions.config.acceptedTypes ?? ['application/json'],
+      );
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return apiErrors.badRequestBody('The request body does not match its Content-Length.');
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return apiErrors.badRequestBody('The request body is empty; send a JSON document.');
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      return apiErrors.badRequestBody('The request body is not valid JSON.');
+    case 'FST_ERR_VALIDATION':
+      // Schema validation messages name the field and the rule, never internals.
+      return apiErrors.badRequestBody(
+        `Invalid request: ${error instanceof Error ? error.message : 'bad value'}.`,
+      );
+    case 'FST_ERR_BAD_URL':
+      return apiErrors.malformedRequest(
+        'The request path is not a valid URL: check its percent-encoding.',
+      );
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      return apiErrors.malformedRequest('A segment of the request path is too long.');
+    default:
+      break;
+  }
+  // Body streams that fail mid-read (the client aborted, a bad chunk) carry a 4xx status.
+  const status = statusOf(error);
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    return apiErrors.badRequestBody('The request body could not be read.');
+  }
+  return undefined;
+}
+
+/** Sends `error` in its envelope with its headers and the request id. */
+export function sendApiError(reply: FastifyReply, error: ApiError): FastifyReply {
+  const requestId = reply.request.id;
+  // Serialized here rather than by a route's response schema: this one function answers for
+  // every route, the 404 and 405 fallbacks included, and an envelope must never be reshaped
+  // by a schema written for another status.
+  return reply
+    .code(error.status)
+    .headers({ ...error.headers, 'x-request-id': requestId })
+    .type('application/json; charset=utf-8')
+    .send(JSON.stringify(errorEnvelope(error, requestId)));
+}
+
+/**
+ * The one error handler. Renders {@link ApiError}s as they are; maps store outages to 503
+ * with `Retry-After`, query time limits to 504, Fastify's body and media-type refusals to
+ * 413/415/400; answers anything else with 500 AS.0001 "System error." and logs the real
+ * error, so nothing internal leaks.
+ */
+export function errorHandler(
+  options: ErrorHandlerOptions,
+): (error: unknown, request: FastifyRequest, reply: FastifyReply) => FastifyReply {
+  return (error, request, reply) => {
+    const known = toApiError(error, request, options);
+    if (known === undefined) {
+      request.log.error({ err: error }, 'unexpected error; answered 500 AS.0001');
+      return sendApiError(reply, apiErrors.system());
+    }
+    if (known.status >= 500) {
+      request.log.warn({ err: error }, `answered ${known.status} ${known.code}`);
+    } else {
+      request.log.debug(`answered ${known.status} ${known.code}: ${known.message}`);
+    }
+    return sendApiError(reply, known);
+  };
+}

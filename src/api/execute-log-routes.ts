@@ -1,0 +1,96 @@
+import type { FastifyPluginCallback } from 'fastify';
+import type { Config } from '../config/config.js';
+import { apiErrors } from '../domain/api-error.js';
+import { parseLogQuery } from '../domain/log-query.js';
+import type { Store } from '../store/store.js';
+import { acceptAsIs } from './accept-as-is.js';
+import { logToWire } from './log-wire.js';
+import type { WireLog, WireOptions } from './log-wire.js';
+import { parseProjectId } from './parse-project-id.js';
+import { rawQuery } from './raw-query.js';
+import { errorResponses, wireSchemas } from './wire-schemas.js';
+
+export interface ExecuteLogRoutesDeps {
+  readonly store: Store;
+  readonly config: Pick<Config, 'executeTypeOutput'>;
+}
+
+interface ExecuteLogPage {
+  total_number: number;
+  start_number: number;
+  limit: number;
+  scaling_policy_execute_log: WireLog[];
+}
+
+interface ExecuteLogParams {
+  project_id: string;
+  scaling_policy_id: string;
+}
+
+export const executeLogPath =
+  '/autoscaling-api/v1/:project_id/scaling_policy_execute_log/:scaling_policy_id';
+
+/**
+ * `GET /autoscaling-api/v1/{project_id}/scaling_policy_execute_log/{scaling_policy_id}`:
+ * one page of a policy's execution logs, exactly as the cloud answers (contract §1, §2).
+ */
+export function executeLogRoutes(deps: ExecuteLogRoutesDeps): FastifyPluginCallback {
+  const wireOptions: WireOptions = { scheduledAs: deps.config.executeTypeOutput };
+  return (app, _options, done) => {
+    app.get<{ Params: ExecuteLogParams; Reply: ExecuteLogPage }>(
+      executeLogPath,
+      {
+        schema: {
+          summary: 'Query AS policy execution logs',
+          description:
+            'Filters combine with AND; start_time is inclusive and end_time exclusive. Newest first, ties by id descending. A policy with no logs ever recorded is 404 AS.3020. A parameter given twice is 400 with its code; unknown parameters are ignored.',
+          tags: ['execution logs'],
+          params: {
+            type: 'object',
+            required: ['project_id', 'scaling_policy_id'],
+            properties: {
+              project_id: {
+                type: 'string',
+                pattern: '^[A-Za-z0-9_-]{1,64}$',
+                description: 'Project id. Bad value: 400 AS.0022.',
+              },
+              scaling_policy_id: { type: 'string', description: 'AS policy id.' },
+            },
+          },
+          querystring: wireSchemas.executeLogQuery,
+          response: {
+            200: { ...wireSchemas.executeLogPage, description: 'One page of logs.' },
+            ...errorResponses([400, 404, 406, 500, 503, 504]),
+          },
+        },
+        // Parameters are validated by parseLogQuery from the raw query string, so repeats are
+        // seen and each parameter fails with its documented code; the schema only documents.
+        validatorCompiler: acceptAsIs,
+      },
+      async (request) => {
+        const projectId = parseProjectId(request.params.project_id);
+        // The SDKs send the project twice, in the path and in X-Project-Id (contract §4).
+        const headerProject = request.headers['x-project-id'];
+        if (typeof headerProject === 'string' && headerProject.trim() !== projectId) {
+          throw apiErrors.projectMismatch(headerProject, projectId);
+        }
+        const query = parseLogQuery(
+          projectId,
+          request.params.scaling_policy_id,
+          rawQuery(request.url),
+        );
+        // The store enforces its own query time limit (StoreTimeoutError, 504).
+        const page = await deps.store.queryLogs(query);
+        if (page === undefined) throw apiErrors.policyNotFound();
+        return {
+          total_number: page.totalNumber,
+          // Echo the values used, defaults included: a Go pager computes the next page from them.
+          start_number: query.startNumber,
+          limit: query.limit,
+          scaling_policy_execute_log: page.logs.map((log) => logToWire(log, wireOptions)),
+        };
+      },
+    );
+    done();
+  };
+}

@@ -1,0 +1,112 @@
+import { randomUUID } from 'node:crypto';
+import Fastify from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import type { Config } from './config/config.js';
+import { apiErrors } from './domain/api-error.js';
+import { acceptsJson } from './api/accepts-json.js';
+import { clientErrorHandler } from './api/client-error-handler.js';
+import { errorHandler, sendApiError, toApiError } from './api/error-handler.js';
+import { executeLogRoutes } from './api/execute-log-routes.js';
+import { healthRoutes } from './api/health-routes.js';
+import { ingestRoutes } from './api/ingest-routes.js';
+import { methodNotAllowed } from './api/method-not-allowed.js';
+import { docsPrefix, registerDocs } from './api/register-docs.js';
+import type { Store } from './store/store.js';
+
+export interface AppDeps {
+  readonly store: Store;
+  readonly config: Config;
+  /** A pino logger to log through, `true` for Fastify's own, `false` or absent for none. */
+  readonly logger?: Logger | boolean;
+}
+
+/**
+ * How often Node looks for requests past `requestTimeout`. Node's default, 30 s, would let a
+ * stalled request live up to 30 s past its limit; a quarter of the limit keeps the 408 within
+ * 25% of it at negligible cost.
+ */
+function connectionsCheckingInterval(requestTimeoutMs: number): number {
+  if (requestTimeoutMs <= 0) return 30_000;
+  return Math.min(30_000, Math.max(10, Math.floor(requestTimeoutMs / 4)));
+}
+
+/**
+ * Scalelog's HTTP API as a Fastify instance that does not listen: `main` listens, tests use
+ * `app.inject` (or listen on port 0 where a real socket matters).
+ *
+ * The request pipeline, in the order a request meets it:
+ *
+ * 1. Node's HTTP parser. Requests not received within `requestTimeout` and malformed ones
+ *    never reach Fastify; `clientErrorHandler` answers them 408/400 on the raw socket.
+ * 2. Routing. A bad URL goes to `frameworkErrors` (400); an unknown path to the not-found
+ *    handler (404 APIGW.0101); a known path under another method to its 405 fallback.
+ * 3. `onRequest`: first the `X-Request-Id` header, so every later refusal carries it; then
+ *    the `Accept` check (406), before any body is read or any store is touched.
+ * 4. Body parsing, per route: the body limit (413) and the content type (415).
+ * 5. The handler, which validates parameters itself and calls the store.
+ * 6. The error handler, for anything thrown above: the cloud's envelopes, 5xx without
+ *    internals.
+ *
+ * Hooks and handlers are set on the root before any plugin is registered, so every route
+ * (the docs' included) inherits them; the 405 fallbacks are registered last because they
+ * are computed from every other route.
+ */
+export function buildApp(deps: AppDeps): FastifyInstance {
+  const { store, config } = deps;
+  const logging =
+    typeof deps.logger === 'object'
+      ? { loggerInstance: deps.logger as FastifyBaseLogger }
+      : { logger: deps.logger ?? false };
+  const errorOptions = { retryAfterSeconds: config.retryAfterSeconds };
+
+  const app: FastifyInstance = Fastify({
+    ...logging,
+    genReqId: () => randomUUID(),
+    // Request ids are ours: a client-supplied one could collide or be used to forge logs.
+    requestIdHeader: false,
+    bodyLimit: config.bodyLimitBytes,
+    requestTimeout: config.requestTimeoutMs,
+    http: {
+      requestTimeout: config.requestTimeoutMs,
+      // Node refuses a headers timeout longer than the request timeout.
+      headersTimeout:
+        config.requestTimeoutMs > 0 ? Math.min(60_000, config.requestTimeoutMs) : 60_000,
+      connectionsCheckingInterval: connectionsCheckingInterval(config.requestTimeoutMs),
+    },
+    clientErrorHandler: clientErrorHandler(() => app.log),
+    // Ids are at most 64 characters, but Fastify's default (100) would answer a longer one
+    // with a bare 414; up to 512 the handler says what is wrong, past it it is a 400.
+    routerOptions: { maxParamLength: 512 },
+    frameworkErrors: (error, request, reply) => {
+      sendApiError(reply, toApiError(error, request, errorOptions) ?? apiErrors.system());
+    },
+  });
+
+  app.addHook('onRequest', (request, reply, done) => {
+    reply.header('x-request-id', request.id);
+    done();
+  });
+  app.addHook('onRequest', (request, _reply, done) => {
+    // Every answer is JSON except the docs page's HTML and assets.
+    const url = request.routeOptions.url;
+    const isDocs = url !== undefined && (url === docsPrefix || url.startsWith(`${docsPrefix}/`));
+    done(isDocs || acceptsJson(request.headers.accept) ? undefined : apiErrors.notAcceptable());
+  });
+  app.setErrorHandler(errorHandler(errorOptions));
+  app.setNotFoundHandler(() => Promise.reject(apiErrors.apiNotFound()));
+
+  const registerMethodFallbacks = methodNotAllowed(app);
+  registerDocs(app);
+  void app.register(
+    healthRoutes({
+      store,
+      pingTimeoutMs: config.queryTimeoutMs,
+      retryAfterSeconds: config.retryAfterSeconds,
+    }),
+  );
+  void app.register(executeLogRoutes({ store, config }));
+  void app.register(ingestRoutes({ store }));
+  registerMethodFallbacks();
+  return app;
+}

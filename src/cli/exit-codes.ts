@@ -1,0 +1,16 @@
+/**
+ * The exit codes scripts can rely on; the README lists them. Never renumber one: scripts
+ * outside the repo test for them.
+ */
+export const exitCodes = {
+  /** Everything asked for was done. */
+  success: 0,
+  /** A runtime failure: store unreachable, input unreadable, import aborted (nothing written). */
+  failure: 1,
+  /** The command line or the configuration is wrong; nothing was done. */
+  usage: 2,
+  /** `import --skip-invalid` finished, and skipped at least one line. */
+  skippedLines: 3,
+} as const;
+
+export type ExitCode = (typeof exitCodes)[keyof typeof exitCodes];

@@ -1,0 +1,184 @@
+import { inspect } from 'node:util';
+import { Command, CommanderError, Option } from 'commander';
+import type { Config } from '../config/config.js';
+import { ConfigError } from '../config/config-error.js';
+import { loadConfig, logLevels } from '../config/load-config.js';
+import type { ConfigFlags } from '../config/load-config.js';
+import type { CliContext } from './cli-context.js';
+import { exitCodes } from './exit-codes.js';
+import type { ExitCode } from './exit-codes.js';
+import { exportCommand } from './export-command.js';
+import { importCommand } from './import-command.js';
+import { serveCommand } from './serve-command.js';
+import { UsageError } from './usage-error.js';
+
+interface CommonOptions {
+  readonly config?: string;
+  readonly db?: string;
+  readonly verbose?: boolean;
+}
+
+const exitCodeHelp = `
+Exit codes:
+  0  success
+  1  runtime failure (store unreachable, input unreadable, import aborted: nothing written)
+  2  usage or configuration error (nothing done)
+  3  import finished but --skip-invalid skipped lines`;
+
+/** The message of `e` and of each of its causes, with stacks when asked for. */
+function describeError(e: unknown, withStacks: boolean): string {
+  const parts: string[] = [];
+  for (let cause: unknown = e, depth = 0; cause !== undefined && depth < 5; depth += 1) {
+    if (cause instanceof Error) {
+      parts.push(withStacks ? (cause.stack ?? cause.message) : cause.message);
+      cause = cause.cause;
+    } else {
+      parts.push(inspect(cause));
+      cause = undefined;
+    }
+    if (!withStacks) break;
+  }
+  return parts.join('\ncaused by: ');
+}
+
+/**
+ * Runs one `scalelog` command line (`argv` without the node and script paths) and resolves
+ * with the process exit code; it never calls `process.exit`, so output is flushed first.
+ *
+ * Errors go to stderr as one line `scalelog COMMAND: what went wrong` (one line per
+ * problem for configuration errors), without stack traces unless `--verbose` or log level
+ * debug/trace.
+ */
+export async function runCli(argv: readonly string[], context: CliContext): Promise<ExitCode> {
+  const { stdout, stderr } = context;
+  let result: ExitCode = exitCodes.success;
+  let current = 'scalelog';
+  let showStacks = false;
+
+  const loadFor = async (flags: ConfigFlags, verbose: boolean | undefined): Promise<Config> => {
+    showStacks = verbose === true;
+    const config = await loadConfig({
+      env: context.env,
+      // --verbose also turns the log level up, unless the level is given explicitly.
+      flags:
+        verbose === true && flags.logLevel === undefined ? { ...flags, logLevel: 'debug' } : flags,
+    });
+    showStacks ||= config.logLevel === 'debug' || config.logLevel === 'trace';
+    return config;
+  };
+
+  const outputFor = (name: string) => ({
+    writeOut: (s: string) => void stdout.write(s),
+    writeErr: (s: string) => void stderr.write(s),
+    // Commander's own usage errors, as one line that says where to look.
+    outputError: (s: string, write: (s: string) => void) => {
+      const message = s
+        .replace(/^error: /, '')
+        .replace(/\s*\n\s*/g, ' ')
+        .trim();
+      const ended = /[.?!)]$/.test(message) ? message : `${message}.`;
+      write(`${name}: ${ended} See '${name} --help'.\n`);
+    },
+  });
+
+  const program = new Command('scalelog')
+    .description(
+      'A local stand-in for the Huawei Cloud Auto Scaling policy execution log API, on SQLite or PostgreSQL.',
+    )
+    .exitOverride()
+    .configureOutput(outputFor('scalelog'))
+    .addHelpText('after', exitCodeHelp);
+
+  const common = (command: Command, dbHelp: string): Command =>
+    command
+      .option('--db <url>', dbHelp)
+      .option('--config <file>', 'JSON settings file (default: $SCALELOG_CONFIG)')
+      .option('--verbose', 'show stack traces on errors; log level debug')
+      .configureOutput(outputFor(`scalelog ${command.name()}`))
+      .addHelpText('after', exitCodeHelp)
+      .hook('preAction', () => {
+        current = `scalelog ${command.name()}`;
+      });
+
+  common(
+    program
+      .command('serve')
+      .description(
+        'Serve the API until SIGINT or SIGTERM, then finish requests in flight and stop.',
+      )
+      .option('--listen <host:port>', 'loopback address to listen on (default: 127.0.0.1:8080)')
+      .addOption(new Option('--log-level <level>', 'log level').choices(logLevels)),
+    'store: a file path, sqlite:PATH or postgres://... (default: data/scalelog.db)',
+  ).action(async (options: CommonOptions & { listen?: string; logLevel?: string }) => {
+    const config = await loadFor(
+      {
+        config: options.config,
+        db: options.db,
+        listen: options.listen,
+        logLevel: options.logLevel,
+      },
+      options.verbose,
+    );
+    result = await serveCommand(config, context);
+  });
+
+  common(
+    program
+      .command('import')
+      .description(
+        'Import NDJSON execution logs (one wire-shape log per line) from FILE, or from stdin with -.',
+      )
+      .argument('<file>', 'NDJSON file, or - for standard input')
+      .option(
+        '--skip-invalid',
+        'import the good lines and list the bad ones (exit 3) instead of aborting',
+      ),
+    'store to import into (default: data/scalelog.db)',
+  )
+    .addHelpText(
+      'after',
+      '\nA bad line aborts the import and nothing is written (exit 1), unless --skip-invalid.',
+    )
+    .action(async (file: string, options: CommonOptions & { skipInvalid?: boolean }) => {
+      const config = await loadFor({ config: options.config, db: options.db }, options.verbose);
+      result = await importCommand(
+        { source: file, skipInvalid: options.skipInvalid === true },
+        config,
+        context,
+      );
+    });
+
+  common(
+    program
+      .command('export')
+      .description('Write execution logs as NDJSON to stdout, in the format import reads.')
+      .option('--project <id>', 'only this project (tenant_id)')
+      .option(
+        '--policy <id>',
+        "only this policy (policy ids are unique only within a project: without --project, every project's policy of that id)",
+      ),
+    'store to export from (default: data/scalelog.db)',
+  ).action(async (options: CommonOptions & { project?: string; policy?: string }) => {
+    const config = await loadFor({ config: options.config, db: options.db }, options.verbose);
+    result = await exportCommand(
+      { project: options.project, policy: options.policy },
+      config,
+      context,
+    );
+  });
+
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return result;
+  } catch (e: unknown) {
+    // Commander has already printed its message (or the help it was asked for).
+    if (e instanceof CommanderError) return e.exitCode === 0 ? exitCodes.success : exitCodes.usage;
+    if (e instanceof ConfigError) {
+      for (const problem of e.problems) stderr.write(`${current}: ${problem}\n`);
+      return exitCodes.usage;
+    }
+    stderr.write(`${current}: ${describeError(e, showStacks)}\n`);
+    // An aborted import (ImportAbortedError) is a runtime failure like any other: exit 1.
+    return e instanceof UsageError ? exitCodes.usage : exitCodes.failure;
+  }
+}

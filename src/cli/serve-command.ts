@@ -1,0 +1,131 @@
+import type { AddressInfo } from 'node:net';
+import { pino } from 'pino';
+import type { Logger } from 'pino';
+import type { Config } from '../config/config.js';
+import type { CliContext, ServableApp, SignalSource } from './cli-context.js';
+import { exitCodes } from './exit-codes.js';
+import type { ExitCode } from './exit-codes.js';
+
+const stopSignals: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM'];
+
+/** `http://127.0.0.1:8080`, `http://[::1]:8080`: the URL a client uses to reach `address`. */
+function urlOf(address: AddressInfo | string | null, fallback: Config['listen']): string {
+  const host = typeof address === 'object' && address !== null ? address.address : fallback.host;
+  const port = typeof address === 'object' && address !== null ? address.port : fallback.port;
+  return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+}
+
+function listenError(e: unknown, listen: Config['listen']): Error {
+  const code = (e as NodeJS.ErrnoException | undefined)?.code;
+  const where = `${listen.host.includes(':') ? `[${listen.host}]` : listen.host}:${listen.port}`;
+  const why =
+    code === 'EADDRINUSE'
+      ? 'the address is already in use (another Scalelog, or another program, listens there)'
+      : code === 'EACCES'
+        ? 'permission denied (ports below 1024 need privileges)'
+        : code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND'
+          ? 'this machine has no such address'
+          : e instanceof Error
+            ? e.message
+            : String(e);
+  return new Error(`cannot listen on ${where}: ${why}.`, { cause: e });
+}
+
+/** The first stop signal to arrive, and a way to stop waiting for it. */
+function nextSignal(signals: SignalSource): {
+  readonly received: Promise<NodeJS.Signals>;
+  readonly cancel: () => void;
+} {
+  let onSignal: (signal: NodeJS.Signals) => void = () => undefined;
+  const cancel = (): void => {
+    for (const s of stopSignals) signals.off(s, onSignal);
+  };
+  const received = new Promise<NodeJS.Signals>((resolve) => {
+    onSignal = (signal) => {
+      cancel();
+      resolve(signal);
+    };
+    for (const s of stopSignals) signals.on(s, onSignal);
+  });
+  return { received, cancel };
+}
+
+/**
+ * Closes the app, letting requests in flight finish. If they have not finished within
+ * `timeoutMs`, or a second stop signal arrives, their connections are cut. Resolves true
+ * when every request finished on its own.
+ */
+async function closeApp(
+  app: ServableApp,
+  timeoutMs: number,
+  signals: SignalSource,
+  logger: Logger,
+): Promise<boolean> {
+  const closed = app.close();
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<'timeout'>((resolve) => {
+    timer = setTimeout(() => {
+      resolve('timeout');
+    }, timeoutMs);
+  });
+  const impatient = nextSignal(signals);
+  const outcome = await Promise.race([
+    closed.then(() => 'closed' as const),
+    timedOut,
+    impatient.received,
+  ]);
+  clearTimeout(timer);
+  impatient.cancel();
+  if (outcome === 'closed') return true;
+  logger.warn(
+    {
+      reason:
+        outcome === 'timeout' ? `shutdownTimeoutMs ${timeoutMs} elapsed` : `second ${outcome}`,
+    },
+    'cutting the connections of requests still in flight',
+  );
+  app.server.closeAllConnections();
+  await closed;
+  return false;
+}
+
+/**
+ * `scalelog serve`: opens the store (running its migrations), builds the app, listens, and
+ * logs where it listens and which store it uses (the store's `location`, never a password).
+ *
+ * On SIGINT or SIGTERM it stops taking connections, lets requests in flight finish within
+ * `shutdownTimeoutMs`, then closes the store: exit 0. Exit 1 when requests had to be cut off.
+ */
+export async function serveCommand(config: Config, context: CliContext): Promise<ExitCode> {
+  // Logs are JSON lines on stdout, the usual place for a service's log collector to read.
+  const logger = pino({ level: config.logLevel, base: { pid: process.pid } }, context.stdout);
+  const store = await context.openStore(config.db, { queryTimeoutMs: config.queryTimeoutMs });
+  let app: ServableApp | undefined;
+  try {
+    app = await context.buildApp({ store, config, logger });
+    try {
+      await app.listen({ host: config.listen.host, port: config.listen.port });
+    } catch (e: unknown) {
+      throw listenError(e, config.listen);
+    }
+  } catch (e: unknown) {
+    await app?.close().catch(() => undefined);
+    await store.close().catch(() => undefined);
+    throw e;
+  }
+
+  // Ask for the signal before saying we listen: a supervisor may signal as soon as it reads it.
+  const stop = nextSignal(context.signals);
+  const url = urlOf(app.server.address(), config.listen);
+  logger.info(
+    { url, store: store.location, backend: store.backend },
+    `scalelog listening on ${url} with store ${store.location}`,
+  );
+
+  const signal = await stop.received;
+  logger.info({ signal }, `${signal} received: finishing requests in flight`);
+  const clean = await closeApp(app, config.shutdownTimeoutMs, context.signals, logger);
+  await store.close();
+  logger.info({ clean }, clean ? 'scalelog stopped' : 'scalelog stopped, cutting requests off');
+  return clean ? exitCodes.success : exitCodes.failure;
+}

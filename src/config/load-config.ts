@@ -1,0 +1,325 @@
+import { readFile } from 'node:fs/promises';
+import { isIPv4, isIPv6 } from 'node:net';
+import { defaultConfig } from './config.js';
+import type { Config, LogLevel } from './config.js';
+import { ConfigError } from './config-error.js';
+
+/** Settings given on the command line, as typed (strings); `undefined` when not given. */
+export interface ConfigFlags {
+  /** `--config FILE`: the JSON settings file; wins over `SCALELOG_CONFIG`. */
+  readonly config?: string | undefined;
+  readonly listen?: string | undefined;
+  readonly db?: string | undefined;
+  readonly logLevel?: string | undefined;
+}
+
+export interface LoadConfigOptions {
+  /** The environment to read `SCALELOG_*` variables from; `main.ts` passes `process.env`. */
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly flags?: ConfigFlags;
+}
+
+/** One value offered for a setting, and where it came from (for error messages). */
+interface Candidate {
+  readonly value: unknown;
+  /** `--listen`, `SCALELOG_LISTEN` or `"listen" in settings.json`. */
+  readonly source: string;
+  /** True for flags and environment variables, where every value is text. */
+  readonly fromText: boolean;
+}
+
+/** Why a value was refused; parsers return it rather than throw so every problem is collected. */
+class Invalid {
+  constructor(readonly reason: string) {}
+}
+
+interface Setting<T> {
+  readonly env: string;
+  readonly flag?: keyof Omit<ConfigFlags, 'config'>;
+  readonly flagName?: string;
+  readonly parse: (candidate: Candidate) => T | Invalid;
+  /** How a bad value is shown back to the user; the database URL hides its password. */
+  readonly show?: (value: unknown) => string;
+}
+
+/** Every log level, most severe first; `--log-level` offers these. */
+export const logLevels: readonly LogLevel[] = [
+  'fatal',
+  'error',
+  'warn',
+  'info',
+  'debug',
+  'trace',
+  'silent',
+];
+
+/** Longest delay `setTimeout` honours; larger values would fire at once. */
+const maxTimerMs = 2_147_483_647;
+
+/**
+ * Every setting: its environment variable, its flag if any, and its parser. The README's
+ * settings table is checked against this list by a test.
+ */
+export const configSettings: { readonly [K in keyof Config]: Setting<Config[K]> } = {
+  listen: { env: 'SCALELOG_LISTEN', flag: 'listen', flagName: '--listen', parse: parseListen },
+  db: { env: 'SCALELOG_DB', flag: 'db', flagName: '--db', parse: parseDb, show: showDb },
+  logLevel: {
+    env: 'SCALELOG_LOG_LEVEL',
+    flag: 'logLevel',
+    flagName: '--log-level',
+    parse: (c) => oneOf(c, logLevels),
+  },
+  executeTypeOutput: {
+    env: 'SCALELOG_EXECUTE_TYPE_OUTPUT',
+    parse: (c) => oneOf(c, ['SCHEDULED', 'SCHEDULE'] as const),
+  },
+  bodyLimitBytes: {
+    env: 'SCALELOG_BODY_LIMIT_BYTES',
+    parse: (c) => integer(c, 1, 1024 ** 3, 'bytes'),
+  },
+  requestTimeoutMs: {
+    env: 'SCALELOG_REQUEST_TIMEOUT_MS',
+    parse: (c) => integer(c, 1, maxTimerMs, 'milliseconds'),
+  },
+  queryTimeoutMs: {
+    env: 'SCALELOG_QUERY_TIMEOUT_MS',
+    parse: (c) => integer(c, 1, maxTimerMs, 'milliseconds'),
+  },
+  retryAfterSeconds: {
+    env: 'SCALELOG_RETRY_AFTER_SECONDS',
+    parse: (c) => integer(c, 1, 86_400, 'seconds'),
+  },
+  shutdownTimeoutMs: {
+    env: 'SCALELOG_SHUTDOWN_TIMEOUT_MS',
+    parse: (c) => integer(c, 0, maxTimerMs, 'milliseconds'),
+  },
+};
+
+/** The environment variable that names the settings file when `--config` is not given. */
+export const configFileEnv = 'SCALELOG_CONFIG';
+
+type SettingKey = keyof Config;
+const settingKeys = Object.keys(configSettings) as SettingKey[];
+
+/**
+ * Builds Scalelog's settings from, lowest to highest precedence: {@link defaultConfig}, an
+ * optional JSON file (`--config FILE` or `SCALELOG_CONFIG`; its keys are the names of
+ * {@link Config}), `SCALELOG_*` environment variables, and command-line flags.
+ *
+ * Only the value that wins for each setting is validated, so a bad variable overridden by a
+ * flag does no harm. Every problem is collected and thrown together in one
+ * {@link ConfigError}. An empty environment variable counts as unset. The result is
+ * deeply frozen.
+ */
+export async function loadConfig(options: LoadConfigOptions): Promise<Config> {
+  const { env } = options;
+  const flags = options.flags ?? {};
+  const problems: string[] = [];
+
+  const fromEnv = (name: string): string | undefined => {
+    const value = env[name];
+    return value === undefined || value === '' ? undefined : value;
+  };
+
+  const filePath = flags.config ?? fromEnv(configFileEnv);
+  const file =
+    filePath === undefined
+      ? {}
+      : await readConfigFile(
+          filePath,
+          flags.config === undefined ? configFileEnv : '--config',
+          problems,
+        );
+
+  const resolve = <K extends SettingKey>(key: K): Config[K] | undefined => {
+    const setting: Setting<Config[K]> = configSettings[key];
+    const candidate = pickCandidate(key, setting, flags, fromEnv, file, filePath);
+    if (candidate === undefined) return undefined;
+    const parsed = setting.parse(candidate);
+    if (!(parsed instanceof Invalid)) return parsed;
+    const shown = (setting.show ?? showValue)(candidate.value);
+    problems.push(`${candidate.source} = ${shown}: ${parsed.reason}`);
+    return undefined;
+  };
+  const merged: { -readonly [K in SettingKey]: Config[K] } = { ...defaultConfig };
+  const set = <K extends SettingKey>(key: K, value: Config[K] | undefined): void => {
+    if (value !== undefined) merged[key] = value;
+  };
+  for (const key of settingKeys) set(key, resolve(key));
+
+  if (problems.length > 0) throw new ConfigError(problems);
+  return Object.freeze({ ...merged, listen: Object.freeze({ ...merged.listen }) });
+}
+
+function pickCandidate(
+  key: SettingKey,
+  setting: Setting<unknown>,
+  flags: ConfigFlags,
+  fromEnv: (name: string) => string | undefined,
+  file: Readonly<Record<string, unknown>>,
+  filePath: string | undefined,
+): Candidate | undefined {
+  const flagValue = setting.flag === undefined ? undefined : flags[setting.flag];
+  if (flagValue !== undefined) {
+    return { value: flagValue, source: setting.flagName ?? key, fromText: true };
+  }
+  const envValue = fromEnv(setting.env);
+  if (envValue !== undefined) return { value: envValue, source: setting.env, fromText: true };
+  if (Object.hasOwn(file, key)) {
+    return {
+      value: file[key],
+      source: `"${key}" in ${filePath ?? 'the config file'}`,
+      fromText: false,
+    };
+  }
+  return undefined;
+}
+
+async function readConfigFile(
+  path: string,
+  namedBy: string,
+  problems: string[],
+): Promise<Readonly<Record<string, unknown>>> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (e: unknown) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file' : e instanceof Error ? e.message : String(e);
+    problems.push(`config file ${path} (from ${namedBy}) cannot be read: ${why}`);
+    return {};
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e: unknown) {
+    problems.push(
+      `config file ${path} is not valid JSON: ${e instanceof Error ? e.message : String(e)}`,
+    );
+    return {};
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    problems.push(
+      `config file ${path} must hold a JSON object of settings such as {"db": "data/scalelog.db"}`,
+    );
+    return {};
+  }
+  const known = new Set<string>(settingKeys);
+  for (const key of Object.keys(value)) {
+    if (!known.has(key)) {
+      problems.push(
+        `config file ${path} has an unknown setting "${key}"; known: ${settingKeys.join(', ')}`,
+      );
+    }
+  }
+  return value as Record<string, unknown>;
+}
+
+const showValue = (value: unknown): string => {
+  const text = JSON.stringify(value);
+  return text.length > 80 ? `${text.slice(0, 80)}…` : text;
+};
+
+function oneOf<T extends string>(c: Candidate, allowed: readonly T[]): T | Invalid {
+  return typeof c.value === 'string' && (allowed as readonly string[]).includes(c.value)
+    ? (c.value as T)
+    : new Invalid(`expected one of ${allowed.join(', ')}`);
+}
+
+function integer(c: Candidate, min: number, max: number, unit: string): number | Invalid {
+  const expected = new Invalid(`expected a whole number of ${unit} from ${min} to ${max}`);
+  let n: number;
+  if (c.fromText) {
+    if (typeof c.value !== 'string' || !/^\d{1,16}$/.test(c.value)) return expected;
+    n = Number(c.value);
+  } else {
+    if (typeof c.value !== 'number' || !Number.isInteger(c.value)) return expected;
+    n = c.value;
+  }
+  return n >= min && n <= max ? n : expected;
+}
+
+const listenHint = 'expected HOST:PORT such as 127.0.0.1:8080 (IPv6 in brackets: [::1]:8080)';
+
+/**
+ * `HOST:PORT` (flag, variable or file) or `{"host": ..., "port": ...}` (file). Port 0 asks
+ * the system for a free port. Until authentication exists the host must be a loopback
+ * address: anything else would publish an API that checks no credentials.
+ */
+function parseListen(c: Candidate): Config['listen'] | Invalid {
+  let host: string;
+  let port: number;
+  if (typeof c.value === 'string') {
+    const m = /^(?:\[([^\]]*)\]|([^:[\]]*)):(\d{1,5})$/.exec(c.value);
+    if (m === null) return new Invalid(listenHint);
+    host = m[1] ?? m[2] ?? '';
+    port = Number(m[3]);
+  } else if (
+    !c.fromText &&
+    typeof c.value === 'object' &&
+    c.value !== null &&
+    typeof (c.value as { host?: unknown }).host === 'string' &&
+    Number.isInteger((c.value as { port?: unknown }).port) &&
+    Object.keys(c.value).every((k) => k === 'host' || k === 'port')
+  ) {
+    ({ host, port } = c.value as { host: string; port: number });
+  } else {
+    return new Invalid(`${listenHint}, or in the file {"host": "127.0.0.1", "port": 8080}`);
+  }
+  if (host === '') return new Invalid(`the host is missing; ${listenHint}`);
+  if (port < 0 || port > 65_535)
+    return new Invalid('the port must be from 0 to 65535 (0: any free port)');
+  if (!isLoopback(host)) {
+    return new Invalid(
+      `${host} is not a loopback address. Scalelog has no authentication yet, so it listens only ` +
+        'on this machine: use 127.0.0.1 (or any 127.x.x.x), ::1 or localhost',
+    );
+  }
+  return { host, port };
+}
+
+function isLoopback(host: string): boolean {
+  if (host.toLowerCase() === 'localhost') return true;
+  if (isIPv4(host)) return host.startsWith('127.');
+  if (isIPv6(host)) {
+    // The URL parser normalizes 0:0:0:0:0:0:0:1 and friends to ::1.
+    try {
+      return new URL(`http://[${host}]/`).hostname === '[::1]';
+    } catch {
+      return false;
+    }
+  }
+  return false;
+}
+
+const dbHint = 'expected a file path, sqlite:PATH or postgres://USER@HOST:PORT/DATABASE';
+
+/** A file path or `sqlite:PATH` (SQLite), or `postgres://` / `postgresql://` (PostgreSQL). */
+function parseDb(c: Candidate): string | Invalid {
+  const v = c.value;
+  if (typeof v !== 'string' || v.trim() === '') return new Invalid(dbHint);
+  if (/^postgres(?:ql)?:\/\//i.test(v)) {
+    return URL.canParse(v) ? v : new Invalid(`not a valid URL; ${dbHint}`);
+  }
+  if (/^sqlite:/i.test(v)) {
+    return v.slice('sqlite:'.length).trim() === ''
+      ? new Invalid(`sqlite: names no file; ${dbHint}`)
+      : v;
+  }
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(v)) return new Invalid(`unsupported database; ${dbHint}`);
+  return v;
+}
+
+/** Shows a database setting without its password, which must never reach a terminal or log. */
+function showDb(value: unknown): string {
+  if (typeof value === 'string' && /^[a-z][a-z0-9+.-]*:\/\//i.test(value)) {
+    try {
+      const url = new URL(value);
+      if (url.password !== '') url.password = '***';
+      return showValue(url.toString());
+    } catch {
+      return '(an unparsable URL, not shown)';
+    }
+  }
+  return showValue(value);
+}

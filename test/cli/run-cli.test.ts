@@ -1,0 +1,280 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runScalelog } from './cli-harness.js';
+import {
+  logId,
+  manyLogs,
+  ndjson,
+  policyA,
+  policyB,
+  projectA,
+  projectB,
+  sampleLogs,
+} from './wire-log-fixtures.js';
+
+let dir: string;
+let db: string;
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'scalelog-cli-'));
+  db = `sqlite:${join(dir, 'scalelog.db')}`;
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function file(name: string, text: string): Promise<string> {
+  const path = join(dir, name);
+  await writeFile(path, text);
+  return path;
+}
+
+async function exported(...args: string[]): Promise<Record<string, unknown>[]> {
+  const run = await runScalelog(['export', '--db', db, ...args]);
+  expect(run.stderr.text).toBe('');
+  expect(run.code).toBe(0);
+  expect(run.storesClosed).toBe(1);
+  return run.stdout.lines().map((line) => JSON.parse(line) as Record<string, unknown>);
+}
+
+describe('scalelog command line', () => {
+  it.each([[[]], [['serve']], [['import']], [['export']]])(
+    'prints help for %j --help and exits 0',
+    async (args) => {
+      const run = await runScalelog([...args, '--help']);
+      expect(run.code).toBe(0);
+      expect(run.stdout.text).toContain(`Usage: scalelog ${args.join(' ')}`.trim());
+      expect(run.storesOpened).toBe(0);
+    },
+  );
+
+  it('exits 2 with the help on stderr when no command is given', async () => {
+    const run = await runScalelog([]);
+    expect(run.code).toBe(2);
+    expect(run.stderr.text).toContain('Usage: scalelog');
+  });
+
+  it.each([
+    [['launch'], "scalelog: unknown command 'launch'."],
+    [
+      ['import', '--bogus', 'x'],
+      "scalelog import: unknown option '--bogus'. See 'scalelog import --help'.",
+    ],
+    [
+      ['import'],
+      "scalelog import: missing required argument 'file'. See 'scalelog import --help'.",
+    ],
+    [['export', 'extra'], 'scalelog export: too many arguments for'],
+    [
+      ['serve', '--log-level', 'loud'],
+      "scalelog serve: option '--log-level <level>' argument 'loud' is invalid.",
+    ],
+  ])('exits 2 on the bad command line %j with one line on stderr', async (args, message) => {
+    const run = await runScalelog(args);
+    expect(run.code).toBe(2);
+    expect(run.stderr.lines()).toHaveLength(1);
+    expect(run.stderr.text).toContain(message);
+    expect(run.storesOpened).toBe(0);
+  });
+
+  it('refuses a non-loopback --listen with exit 2 before opening the store', async () => {
+    const run = await runScalelog(['serve', '--listen', '0.0.0.0:8080', '--db', db]);
+    expect(run.code).toBe(2);
+    expect(run.stderr.lines()).toEqual([
+      expect.stringMatching(
+        /^scalelog serve: --listen = "0.0.0.0:8080": 0\.0\.0\.0 is not a loopback address/,
+      ),
+    ]);
+    expect(run.storesOpened).toBe(0);
+  });
+
+  it('reports every bad setting, one line each, with exit 2', async () => {
+    const run = await runScalelog(['export', '--db', db], {
+      env: { SCALELOG_LOG_LEVEL: 'loud', SCALELOG_QUERY_TIMEOUT_MS: 'soon' },
+    });
+    expect(run.code).toBe(2);
+    expect(run.stderr.lines()).toEqual([
+      expect.stringMatching(/^scalelog export: SCALELOG_LOG_LEVEL = "loud": expected one of/),
+      expect.stringMatching(
+        /^scalelog export: SCALELOG_QUERY_TIMEOUT_MS = "soon": expected a whole number/,
+      ),
+    ]);
+  });
+
+  it('takes the store from SCALELOG_DB when --db is not given', async () => {
+    const input = await file('in.ndjson', ndjson(sampleLogs()));
+    const run = await runScalelog(['import', input], { env: { SCALELOG_DB: db } });
+    expect(run.code).toBe(0);
+    expect(await exported()).toHaveLength(5);
+  });
+
+  describe('import', () => {
+    it('imports a file, says what it did on stderr, and is idempotent', async () => {
+      const input = await file('in.ndjson', ndjson(sampleLogs()));
+      const first = await runScalelog(['import', '--db', db, input]);
+      expect(first.code).toBe(0);
+      expect(first.stdout.text).toBe('');
+      expect(first.stderr.lines()).toEqual([
+        `imported ${input}: 5 read, 5 inserted, 0 updated, 0 unchanged, 0 skipped`,
+      ]);
+      const again = await runScalelog(['import', '--db', db, input]);
+      expect(again.code).toBe(0);
+      expect(again.stderr.lines()).toEqual([
+        `imported ${input}: 5 read, 0 inserted, 0 updated, 5 unchanged, 0 skipped`,
+      ]);
+    });
+
+    it('updates an EXECUTING log that has since settled', async () => {
+      const [, , executing] = sampleLogs();
+      await runScalelog(['import', '--db', db, await file('a.ndjson', ndjson([executing ?? {}]))]);
+      const settled = { ...executing, status: 'SUCCESS' };
+      const run = await runScalelog(['import', '--db', db, '-'], { stdin: ndjson([settled]) });
+      expect(run.code).toBe(0);
+      expect(run.stderr.text).toBe(
+        'imported standard input: 1 read, 0 inserted, 1 updated, 0 unchanged, 0 skipped\n',
+      );
+      expect((await exported()).map((log) => log.status)).toEqual(['SUCCESS']);
+    });
+
+    it('aborts on a bad line with exit 1, its line number, and nothing written', async () => {
+      const lines = ndjson(sampleLogs()).split('\n');
+      lines.splice(2, 0, '{"id": "not-a-uuid"}');
+      const run = await runScalelog([
+        'import',
+        '--db',
+        db,
+        await file('bad.ndjson', lines.join('\n')),
+      ]);
+      expect(run.code).toBe(1);
+      expect(run.stderr.lines()).toEqual([
+        expect.stringMatching(/^scalelog import: line 3: .*Nothing was imported\.$/),
+      ]);
+      expect(run.storesClosed).toBe(1);
+      expect(await exported()).toEqual([]);
+    });
+
+    it('with --skip-invalid imports the good lines, lists the bad ones and exits 3', async () => {
+      const good = sampleLogs();
+      const text = [
+        JSON.stringify(good[0]),
+        'not json',
+        JSON.stringify(good[1]),
+        '',
+        JSON.stringify({ ...good[2], colour: 'blue' }),
+        JSON.stringify(good[3]),
+      ].join('\n');
+      const run = await runScalelog([
+        'import',
+        '--db',
+        db,
+        '--skip-invalid',
+        await file('mixed.ndjson', text),
+      ]);
+      expect(run.code).toBe(3);
+      expect(run.stderr.lines()).toEqual([
+        expect.stringMatching(/^line 2: not valid JSON/),
+        expect.stringMatching(/^line 5: unknown field "colour"/),
+        expect.stringMatching(/: 5 read, 3 inserted, 0 updated, 0 unchanged, 2 skipped$/),
+      ]);
+      expect((await exported()).map((log) => log.id).sort()).toEqual([
+        logId(1),
+        logId(2),
+        logId(4),
+      ]);
+    });
+
+    it('exits 1 without creating a database when the input file does not exist', async () => {
+      const missing = join(dir, 'missing.ndjson');
+      const run = await runScalelog(['import', '--db', db, missing]);
+      expect(run.code).toBe(1);
+      expect(run.stderr.text).toBe(`scalelog import: cannot read ${missing}: no such file.\n`);
+      expect(run.storesOpened).toBe(0);
+    });
+
+    it('draws a progress bar only when stderr is a terminal', async () => {
+      const input = await file('many.ndjson', ndjson(manyLogs(1200)));
+      const tty = await runScalelog(['import', '--db', db, input], { stderrIsTTY: true });
+      expect(tty.code).toBe(0);
+      expect(tty.stderr.text).toMatch(/importing .*\d+% \| [\d.]+ KiB of [\d.]+ KiB \| \d+ lines/);
+      expect(tty.stderr.text).toContain(`imported ${input}: 1200 read, 1200 inserted`);
+      const pipe = await runScalelog(['import', '--db', db, input]);
+      expect(pipe.stderr.text).toBe(
+        `imported ${input}: 1200 read, 0 inserted, 0 updated, 1200 unchanged, 0 skipped\n`,
+      );
+    });
+  });
+
+  describe('export', () => {
+    beforeEach(async () => {
+      const run = await runScalelog(['import', '--db', db, '-'], { stdin: ndjson(sampleLogs()) });
+      expect(run.code).toBe(0);
+    });
+
+    it('writes every log as one wire-shape line, SCHEDULED spelled the seed way, values as strings', async () => {
+      const logs = await exported();
+      expect(logs.map((log) => log.id).sort()).toEqual([1, 2, 3, 4, 5].map(logId));
+      const byId = new Map(logs.map((log) => [log.id, log]));
+      expect(byId.get(logId(3))?.execute_type).toBe('SCHEDULED');
+      expect(byId.get(logId(2))).toMatchObject({ old_value: '10', limit_value: '100' });
+      expect(byId.get(logId(3))).not.toHaveProperty('old_value');
+      expect(byId.get(logId(3))?.job_records).toEqual([]);
+    });
+
+    it('filters by project, by policy, or by both', async () => {
+      const ids = async (...args: string[]) =>
+        (await exported(...args)).map((log) => log.id).sort();
+      expect(await ids('--project', projectB)).toEqual([logId(5)]);
+      expect(await ids('--project', projectA, '--policy', policyA)).toEqual([1, 2, 3].map(logId));
+      // Policy ids are unique only within a project: --policy alone spans projects.
+      expect(await ids('--policy', policyA)).toEqual([1, 2, 3, 5].map(logId));
+      expect(await ids('--policy', policyB)).toEqual([logId(4)]);
+      expect(await ids('--project', 'nobody')).toEqual([]);
+    });
+
+    it('exits 1 without creating anything when the SQLite file does not exist', async () => {
+      const missing = join(dir, 'typo', 'scalelog.db');
+      const run = await runScalelog(['export', '--db', missing]);
+      expect(run.code).toBe(1);
+      expect(run.stderr.text).toBe(
+        `scalelog export: there is no SQLite database at ${missing}; nothing to export.\n`,
+      );
+      expect(run.storesOpened).toBe(0);
+    });
+
+    it('refuses a --project that no log can have with exit 2', async () => {
+      const run = await runScalelog(['export', '--db', db, '--project', 'a b']);
+      expect(run.code).toBe(2);
+      expect(run.stderr.text).toBe(
+        `scalelog export: --project "a b" cannot match any log: expected 1 to 64 letters, digits, '-' or '_'.\n`,
+      );
+    });
+  });
+
+  describe('failures', () => {
+    const unreachable = 'postgres://scalelog:s3cret@127.0.0.1:1/scalelog';
+
+    it('exits 1 with one line, without the password, when the store cannot be reached', async () => {
+      const run = await runScalelog(['export', '--db', unreachable]);
+      expect(run.code).toBe(1);
+      expect(run.stderr.lines()).toHaveLength(1);
+      expect(run.stderr.text).toMatch(/^scalelog export: cannot reach the store/);
+      expect(run.stderr.text).not.toContain('s3cret');
+      expect(run.stderr.text).not.toMatch(/^\s+at /m);
+    });
+
+    it('adds stack traces with --verbose or log level debug', async () => {
+      for (const run of [
+        await runScalelog(['export', '--db', unreachable, '--verbose']),
+        await runScalelog(['export', '--db', unreachable], {
+          env: { SCALELOG_LOG_LEVEL: 'debug' },
+        }),
+      ]) {
+        expect(run.code).toBe(1);
+        expect(run.stderr.text).toMatch(/^scalelog export: .*cannot reach the store/);
+        expect(run.stderr.text).toMatch(/^\s+at /m);
+        expect(run.stderr.text).not.toContain('s3cret');
+      }
+    });
+  });
+});

@@ -19,6 +19,7 @@ import type {
   ResourceType,
 } from '../domain/execution-log.js';
 import type { LogQuery } from '../domain/log-query.js';
+import { inTransaction } from './in-transaction.js';
 import type { Database, ExecutionLogsTable } from './schema.js';
 import { StoreTimeoutError, StoreUnavailableError } from './store.js';
 import type {
@@ -214,22 +215,10 @@ export class SqlStore implements Store {
 
   async writeSession<T>(work: (writer: LogWriter) => Promise<T>): Promise<T> {
     return this.#guard(() =>
-      this.#b.db.connection().execute(async (conn) => {
-        for (const statement of this.#b.beginStatements) await sql.raw(statement).execute(conn);
-        let result: T;
-        try {
-          // The connection is used as a transaction: every statement runs on it until commit.
-          const writer = new SqlLogWriter(conn, this.#b.insertChunkRows);
-          result = await work(writer);
-          await writer.flush();
-        } catch (e: unknown) {
-          await sql
-            .raw('rollback')
-            .execute(conn)
-            .catch(() => undefined);
-          throw e;
-        }
-        await sql.raw('commit').execute(conn);
+      inTransaction(this.#b.db, this.#b.beginStatements, async (conn) => {
+        const writer = new SqlLogWriter(conn, this.#b.insertChunkRows);
+        const result = await work(writer);
+        await writer.flush();
         return result;
       }),
     );

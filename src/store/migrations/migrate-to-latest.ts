@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
+import { inTransaction } from '../in-transaction.js';
 import { migrations } from './migrations.js';
 
 /** How a backend opens the one transaction that migrations run in. */
@@ -22,37 +23,27 @@ export async function migrateToLatest(
   db: Kysely<unknown>,
   tx: MigrationTransaction,
 ): Promise<string[]> {
-  return db.connection().execute(async (conn) => {
-    for (const statement of tx.beginStatements) await sql.raw(statement).execute(conn);
-    try {
-      if (tx.lockStatement !== undefined) await sql.raw(tx.lockStatement).execute(conn);
-      await conn.schema
-        .createTable('scalelog_migrations')
-        .ifNotExists()
-        .addColumn('name', 'varchar(255)', (c) => c.primaryKey())
-        .addColumn('applied_at', 'bigint', (c) => c.notNull())
-        .execute();
-      const { rows } = await sql<{ name: string }>`select name from scalelog_migrations`.execute(
+  return inTransaction(db, tx.beginStatements, async (conn) => {
+    if (tx.lockStatement !== undefined) await sql.raw(tx.lockStatement).execute(conn);
+    await conn.schema
+      .createTable('scalelog_migrations')
+      .ifNotExists()
+      .addColumn('name', 'varchar(255)', (c) => c.primaryKey())
+      .addColumn('applied_at', 'bigint', (c) => c.notNull())
+      .execute();
+    const { rows } = await sql<{ name: string }>`select name from scalelog_migrations`.execute(
+      conn,
+    );
+    const applied = new Set(rows.map((r) => r.name));
+    const pending = Object.keys(migrations)
+      .sort()
+      .filter((name) => !applied.has(name));
+    for (const name of pending) {
+      await migrations[name]?.up(conn);
+      await sql`insert into scalelog_migrations (name, applied_at) values (${name}, ${Date.now()})`.execute(
         conn,
       );
-      const applied = new Set(rows.map((r) => r.name));
-      const pending = Object.keys(migrations)
-        .sort()
-        .filter((name) => !applied.has(name));
-      for (const name of pending) {
-        await migrations[name]?.up(conn);
-        await sql`insert into scalelog_migrations (name, applied_at) values (${name}, ${Date.now()})`.execute(
-          conn,
-        );
-      }
-      await sql.raw('commit').execute(conn);
-      return pending;
-    } catch (e: unknown) {
-      await sql
-        .raw('rollback')
-        .execute(conn)
-        .catch(() => undefined);
-      throw e;
     }
+    return pending;
   });
 }

@@ -5,21 +5,36 @@ import type { Logger } from 'pino';
 import type { Config } from './config/config.js';
 import { apiErrors } from './domain/api-error.js';
 import { acceptsJson } from './api/accepts-json.js';
+import { authenticate } from './api/authenticate.js';
 import { clientErrorHandler } from './api/client-error-handler.js';
 import { errorHandler, sendApiError, toApiError } from './api/error-handler.js';
 import { executeLogRoutes } from './api/execute-log-routes.js';
 import { healthRoutes } from './api/health-routes.js';
 import { ingestRoutes } from './api/ingest-routes.js';
 import { methodNotAllowed } from './api/method-not-allowed.js';
+import { captureReceivedBody } from './api/received-body.js';
 import { docsPrefix, registerDocs } from './api/register-docs.js';
+import type { CredentialService } from './auth/credential-service.js';
 import type { Store } from './store/store.js';
 
 export interface AppDeps {
   readonly store: Store;
   readonly config: Config;
+  /** Who may call: AK/SK credentials and tokens, each bound to one project. */
+  readonly credentials: CredentialService;
+  /** The clock for signature dates, token expiry and lockouts (Unix ms); `Date.now` by default. */
+  readonly now?: () => number;
   /** A pino logger to log through, `true` for Fastify's own, `false` or absent for none. */
   readonly logger?: Logger | boolean;
 }
+
+const isDocsUrl = (url: string | undefined): boolean =>
+  url !== undefined && (url === docsPrefix || url.startsWith(`${docsPrefix}/`));
+
+/** Routes that answer without credentials: the probes and the documentation. */
+const openRoutes = new Set(['/healthz', '/readyz', '/openapi.json']);
+const isOpenRoute = (url: string | undefined): boolean =>
+  isDocsUrl(url) || (url !== undefined && openRoutes.has(url));
 
 /**
  * How often Node looks for requests past `requestTimeout`. Node's default, 30 s, would let a
@@ -43,9 +58,19 @@ function connectionsCheckingInterval(requestTimeoutMs: number): number {
  *    handler (404 APIGW.0101); a known path under another method to its 405 fallback.
  * 3. `onRequest`: first the `X-Request-Id` header, so every later refusal carries it; then
  *    the `Accept` check (406), before any body is read or any store is touched.
- * 4. Body parsing, per route: the body limit (413) and the content type (415).
- * 5. The handler, which validates parameters itself and calls the store.
- * 6. The error handler, for anything thrown above: the cloud's envelopes, 5xx without
+ * 4. `preParsing` keeps a copy of the body bytes as they arrive (`captureReceivedBody`):
+ *    an AK/SK signature covers the exact bytes, which the parsers do not keep.
+ * 5. Body parsing, per route: the body limit (413) and the content type (415). These are
+ *    answered before authentication, since a signature cannot be checked before the whole
+ *    body is in; neither touches the store nor reveals anything.
+ * 6. `preHandler`: authentication (`authenticate`), then tenant isolation, for every route
+ *    but the probes, `/openapi.json` and the docs: 401 APIGW.0301, then 400 AS.0022 /
+ *    AS.0008 and 403 AS.0011 for the path's project. No handler runs, so no log is read or
+ *    written, for a request refused here. The not-found handler (404) and the 405 fallbacks
+ *    (which answer in `onRequest`) come before it: an unknown API or method is refused
+ *    whoever asks.
+ * 7. The handler, which validates parameters itself and calls the store.
+ * 8. The error handler, for anything thrown above: the cloud's envelopes, 5xx without
  *    internals.
  *
  * Hooks and handlers are set on the root before any plugin is registered, so every route
@@ -53,7 +78,8 @@ function connectionsCheckingInterval(requestTimeoutMs: number): number {
  * are computed from every other route.
  */
 export function buildApp(deps: AppDeps): FastifyInstance {
-  const { store, config } = deps;
+  const { store, config, credentials } = deps;
+  const now = deps.now ?? Date.now;
   const logging =
     typeof deps.logger === 'object'
       ? { loggerInstance: deps.logger as FastifyBaseLogger }
@@ -89,10 +115,11 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   });
   app.addHook('onRequest', (request, _reply, done) => {
     // Every answer is JSON except the docs page's HTML and assets.
-    const url = request.routeOptions.url;
-    const isDocs = url !== undefined && (url === docsPrefix || url.startsWith(`${docsPrefix}/`));
+    const isDocs = isDocsUrl(request.routeOptions.url);
     done(isDocs || acceptsJson(request.headers.accept) ? undefined : apiErrors.notAcceptable());
   });
+  app.addHook('preParsing', captureReceivedBody);
+  app.addHook('preHandler', authenticate({ credentials, now, isOpenRoute }));
   app.setErrorHandler(errorHandler(errorOptions));
   app.setNotFoundHandler(() => Promise.reject(apiErrors.apiNotFound()));
 

@@ -3,8 +3,17 @@
  * signals, store and app factory to the command line, and turns its result into the exit
  * code. Nothing else in the program reads `process.env`.
  */
+import { isAbsolute, relative } from 'node:path';
 import { runCli } from './cli/run-cli.js';
 import { openStore } from './store/open-store.js';
+
+/** The command as the user can type it again: `bin/scalelog` from a clone, `scalelog` on the PATH. */
+function commandName(script: string | undefined): string {
+  if (script === undefined) return 'scalelog';
+  const fromHere = relative(process.cwd(), script);
+  if (fromHere.startsWith('..') || isAbsolute(fromHere)) return script;
+  return fromHere.includes('/') ? fromHere : `./${fromHere}`;
+}
 
 process.exitCode = await runCli(process.argv.slice(2), {
   env: process.env,
@@ -13,6 +22,7 @@ process.exitCode = await runCli(process.argv.slice(2), {
   stderr: process.stderr,
   signals: process,
   openStore,
-  // Loaded only by `serve`, so import and export start without the HTTP stack.
+  // Loaded only by `serve`, so the other commands start without the HTTP stack.
   buildApp: async (deps) => (await import('./app.js')).buildApp(deps),
+  commandName: commandName(process.argv[1]),
 });

@@ -60,7 +60,7 @@ export function executeLogRoutes(deps: ExecuteLogRoutesDeps): FastifyPluginCallb
           querystring: wireSchemas.executeLogQuery,
           response: {
             200: { ...wireSchemas.executeLogPage, description: 'One page of logs.' },
-            ...errorResponses([400, 404, 406, 500, 503, 504]),
+            ...errorResponses([400, 401, 403, 404, 406, 500, 503, 504]),
           },
         },
         // Parameters are validated by parseLogQuery from the raw query string, so repeats are
@@ -68,12 +68,9 @@ export function executeLogRoutes(deps: ExecuteLogRoutesDeps): FastifyPluginCallb
         validatorCompiler: acceptAsIs,
       },
       async (request) => {
+        // The path project has been checked against X-Project-Id and the credential already
+        // (authorizeProject, before any handler).
         const projectId = parseProjectId(request.params.project_id);
-        // The SDKs send the project twice, in the path and in X-Project-Id (contract §4).
-        const headerProject = request.headers['x-project-id'];
-        if (typeof headerProject === 'string' && headerProject.trim() !== projectId) {
-          throw apiErrors.projectMismatch(headerProject, projectId);
-        }
         const query = parseLogQuery(
           projectId,
           request.params.scaling_policy_id,

@@ -39,6 +39,7 @@ export function healthRoutes(deps: HealthRoutesDeps): FastifyPluginCallback {
         schema: {
           summary: 'Liveness: 200 while the process runs.',
           tags: ['probes'],
+          security: [],
           response: { 200: { ...wireSchemas.healthStatus, description: 'Alive.' } },
         },
       },
@@ -50,6 +51,7 @@ export function healthRoutes(deps: HealthRoutesDeps): FastifyPluginCallback {
         schema: {
           summary: 'Readiness: 200 when the store answers, else 503 with Retry-After.',
           tags: ['probes'],
+          security: [],
           response: {
             200: { ...wireSchemas.healthStatus, description: 'The store answers.' },
             503: {

@@ -130,7 +130,7 @@ export function ingestRoutes(deps: IngestRoutesDeps): FastifyPluginCallback {
           },
           response: {
             200: { ...wireSchemas.importReport, description: 'What the import did.' },
-            ...errorResponses([400, 406, 413, 415, 500, 503, 504]),
+            ...errorResponses([400, 401, 403, 406, 413, 415, 500, 503, 504]),
           },
         },
         // skip_invalid is read from the raw query (repeats are refused) and the body by the

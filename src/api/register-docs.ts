@@ -11,6 +11,12 @@ const description = [
   'from embedded SQLite or PostgreSQL. Logs get in through the NDJSON ingest endpoint under',
   "Scalelog's own prefix or the `scalelog import` command.",
   '',
+  'Every route but the probes and these docs needs credentials: an AK/SK signature',
+  '(`Authorization: SDK-HMAC-SHA256 Access=..., SignedHeaders=..., Signature=...` with',
+  '`X-Sdk-Date`, as every official SDK signs) or an `X-Auth-Token` from `scalelog token create`.',
+  'Missing or wrong credentials are 401 `APIGW.0301`; a credential of another project is 403',
+  '`AS.0011`.',
+  '',
   'Errors come in the cloud\'s two envelopes: AS `{"error":{"code","message"}}` and API gateway',
   '`{"error_code","error_msg","request_id"}`. Every response carries `X-Request-Id`.',
 ].join('\n');
@@ -27,6 +33,24 @@ export function registerDocs(app: FastifyInstance): void {
     openapi: {
       openapi: '3.0.3',
       info: { title: 'Scalelog', description, version: '1' },
+      components: {
+        securitySchemes: {
+          akSk: {
+            type: 'apiKey',
+            in: 'header',
+            name: 'Authorization',
+            description:
+              'SDK-HMAC-SHA256 Access=<AK>, SignedHeaders=<names joined by ;>, Signature=<hex HMAC-SHA256>, with X-Sdk-Date (YYYYMMDDTHHMMSSZ, within 15 minutes of server time). Made by every official SDK.',
+          },
+          token: {
+            type: 'apiKey',
+            in: 'header',
+            name: 'X-Auth-Token',
+            description: 'A project-scoped token from `scalelog token create`.',
+          },
+        },
+      },
+      security: [{ akSk: [] }, { token: [] }],
       tags: [
         { name: 'execution logs', description: 'The cloud API (AS v1).' },
         { name: 'ingest', description: "Scalelog's own endpoint for reporting executions." },

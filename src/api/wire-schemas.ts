@@ -228,6 +228,15 @@ export const wireSchemas = {
 
 const errorResponse = {
   400: { ...asError, description: 'A bad parameter or body (AS).' },
+  401: {
+    ...gatewayError,
+    description:
+      'Missing, malformed, expired or wrong credentials: APIGW.0301 "Incorrect IAM authentication information: <reason>" (gateway).',
+  },
+  403: {
+    ...asError,
+    description: 'The credential belongs to another project than the path names (AS.0011).',
+  },
   404: { ...asError, description: 'The policy does not exist (AS.3020).' },
   406: { ...gatewayError, description: 'The Accept header rules out application/json (gateway).' },
   413: { ...gatewayError, description: 'The body is larger than the limit (gateway).' },

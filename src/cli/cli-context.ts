@@ -1,9 +1,10 @@
 import type { Readable, Writable } from 'node:stream';
 import type { Server } from 'node:http';
 import type { Logger } from 'pino';
+import type { CredentialService } from '../auth/credential-service.js';
 import type { Config } from '../config/config.js';
 import type { OpenStoreOptions } from '../store/open-store.js';
-import type { Store } from '../store/store.js';
+import type { CredentialStore, Store } from '../store/store.js';
 
 /** What `serve` needs of the HTTP app: a Fastify instance satisfies it. */
 export interface ServableApp {
@@ -17,6 +18,7 @@ export type BuildApp = (deps: {
   store: Store;
   config: Config;
   logger: Logger;
+  credentials: CredentialService;
 }) => ServableApp | Promise<ServableApp>;
 
 /** Where SIGINT and SIGTERM arrive: the process in production. */
@@ -37,6 +39,11 @@ export interface CliContext {
   /** A progress bar is drawn only when `isTTY` is true. */
   readonly stderr: Writable & { readonly isTTY?: boolean };
   readonly signals: SignalSource;
-  readonly openStore: (url: string, options?: OpenStoreOptions) => Promise<Store>;
+  readonly openStore: (url: string, options?: OpenStoreOptions) => Promise<Store & CredentialStore>;
   readonly buildApp: BuildApp;
+  /**
+   * How the user runs this program (`bin/scalelog`, `scalelog`), for the commands printed to
+   * them; `scalelog` when not given.
+   */
+  readonly commandName?: string;
 }

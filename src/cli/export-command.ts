@@ -1,12 +1,11 @@
-import { existsSync } from 'node:fs';
 import { logToWire } from '../api/log-wire.js';
 import type { Config } from '../config/config.js';
 import type { ExecutionLog } from '../domain/execution-log.js';
-import { parseStoreUrl } from '../store/open-store.js';
 import type { ExportFilter } from '../store/store.js';
 import type { CliContext } from './cli-context.js';
 import { exitCodes } from './exit-codes.js';
 import type { ExitCode } from './exit-codes.js';
+import { requireExistingStore } from './require-existing-store.js';
 import { UsageError } from './usage-error.js';
 import { writeLines } from './write-lines.js';
 
@@ -59,12 +58,7 @@ export async function exportCommand(
   context: CliContext,
 ): Promise<ExitCode> {
   const filter = exportFilter(options);
-  // Opening a store creates a missing SQLite file; for an export that would turn a mistyped
-  // path into an empty export that looks like success.
-  const target = parseStoreUrl(config.db);
-  if (target.backend === 'sqlite' && target.path !== ':memory:' && !existsSync(target.path)) {
-    throw new Error(`there is no SQLite database at ${target.path}; nothing to export.`);
-  }
+  requireExistingStore(config.db, 'nothing to export');
   const store = await context.openStore(config.db, { queryTimeoutMs: config.queryTimeoutMs });
   try {
     await writeLines(context.stdout, ndjsonLines(store.exportLogs(filter)));

@@ -4,12 +4,20 @@ import type { Config } from '../config/config.js';
 import { ConfigError } from '../config/config-error.js';
 import { loadConfig, logLevels } from '../config/load-config.js';
 import type { ConfigFlags } from '../config/load-config.js';
+import { InvalidCredentialInputError } from '../auth/credential-format.js';
+import { SecretKeyError } from '../auth/open-secret-key.js';
 import type { CliContext } from './cli-context.js';
+import {
+  credentialsCreateCommand,
+  credentialsDeleteCommand,
+  credentialsListCommand,
+} from './credentials-command.js';
 import { exitCodes } from './exit-codes.js';
 import type { ExitCode } from './exit-codes.js';
 import { exportCommand } from './export-command.js';
 import { importCommand } from './import-command.js';
 import { serveCommand } from './serve-command.js';
+import { defaultTokenTtl, tokenCreateCommand, tokenRevokeCommand } from './token-command.js';
 import { UsageError } from './usage-error.js';
 
 interface CommonOptions {
@@ -21,8 +29,9 @@ interface CommonOptions {
 const exitCodeHelp = `
 Exit codes:
   0  success
-  1  runtime failure (store unreachable, input unreadable, import aborted: nothing written)
-  2  usage or configuration error (nothing done)
+  1  runtime failure (store unreachable, input unreadable, import aborted: nothing written,
+     no such AK or token, AK exists already)
+  2  usage or configuration error, a wrong secret key included (nothing done)
   3  import finished but --skip-invalid skipped lines`;
 
 /** The message of `e` and of each of its causes, with stacks when asked for. */
@@ -89,16 +98,29 @@ export async function runCli(argv: readonly string[], context: CliContext): Prom
     .configureOutput(outputFor('scalelog'))
     .addHelpText('after', exitCodeHelp);
 
-  const common = (command: Command, dbHelp: string): Command =>
-    command
+  /** A command group (`credentials`, `token`): its subcommands do the work. */
+  const group = (name: string, description: string): Command =>
+    program
+      .command(name)
+      .description(description)
+      .configureOutput(outputFor(`scalelog ${name}`))
+      .addHelpText('after', exitCodeHelp);
+
+  const common = (command: Command, dbHelp: string): Command => {
+    // `scalelog serve`, `scalelog credentials create`: the command as typed, for messages.
+    const words: string[] = [];
+    for (let c: Command | null = command; c !== null; c = c.parent) words.unshift(c.name());
+    const name = words.join(' ');
+    return command
       .option('--db <url>', dbHelp)
       .option('--config <file>', 'JSON settings file (default: $SCALELOG_CONFIG)')
       .option('--verbose', 'show stack traces on errors; log level debug')
-      .configureOutput(outputFor(`scalelog ${command.name()}`))
+      .configureOutput(outputFor(name))
       .addHelpText('after', exitCodeHelp)
       .hook('preAction', () => {
-        current = `scalelog ${command.name()}`;
+        current = name;
       });
+  };
 
   common(
     program
@@ -106,21 +128,34 @@ export async function runCli(argv: readonly string[], context: CliContext): Prom
       .description(
         'Serve the API until SIGINT or SIGTERM, then finish requests in flight and stop.',
       )
-      .option('--listen <host:port>', 'loopback address to listen on (default: 127.0.0.1:8080)')
+      .option('--listen <host:port>', 'address to listen on (default: 127.0.0.1:8080)')
+      .option(
+        '--dev',
+        'development mode: enable the well-known, public development credential; loopback only',
+      )
       .addOption(new Option('--log-level <level>', 'log level').choices(logLevels)),
     'store: a file path, sqlite:PATH or postgres://... (default: data/scalelog.db)',
-  ).action(async (options: CommonOptions & { listen?: string; logLevel?: string }) => {
-    const config = await loadFor(
-      {
-        config: options.config,
-        db: options.db,
-        listen: options.listen,
-        logLevel: options.logLevel,
+  )
+    .addHelpText(
+      'after',
+      '\nEvery request must be signed (AK/SK) or carry a token. On a store without credentials,\n' +
+        'serve creates one and prints it once on stderr. See the README on the secret key.',
+    )
+    .action(
+      async (options: CommonOptions & { listen?: string; logLevel?: string; dev?: boolean }) => {
+        const config = await loadFor(
+          {
+            config: options.config,
+            db: options.db,
+            listen: options.listen,
+            logLevel: options.logLevel,
+            dev: options.dev,
+          },
+          options.verbose,
+        );
+        result = await serveCommand(config, context);
       },
-      options.verbose,
     );
-    result = await serveCommand(config, context);
-  });
 
   common(
     program
@@ -167,6 +202,94 @@ export async function runCli(argv: readonly string[], context: CliContext): Prom
     );
   });
 
+  const credentials = group(
+    'credentials',
+    'Manage AK/SK credentials, each bound to one project: create, list, delete.',
+  );
+  common(
+    credentials
+      .command('create')
+      .description(
+        'Create an AK/SK for a project and print them (the SK only this once). Both are generated unless given.',
+      )
+      .requiredOption('--project <id>', 'the project the credential may use')
+      .option('--ak <ak>', "the AK (1 to 64 letters, digits, '-' or '_'); generated if not given")
+      .option(
+        '--sk <sk>',
+        'the SK (8 to 128 printable ASCII characters, no spaces); generated if not given',
+      )
+      .option('--json', 'print one JSON object {"ak", "sk", "project_id"} on stdout'),
+    'store (default: data/scalelog.db)',
+  ).action(
+    async (
+      options: CommonOptions & { project: string; ak?: string; sk?: string; json?: boolean },
+    ) => {
+      const config = await loadFor({ config: options.config, db: options.db }, options.verbose);
+      result = await credentialsCreateCommand(
+        { project: options.project, ak: options.ak, sk: options.sk, json: options.json === true },
+        config,
+        context,
+      );
+    },
+  );
+  common(
+    credentials
+      .command('list')
+      .description('List credentials: AK, project and creation time, never a secret key.')
+      .option('--project <id>', 'only the credentials of this project')
+      .option('--json', 'print one JSON array of {"ak", "project_id", "created_at"}'),
+    'store (default: data/scalelog.db)',
+  ).action(async (options: CommonOptions & { project?: string; json?: boolean }) => {
+    const config = await loadFor({ config: options.config, db: options.db }, options.verbose);
+    result = await credentialsListCommand(
+      { project: options.project, json: options.json === true },
+      config,
+      context,
+    );
+  });
+  common(
+    credentials
+      .command('delete')
+      .description('Delete a credential: requests signed with it are refused from then on.')
+      .argument('<ak>', 'the AK of the credential'),
+    'store (default: data/scalelog.db)',
+  ).action(async (ak: string, options: CommonOptions) => {
+    const config = await loadFor({ config: options.config, db: options.db }, options.verbose);
+    result = await credentialsDeleteCommand(ak, config, context);
+  });
+
+  const token = group('token', 'Manage X-Auth-Token tokens, each bound to one project.');
+  common(
+    token
+      .command('create')
+      .description('Create a token for a project and print it; send it as X-Auth-Token.')
+      .requiredOption('--project <id>', 'the project the token may use')
+      .option(
+        '--ttl <duration>',
+        'how long it is valid: 3600s, 30m, 24h, 7d… (1s to 365d)',
+        defaultTokenTtl,
+      )
+      .option('--json', 'print one JSON object {"token", "expires_at"} on stdout'),
+    'store (default: data/scalelog.db)',
+  ).action(async (options: CommonOptions & { project: string; ttl: string; json?: boolean }) => {
+    const config = await loadFor({ config: options.config, db: options.db }, options.verbose);
+    result = await tokenCreateCommand(
+      { project: options.project, ttl: options.ttl, json: options.json === true },
+      config,
+      context,
+    );
+  });
+  common(
+    token
+      .command('revoke')
+      .description('Revoke a token: requests that carry it are refused from then on.')
+      .argument('<token>', 'the token'),
+    'store (default: data/scalelog.db)',
+  ).action(async (value: string, options: CommonOptions) => {
+    const config = await loadFor({ config: options.config, db: options.db }, options.verbose);
+    result = await tokenRevokeCommand(value, config, context);
+  });
+
   try {
     await program.parseAsync(argv, { from: 'user' });
     return result;
@@ -179,6 +302,12 @@ export async function runCli(argv: readonly string[], context: CliContext): Prom
     }
     stderr.write(`${current}: ${describeError(e, showStacks)}\n`);
     // An aborted import (ImportAbortedError) is a runtime failure like any other: exit 1.
-    return e instanceof UsageError ? exitCodes.usage : exitCodes.failure;
+    // A bad credential value or a secret key the store was not set up with is the user's
+    // input or configuration: exit 2, like a bad setting.
+    return e instanceof UsageError ||
+      e instanceof InvalidCredentialInputError ||
+      e instanceof SecretKeyError
+      ? exitCodes.usage
+      : exitCodes.failure;
   }
 }

@@ -1,10 +1,15 @@
 import type { AddressInfo } from 'node:net';
 import { pino } from 'pino';
 import type { Logger } from 'pino';
+import { withoutDevCredential } from '../auth/dev-credentials.js';
+import { openSecretKey } from '../auth/open-secret-key.js';
+import { storeCredentialService } from '../auth/store-credential-service.js';
 import type { Config } from '../config/config.js';
 import type { CliContext, ServableApp, SignalSource } from './cli-context.js';
 import { exitCodes } from './exit-codes.js';
 import type { ExitCode } from './exit-codes.js';
+import { keyFileCreatedNotice } from './open-credential-service.js';
+import { createFirstCredential, ensureDevCredential } from './serve-credentials.js';
 
 const stopSignals: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM'];
 
@@ -29,6 +34,18 @@ function listenError(e: unknown, listen: Config['listen']): Error {
             ? e.message
             : String(e);
   return new Error(`cannot listen on ${where}: ${why}.`, { cause: e });
+}
+
+/** The database setting as it may be shown to the user: a password becomes `***`. */
+function shownDb(db: string): string {
+  if (!/^postgres(ql)?:\/\//i.test(db)) return db;
+  try {
+    const url = new URL(db);
+    if (url.password !== '') url.password = '***';
+    return url.toString();
+  } catch {
+    return 'postgres://…';
+  }
 }
 
 /** The first stop signal to arrive, and a way to stop waiting for it. */
@@ -90,8 +107,16 @@ async function closeApp(
 }
 
 /**
- * `scalelog serve`: opens the store (running its migrations), builds the app, listens, and
- * logs where it listens and which store it uses (the store's `location`, never a password).
+ * `scalelog serve`: opens the store (running its migrations) and its secret key (refusing a
+ * key the store was not set up with), builds the app with the store's credentials, listens,
+ * and logs where it listens and which store it uses (the store's `location`, never a
+ * password).
+ *
+ * Credentials: with `dev`, the well-known development credential is made sure of and a
+ * warning printed (the config loader has already held `dev` to loopback). Otherwise that
+ * credential is refused, and a store without any other credential gets one project and one
+ * credential, printed once on stderr after the server listens (so the example carries its
+ * real address, and a server that cannot listen creates nothing).
  *
  * On SIGINT or SIGTERM it stops taking connections, lets requests in flight finish within
  * `shutdownTimeoutMs`, then closes the store: exit 0. Exit 1 when requests had to be cut off.
@@ -101,12 +126,38 @@ export async function serveCommand(config: Config, context: CliContext): Promise
   const logger = pino({ level: config.logLevel, base: { pid: process.pid } }, context.stdout);
   const store = await context.openStore(config.db, { queryTimeoutMs: config.queryTimeoutMs });
   let app: ServableApp | undefined;
+  let url: string;
   try {
-    app = await context.buildApp({ store, config, logger });
+    // Opened before listening: a wrong key must stop the server, not fail every request.
+    const key = await openSecretKey(config, store);
+    if (key.createdKeyFile !== undefined) {
+      logger.info({ keyFile: key.createdKeyFile }, 'created a new secret key file');
+      context.stderr.write(`${keyFileCreatedNotice(key.createdKeyFile)}\n`);
+    }
+    const credentials = storeCredentialService({
+      store,
+      skCipher: () => Promise.resolve(key.cipher),
+    });
+    if (config.dev) context.stderr.write(await ensureDevCredential(credentials, logger));
+    app = await context.buildApp({
+      store,
+      config,
+      logger,
+      // The public development credential works only in development mode.
+      credentials: config.dev ? credentials : withoutDevCredential(credentials),
+    });
     try {
       await app.listen({ host: config.listen.host, port: config.listen.port });
     } catch (e: unknown) {
       throw listenError(e, config.listen);
+    }
+    url = urlOf(app.server.address(), config.listen);
+    if (!config.dev) {
+      const firstRun = await createFirstCredential(credentials, logger, url, {
+        command: context.commandName ?? 'scalelog',
+        db: shownDb(config.db),
+      });
+      if (firstRun !== undefined) context.stderr.write(firstRun);
     }
   } catch (e: unknown) {
     await app?.close().catch(() => undefined);
@@ -116,7 +167,6 @@ export async function serveCommand(config: Config, context: CliContext): Promise
 
   // Ask for the signal before saying we listen: a supervisor may signal as soon as it reads it.
   const stop = nextSignal(context.signals);
-  const url = urlOf(app.server.address(), config.listen);
   logger.info(
     { url, store: store.location, backend: store.backend },
     `scalelog listening on ${url} with store ${store.location}`,

@@ -6,7 +6,7 @@
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
 export interface Config {
-  /** Where `serve` listens. Loopback only until authentication exists. */
+  /** Where `serve` listens: any address (every request is authenticated); loopback with `dev`. */
   readonly listen: { readonly host: string; readonly port: number };
   /** A file path, `sqlite:PATH` or `postgres://...`. */
   readonly db: string;
@@ -23,6 +23,18 @@ export interface Config {
   readonly retryAfterSeconds: number;
   /** How long shutdown waits for requests in flight. */
   readonly shutdownTimeoutMs: number;
+  /**
+   * The 32-byte key that encrypts secret keys at rest, in base64; when absent, the key file
+   * holds it. A secret: never log it.
+   */
+  readonly secretKey: string | undefined;
+  /** The file holding the secret key, created (0600) on first use. */
+  readonly secretKeyFile: string;
+  /**
+   * Development mode of `serve`: the well-known development credential exists, and only
+   * loopback addresses are served.
+   */
+  readonly dev: boolean;
 }
 
 export const defaultConfig: Config = Object.freeze({
@@ -35,4 +47,7 @@ export const defaultConfig: Config = Object.freeze({
   queryTimeoutMs: 10_000,
   retryAfterSeconds: 5,
   shutdownTimeoutMs: 10_000,
+  secretKey: undefined,
+  secretKeyFile: 'data/scalelog.key',
+  dev: false,
 });

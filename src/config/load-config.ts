@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { isIPv4, isIPv6 } from 'node:net';
+import { decodeSecretKey } from '../auth/sk-cipher.js';
 import { defaultConfig } from './config.js';
 import type { Config, LogLevel } from './config.js';
 import { ConfigError } from './config-error.js';
@@ -11,6 +12,8 @@ export interface ConfigFlags {
   readonly listen?: string | undefined;
   readonly db?: string | undefined;
   readonly logLevel?: string | undefined;
+  /** `--dev` (serve): true when given. */
+  readonly dev?: boolean | undefined;
 }
 
 export interface LoadConfigOptions {
@@ -93,6 +96,9 @@ export const configSettings: { readonly [K in keyof Config]: Setting<Config[K]> 
     env: 'SCALELOG_SHUTDOWN_TIMEOUT_MS',
     parse: (c) => integer(c, 0, maxTimerMs, 'milliseconds'),
   },
+  secretKey: { env: 'SCALELOG_SECRET_KEY', parse: parseSecretKey, show: () => '(not shown)' },
+  secretKeyFile: { env: 'SCALELOG_SECRET_KEY_FILE', parse: parsePath },
+  dev: { env: 'SCALELOG_DEV', flag: 'dev', flagName: '--dev', parse: parseBoolean },
 };
 
 /** The environment variable that names the settings file when `--config` is not given. */
@@ -131,10 +137,13 @@ export async function loadConfig(options: LoadConfigOptions): Promise<Config> {
           problems,
         );
 
+  /** Where each setting that was given came from, for problems spanning two settings. */
+  const sources = new Map<SettingKey, string>();
   const resolve = <K extends SettingKey>(key: K): Config[K] | undefined => {
     const setting: Setting<Config[K]> = configSettings[key];
     const candidate = pickCandidate(key, setting, flags, fromEnv, file, filePath);
     if (candidate === undefined) return undefined;
+    sources.set(key, candidate.source);
     const parsed = setting.parse(candidate);
     if (!(parsed instanceof Invalid)) return parsed;
     const shown = (setting.show ?? showValue)(candidate.value);
@@ -146,6 +155,15 @@ export async function loadConfig(options: LoadConfigOptions): Promise<Config> {
     if (value !== undefined) merged[key] = value;
   };
   for (const key of settingKeys) set(key, resolve(key));
+
+  // The development credential is public, so a dev server must not be reachable from elsewhere.
+  if (merged.dev && !isLoopback(merged.listen.host)) {
+    problems.push(
+      `${sources.get('dev') ?? 'dev'} serves the public development credential, so it listens only on ` +
+        `this machine, but ${sources.get('listen') ?? 'listen'} is ${merged.listen.host}: use ` +
+        '127.0.0.1 (or any 127.x.x.x), ::1 or localhost, or drop --dev and use real credentials',
+    );
+  }
 
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze({ ...merged, listen: Object.freeze({ ...merged.listen }) });
@@ -243,8 +261,8 @@ const listenHint = 'expected HOST:PORT such as 127.0.0.1:8080 (IPv6 in brackets:
 
 /**
  * `HOST:PORT` (flag, variable or file) or `{"host": ..., "port": ...}` (file). Port 0 asks
- * the system for a free port. Until authentication exists the host must be a loopback
- * address: anything else would publish an API that checks no credentials.
+ * the system for a free port. Any host: every request is authenticated (only `dev`, whose
+ * credential is public, is held to loopback; see {@link loadConfig}).
  */
 function parseListen(c: Candidate): Config['listen'] | Invalid {
   let host: string;
@@ -269,16 +287,11 @@ function parseListen(c: Candidate): Config['listen'] | Invalid {
   if (host === '') return new Invalid(`the host is missing; ${listenHint}`);
   if (port < 0 || port > 65_535)
     return new Invalid('the port must be from 0 to 65535 (0: any free port)');
-  if (!isLoopback(host)) {
-    return new Invalid(
-      `${host} is not a loopback address. Scalelog has no authentication yet, so it listens only ` +
-        'on this machine: use 127.0.0.1 (or any 127.x.x.x), ::1 or localhost',
-    );
-  }
   return { host, port };
 }
 
-function isLoopback(host: string): boolean {
+/** True for `localhost`, `127.0.0.0/8` and `::1` (in any spelling). */
+export function isLoopback(host: string): boolean {
   if (host.toLowerCase() === 'localhost') return true;
   if (isIPv4(host)) return host.startsWith('127.');
   if (isIPv6(host)) {
@@ -322,4 +335,30 @@ function showDb(value: unknown): string {
     }
   }
   return showValue(value);
+}
+
+/** 32 random bytes in base64, as `openssl rand -base64 32` prints them. Never shown back. */
+function parseSecretKey(c: Candidate): string | Invalid {
+  return typeof c.value === 'string' && decodeSecretKey(c.value) !== undefined
+    ? c.value.trim()
+    : new Invalid(
+        'expected 32 random bytes in base64 (44 characters), such as `openssl rand -base64 32` prints',
+      );
+}
+
+function parsePath(c: Candidate): string | Invalid {
+  return typeof c.value === 'string' && c.value.trim() !== ''
+    ? c.value
+    : new Invalid('expected a file path');
+}
+
+/** `true`/`false` in the file; `1`, `true`, `0`, `false` as text; a flag is true when given. */
+function parseBoolean(c: Candidate): boolean | Invalid {
+  if (typeof c.value === 'boolean') return c.value;
+  if (c.fromText && typeof c.value === 'string') {
+    const v = c.value.toLowerCase();
+    if (v === '1' || v === 'true') return true;
+    if (v === '0' || v === 'false') return false;
+  }
+  return new Invalid(c.fromText ? 'expected 1, true, 0 or false' : 'expected true or false');
 }

@@ -41,6 +41,20 @@ function gateway(status: number, message: string, headers?: Record<string, strin
   );
 }
 
+/**
+ * 401 in the gateway's words: "Incorrect IAM authentication information: <reason>", each
+ * reason starting with the phrase the cloud's API gateway uses (clients and scripts match
+ * on it) and going on to say what to do. Never a secret, never the expected signature.
+ */
+function iam(reason: string): ApiError {
+  return new ApiError(401, 'APIGW.0301', `Incorrect IAM authentication information: ${reason}`, {
+    envelope: 'gateway',
+  });
+}
+
+const authorizationForm =
+  'SDK-HMAC-SHA256 Access=<AK>, SignedHeaders=<header names joined by ;>, Signature=<64 hex digits>';
+
 /** One factory per documented code. Messages say what was wrong and what is accepted. */
 export const apiErrors = {
   // 400: query parameters (contract §1)
@@ -111,6 +125,44 @@ export const apiErrors = {
       `Invalid project id ${show(value)}: expected 1 to 64 letters, digits, '-' or '_'.`,
     ),
   badRequestBody: (message: string) => new ApiError(400, 'AS.0022', message),
+
+  // 401: authentication (contract §4, §5)
+  credentialsMissing: () =>
+    iam(
+      `x-auth-token not found: sign the request with an AK/SK (Authorization: ${authorizationForm}) or send X-Auth-Token.`,
+    ),
+  authorizationMalformed: (why: string) =>
+    iam(`unsupported Authorization header: ${why}. Expected ${authorizationForm}.`),
+  sdkDateMissing: () =>
+    iam(
+      'x-sdk-date not found: a request signed with an AK/SK must send X-Sdk-Date, the UTC time it was signed as YYYYMMDDTHHMMSSZ.',
+    ),
+  sdkDateMalformed: (value: string) =>
+    iam(`x-sdk-date ${show(value)} is not a UTC time YYYYMMDDTHHMMSSZ such as 20240102T030405Z.`),
+  signatureExpired: (sdkDate: string, earliest: string, latest: string) =>
+    iam(
+      `signature expired: X-Sdk-Date ${sdkDate} is more than 15 minutes from the server time; the server accepts ${earliest} to ${latest} now. Sign with the current UTC time and check the client's clock.`,
+    ),
+  accessKeyUnknown: (ak: string) =>
+    iam(`ak not exist: no credential has the access key ${show(ak)}.`),
+  accessKeyLocked: (seconds: number) =>
+    iam(
+      `the access key is locked for ${seconds} more seconds after repeated signature failures; wait, then retry with a correct signature.`,
+    ),
+  signatureMismatch: () =>
+    iam(
+      'verify aksk signature fail: the signature does not match the request. Check the SK, and that the method, path, query, signed headers and body are sent exactly as they were signed.',
+    ),
+  tokenUnknown: () => iam('token not exist: the X-Auth-Token is unknown or has been revoked.'),
+  tokenExpired: () => iam('token expired: the X-Auth-Token is past its expiry; create a new one.'),
+
+  // 403
+  projectForbidden: (projectId: string) =>
+    new ApiError(
+      403,
+      'AS.0011',
+      `The credential has no access to project ${show(projectId)}: it belongs to another project. Use an AK/SK or token of project ${show(projectId)}.`,
+    ),
 
   // 404
   policyNotFound: () => new ApiError(404, 'AS.3020', 'The AS policy does not exist.'),

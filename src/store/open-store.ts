@@ -5,7 +5,7 @@ import { SqlStore } from './sql-store.js';
 import type { SqlBackend } from './sql-store.js';
 import { openSqliteBackend } from './sqlite/sqlite-backend.js';
 import { StoreUnavailableError } from './store.js';
-import type { Store } from './store.js';
+import type { CredentialStore, Store } from './store.js';
 
 export type StoreTarget =
   | { readonly backend: 'sqlite'; readonly path: string }
@@ -38,7 +38,10 @@ export interface OpenStoreOptions {
 }
 
 /** Opens the store a URL names and brings its schema up to date. */
-export async function openStore(url: string, options: OpenStoreOptions = {}): Promise<Store> {
+export async function openStore(
+  url: string,
+  options: OpenStoreOptions = {},
+): Promise<Store & CredentialStore> {
   const target = parseStoreUrl(url);
   let backend: SqlBackend;
   try {

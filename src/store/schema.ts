@@ -40,7 +40,43 @@ export interface PolicyLogCountsTable {
   log_count: Generated<number>;
 }
 
+/**
+ * AK/SK credentials. The secret key is kept only as the ciphertext the auth layer hands
+ * over (sealed with a key that is not in the database). Times in Unix milliseconds.
+ */
+export interface CredentialsTable {
+  ak: string;
+  project_id: string;
+  sk_ciphertext: string;
+  created_at: number;
+  /** Signature failures since the last good signature. */
+  consecutive_failures: Generated<number>;
+  /** Until when the AK is locked after too many failures; null when it never was. */
+  locked_until: number | null;
+}
+
+/**
+ * Issued tokens, by the hex SHA-256 of the token: a copy of the database reveals no usable
+ * token. Times in Unix milliseconds.
+ */
+export interface TokensTable {
+  token_hash: string;
+  project_id: string;
+  created_at: number;
+  expires_at: number;
+  revoked_at: number | null;
+}
+
+/** Small named values that belong to the store as a whole, such as the secret key's check value. */
+export interface StoreSettingsTable {
+  name: string;
+  value: string;
+}
+
 export interface Database {
   execution_logs: ExecutionLogsTable;
   policy_log_counts: PolicyLogCountsTable;
+  credentials: CredentialsTable;
+  tokens: TokensTable;
+  store_settings: StoreSettingsTable;
 }

@@ -20,14 +20,19 @@ import type {
 } from '../domain/execution-log.js';
 import type { LogQuery } from '../domain/log-query.js';
 import { inTransaction } from './in-transaction.js';
-import type { Database, ExecutionLogsTable } from './schema.js';
+import type { CredentialsTable, Database, ExecutionLogsTable, TokensTable } from './schema.js';
 import { StoreTimeoutError, StoreUnavailableError } from './store.js';
 import type {
   Backend,
+  CredentialListing,
+  CredentialStore,
   ExportFilter,
+  LockoutPolicy,
   LogPage,
   LogWriter,
   Store,
+  StoredCredential,
+  StoredToken,
   WriteRejection,
   WriteResult,
 } from './store.js';
@@ -139,10 +144,32 @@ const countKeyOf = (log: ExecutionLog): CountKey => ({
 const countKeyString = (k: CountKey): string =>
   JSON.stringify([k.projectId, k.policyId, k.resourceType, k.resourceId, k.executeType]);
 
+function rowToCredential(row: Selectable<CredentialsTable>): StoredCredential {
+  return {
+    ak: row.ak,
+    projectId: row.project_id,
+    skCiphertext: row.sk_ciphertext,
+    createdAt: row.created_at,
+    consecutiveFailures: row.consecutive_failures,
+    ...(row.locked_until === null ? {} : { lockedUntil: row.locked_until }),
+  };
+}
+
+function rowToToken(row: Selectable<TokensTable>): StoredToken {
+  return {
+    tokenHash: row.token_hash,
+    projectId: row.project_id,
+    createdAt: row.created_at,
+    expiresAt: row.expires_at,
+    ...(row.revoked_at === null ? {} : { revokedAt: row.revoked_at }),
+  };
+}
+
 /**
- * The one SQL implementation of the {@link Store} contract, for SQLite and PostgreSQL alike.
+ * The one SQL implementation of the {@link Store} and {@link CredentialStore} contracts,
+ * for SQLite and PostgreSQL alike.
  */
-export class SqlStore implements Store {
+export class SqlStore implements Store, CredentialStore {
   readonly #b: SqlBackend;
   #closed = false;
 
@@ -307,6 +334,168 @@ export class SqlStore implements Store {
       if (rows.length < exportBatchRows) return;
       after = rows[rows.length - 1];
     }
+  }
+
+  async insertCredential(credential: {
+    readonly ak: string;
+    readonly projectId: string;
+    readonly skCiphertext: string;
+    readonly createdAt: number;
+  }): Promise<boolean> {
+    const result = await this.#guard(() =>
+      this.#b.db
+        .insertInto('credentials')
+        .values({
+          ak: credential.ak,
+          project_id: credential.projectId,
+          sk_ciphertext: credential.skCiphertext,
+          created_at: credential.createdAt,
+          locked_until: null,
+        })
+        .onConflict((oc) => oc.column('ak').doNothing())
+        .executeTakeFirst(),
+    );
+    return Number(result.numInsertedOrUpdatedRows ?? 0n) === 1;
+  }
+
+  async getCredential(ak: string): Promise<StoredCredential | undefined> {
+    const row = await this.#guard(() =>
+      this.#b.db.selectFrom('credentials').selectAll().where('ak', '=', ak).executeTakeFirst(),
+    );
+    return row === undefined ? undefined : rowToCredential(row);
+  }
+
+  async listCredentials(projectId?: string): Promise<CredentialListing[]> {
+    const rows = await this.#guard(() => {
+      let query = this.#b.db
+        .selectFrom('credentials')
+        .select(['ak', 'project_id', 'created_at', 'consecutive_failures', 'locked_until']);
+      if (projectId !== undefined) query = query.where('project_id', '=', projectId);
+      return query.orderBy('project_id').orderBy('ak').execute();
+    });
+    return rows.map((row) => ({
+      ak: row.ak,
+      projectId: row.project_id,
+      createdAt: row.created_at,
+      consecutiveFailures: row.consecutive_failures,
+      ...(row.locked_until === null ? {} : { lockedUntil: row.locked_until }),
+    }));
+  }
+
+  async deleteCredential(ak: string): Promise<boolean> {
+    const result = await this.#guard(() =>
+      this.#b.db.deleteFrom('credentials').where('ak', '=', ak).executeTakeFirst(),
+    );
+    return Number(result.numDeletedRows) > 0;
+  }
+
+  async countCredentials(): Promise<number> {
+    const row = await this.#guard(() =>
+      this.#b.db
+        .selectFrom('credentials')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow(),
+    );
+    return row.n;
+  }
+
+  async recordSignatureFailure(ak: string, nowMs: number, policy: LockoutPolicy): Promise<void> {
+    // One statement: the database adds to the stored count, so failures counted by several
+    // servers at once are all kept. Both engines read the old row on the right of SET.
+    await this.#guard(() =>
+      this.#b.db
+        .updateTable('credentials')
+        .set({
+          consecutive_failures: sql<number>`consecutive_failures + 1`,
+          locked_until: sql<
+            number | null
+          >`case when consecutive_failures + 1 > ${policy.maxConsecutiveFailures} then ${nowMs + policy.lockMs} else locked_until end`,
+        })
+        .where('ak', '=', ak)
+        .execute(),
+    );
+  }
+
+  async recordSignatureSuccess(ak: string): Promise<void> {
+    // The condition makes the usual case (no failures to forget) a read, not a write.
+    await this.#guard(() =>
+      this.#b.db
+        .updateTable('credentials')
+        .set({ consecutive_failures: 0, locked_until: null })
+        .where('ak', '=', ak)
+        .where('consecutive_failures', '<>', 0)
+        .execute(),
+    );
+  }
+
+  async insertToken(token: {
+    readonly tokenHash: string;
+    readonly projectId: string;
+    readonly createdAt: number;
+    readonly expiresAt: number;
+  }): Promise<void> {
+    await this.#guard(() =>
+      this.#b.db
+        .insertInto('tokens')
+        .values({
+          token_hash: token.tokenHash,
+          project_id: token.projectId,
+          created_at: token.createdAt,
+          expires_at: token.expiresAt,
+          revoked_at: null,
+        })
+        .execute(),
+    );
+  }
+
+  async getToken(tokenHash: string): Promise<StoredToken | undefined> {
+    const row = await this.#guard(() =>
+      this.#b.db
+        .selectFrom('tokens')
+        .selectAll()
+        .where('token_hash', '=', tokenHash)
+        .executeTakeFirst(),
+    );
+    return row === undefined ? undefined : rowToToken(row);
+  }
+
+  async revokeToken(tokenHash: string, nowMs: number): Promise<boolean> {
+    const result = await this.#guard(() =>
+      this.#b.db
+        .updateTable('tokens')
+        .set({ revoked_at: sql<number>`coalesce(revoked_at, ${nowMs})` })
+        .where('token_hash', '=', tokenHash)
+        .executeTakeFirst(),
+    );
+    return Number(result.numUpdatedRows) > 0;
+  }
+
+  async getSetting(name: string): Promise<string | undefined> {
+    const row = await this.#guard(() =>
+      this.#b.db
+        .selectFrom('store_settings')
+        .select('value')
+        .where('name', '=', name)
+        .executeTakeFirst(),
+    );
+    return row?.value;
+  }
+
+  async putSettingIfAbsent(name: string, value: string): Promise<string> {
+    return this.#guard(async () => {
+      await this.#b.db
+        .insertInto('store_settings')
+        .values({ name, value })
+        .onConflict((oc) => oc.column('name').doNothing())
+        .execute();
+      // Whoever inserted first, this reads the value that won; settings are never updated.
+      const row = await this.#b.db
+        .selectFrom('store_settings')
+        .select('value')
+        .where('name', '=', name)
+        .executeTakeFirstOrThrow();
+      return row.value;
+    });
   }
 
   async ping(): Promise<void> {

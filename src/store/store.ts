@@ -72,6 +72,96 @@ export interface Store {
   close(): Promise<void>;
 }
 
+/** An AK/SK credential as stored: the secret key only as ciphertext. Times in Unix milliseconds. */
+export interface StoredCredential {
+  readonly ak: string;
+  readonly projectId: string;
+  /** The secret key as sealed by the auth layer; the store never sees it in plaintext. */
+  readonly skCiphertext: string;
+  readonly createdAt: number;
+  /** Signature failures since the last good signature. */
+  readonly consecutiveFailures: number;
+  /** Until when the AK is locked; absent when it never was. */
+  readonly lockedUntil?: number;
+}
+
+/** A credential as listed: everything but the secret key. */
+export type CredentialListing = Omit<StoredCredential, 'skCiphertext'>;
+
+/** A token as stored: only its hash. Times in Unix milliseconds. */
+export interface StoredToken {
+  /** Lower-case hex SHA-256 of the token. */
+  readonly tokenHash: string;
+  readonly projectId: string;
+  readonly createdAt: number;
+  readonly expiresAt: number;
+  /** When it was revoked; absent while it is not. */
+  readonly revokedAt?: number;
+}
+
+/** When repeated signature failures lock an AK, and for how long. */
+export interface LockoutPolicy {
+  /** The failure that makes the count exceed this locks the AK. */
+  readonly maxConsecutiveFailures: number;
+  readonly lockMs: number;
+}
+
+/**
+ * Credentials, tokens and store-wide settings, as plain repository methods. The store deals
+ * in ciphertext and hashes only, never in a plaintext secret; what they mean is decided by
+ * the auth layer (`src/auth/`), the only caller. Not found is `undefined` or `false`.
+ *
+ * Kept apart from {@link Store} so that what the API sees of the store stays the logs: the
+ * API reaches credentials only through the auth layer's `CredentialService`.
+ */
+export interface CredentialStore {
+  /** Adds a credential with no failures; false, and nothing written, when the AK exists. */
+  insertCredential(credential: {
+    readonly ak: string;
+    readonly projectId: string;
+    readonly skCiphertext: string;
+    readonly createdAt: number;
+  }): Promise<boolean>;
+  getCredential(ak: string): Promise<StoredCredential | undefined>;
+  /** Every credential, or one project's, ordered by project then AK. */
+  listCredentials(projectId?: string): Promise<CredentialListing[]>;
+  /** False when there was no such AK. */
+  deleteCredential(ak: string): Promise<boolean>;
+  countCredentials(): Promise<number>;
+  /**
+   * Counts one more signature failure in a single atomic statement, so concurrent servers
+   * never lose a count. When the new count exceeds `policy.maxConsecutiveFailures`, the AK
+   * is locked until `nowMs + policy.lockMs`. The count keeps growing until a success resets
+   * it, so once past the limit every further failure starts the lock again. An unknown AK
+   * changes nothing.
+   */
+  recordSignatureFailure(ak: string, nowMs: number, policy: LockoutPolicy): Promise<void>;
+  /**
+   * Resets the failure count and lifts the lock. Writes only when the count is not already
+   * 0, so a good request costs no write.
+   */
+  recordSignatureSuccess(ak: string): Promise<void>;
+
+  insertToken(token: {
+    readonly tokenHash: string;
+    readonly projectId: string;
+    readonly createdAt: number;
+    readonly expiresAt: number;
+  }): Promise<void>;
+  /** The token with this hash, revoked or not. */
+  getToken(tokenHash: string): Promise<StoredToken | undefined>;
+  /** Marks the token revoked (keeping the first revocation time); false when there is no such token. */
+  revokeToken(tokenHash: string, nowMs: number): Promise<boolean>;
+
+  getSetting(name: string): Promise<string | undefined>;
+  /**
+   * Stores `value` under `name` unless a value is stored there already, and returns the
+   * value that is stored now: `value`, or the earlier one. Atomic: of servers racing to set
+   * it, one wins and all get its value. A setting is never changed once set.
+   */
+  putSettingIfAbsent(name: string, value: string): Promise<string>;
+}
+
 /** The store cannot be reached (connection refused, database gone). The API answers 503. */
 export class StoreUnavailableError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {

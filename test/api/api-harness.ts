@@ -1,24 +1,78 @@
+import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
-import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import type { Logger } from 'pino';
 import { expect, onTestFinished } from 'vitest';
 import { buildApp } from '../../src/app.js';
+import type { CredentialService } from '../../src/auth/credential-service.js';
+import { secretKeyBytes, skCipher } from '../../src/auth/sk-cipher.js';
+import { storeCredentialService } from '../../src/auth/store-credential-service.js';
 import { defaultConfig } from '../../src/config/config.js';
 import type { Config } from '../../src/config/config.js';
 import { importNdjson } from '../../src/ingest/import-ndjson.js';
 import type { ImportReport } from '../../src/ingest/import-ndjson.js';
 import { openStore } from '../../src/store/open-store.js';
 import type { OpenStoreOptions } from '../../src/store/open-store.js';
-import type { Store } from '../../src/store/store.js';
+import type { CredentialStore, Store } from '../../src/store/store.js';
 import type { TestBackend } from '../support/backends.js';
 import { testBackends } from '../support/backends.js';
+import { signRequest } from '../support/sdk-signing.js';
+import type { SigningStyle } from '../support/sdk-signing.js';
 
 /** A log in the wire (and NDJSON) shape, as a test writes it. */
 export type WireLogInput = Record<string, unknown>;
 
+/** An AK/SK as a test holds it. */
+export interface TestCredential {
+  readonly ak: string;
+  readonly sk: string;
+  readonly projectId: string;
+}
+
+/**
+ * Whom a test request is sent as. By default, an AK/SK credential of the project the path
+ * names (of {@link project} when it names none or a malformed one), signed as the Node SDK
+ * signs, at the test clock's time, with `X-Project-Id` set to the credential's project as
+ * the SDKs set it (unless the request sets it itself).
+ */
+export type SendAs =
+  | {
+      readonly credential: TestCredential;
+      readonly style?: SigningStyle;
+      /** When the request was signed (Unix ms); the test clock's time by default. */
+      readonly date?: number;
+      /** Send `X-Project-Id` (the credential's project) unless the request sets it; default true. */
+      readonly projectHeader?: boolean;
+    }
+  | { readonly token: string }
+  | 'anonymous';
+
+/** A request as tests send it: a string URL and, if any, a string or Buffer body. */
+export interface TestRequest {
+  readonly method?: InjectOptions['method'];
+  readonly url: string;
+  readonly headers?: Readonly<Record<string, string>>;
+  readonly payload?: string | Buffer;
+}
+
+export type Inject = (request: TestRequest, as?: SendAs) => Promise<LightMyRequestResponse>;
+
+/** The server clock of a test app: starts at the real time (whole seconds) and moves only when told. */
+export interface TestClock {
+  readonly now: () => number;
+  readonly advance: (ms: number) => void;
+}
+
 export interface TestApi {
+  /** The app itself: `app.inject` sends a request exactly as given, with no credentials. */
   readonly app: FastifyInstance;
   readonly store: Store;
+  readonly credentials: CredentialService;
+  readonly clock: TestClock;
+  /** Sends a request with credentials (see {@link SendAs}). */
+  readonly inject: Inject;
+  /** The credential of a project, created through the CredentialService on first use. */
+  readonly credentialFor: (projectId: string) => Promise<TestCredential>;
   /** Seeds logs through the shared import path, as `scalelog import` would. */
   readonly seed: (logs: readonly WireLogInput[]) => Promise<ImportReport>;
 }
@@ -42,9 +96,72 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
   return Object.freeze({ ...defaultConfig, ...overrides });
 }
 
+export function testClock(): TestClock {
+  let now = Math.floor(Date.now() / 1000) * 1000;
+  return {
+    now: () => now,
+    advance: (ms) => {
+      now += ms;
+    },
+  };
+}
+
+/**
+ * The real, store-backed credentials of a test app: secret keys sealed with a random key of
+ * the test's own (no key file), creation and revocation times from `now`.
+ */
+export function credentialsOver(
+  store: CredentialStore,
+  now: () => number = Date.now,
+): CredentialService {
+  const cipher = skCipher(randomBytes(secretKeyBytes));
+  return storeCredentialService({ store, skCipher: () => Promise.resolve(cipher), now });
+}
+
+const projectInPath = /^\/(?:autoscaling-api|scalelog)\/v\d+\/([A-Za-z0-9_-]{1,64})(?:[/?]|$)/;
+
+/** Sends `request` to `app` exactly as it is. */
+export function sendTo(
+  app: FastifyInstance,
+  request: TestRequest,
+): Promise<LightMyRequestResponse> {
+  return app.inject({
+    method: request.method ?? 'GET',
+    url: request.url,
+    ...(request.headers === undefined ? {} : { headers: { ...request.headers } }),
+    ...(request.payload === undefined ? {} : { payload: request.payload }),
+  });
+}
+
+/** The request with the headers `as` adds: a signature, a token, or none. */
+export function withCredentials(
+  request: TestRequest,
+  as: Exclude<SendAs, 'anonymous'>,
+  clock: TestClock,
+): TestRequest {
+  if ('token' in as) {
+    return { ...request, headers: { ...request.headers, 'x-auth-token': as.token } };
+  }
+  const headers: Record<string, string> = { host: 'scalelog.test' };
+  if (as.projectHeader !== false) headers['x-project-id'] = as.credential.projectId;
+  for (const [k, v] of Object.entries(request.headers ?? {})) headers[k.toLowerCase()] = v;
+  const method = request.method ?? 'GET';
+  const signed = signRequest(
+    {
+      method,
+      url: request.url,
+      headers,
+      ...(request.payload === undefined ? {} : { body: request.payload }),
+    },
+    as.credential,
+    { date: as.date ?? clock.now(), ...(as.style === undefined ? {} : { style: as.style }) },
+  );
+  return { ...request, method, headers: signed };
+}
+
 /**
  * An app on a real store in a fresh database of `backend`, closed when the test finishes.
- * Each test gets its own database.
+ * Each test gets its own database. The app's clock is a {@link TestClock}.
  */
 export async function openTestApi(
   backend: TestBackend,
@@ -52,16 +169,20 @@ export async function openTestApi(
 ): Promise<TestApi> {
   const fresh = await backend.fresh();
   const url = options.url === undefined ? fresh.url : await options.url(fresh.url);
-  let store: Store;
+  let store: Store & CredentialStore;
   try {
     store = await openStore(url, options.store);
   } catch (e: unknown) {
     await fresh.cleanup();
     throw e;
   }
+  const clock = testClock();
+  const credentials = credentialsOver(store, clock.now);
   const app = buildApp({
     store,
     config: testConfig(options.config),
+    credentials,
+    now: clock.now,
     logger: options.logger ?? false,
   });
   onTestFinished(async () => {
@@ -70,9 +191,31 @@ export async function openTestApi(
     await fresh.cleanup();
   });
   await app.ready();
+
+  const created = new Map<string, Promise<TestCredential>>();
+  const credentialFor = (projectId: string): Promise<TestCredential> => {
+    let credential = created.get(projectId);
+    if (credential === undefined) {
+      credential = credentials.createCredential({ projectId });
+      created.set(projectId, credential);
+    }
+    return credential;
+  };
+  const send = (request: TestRequest) => sendTo(app, request);
+  const inject: Inject = async (request, as) => {
+    if (as === 'anonymous') return send(request);
+    const sendAs = as ?? {
+      credential: await credentialFor(projectInPath.exec(request.url)?.[1] ?? project),
+    };
+    return send(withCredentials(request, sendAs, clock));
+  };
   return {
     app,
     store,
+    credentials,
+    clock,
+    inject,
+    credentialFor,
     seed: (logs) =>
       importNdjson(store, Readable.from([logs.map((l) => JSON.stringify(l)).join('\n')]), {
         skipInvalid: false,
@@ -126,9 +269,9 @@ export interface LogPageBody {
   scaling_policy_execute_log: WireLogInput[];
 }
 
-/** GETs a page of logs and asserts it is a 200. */
-export async function getPage(app: FastifyInstance, url: string): Promise<LogPageBody> {
-  const res = await app.inject({ method: 'GET', url });
+/** GETs a page of logs (with the default credentials) and asserts it is a 200. */
+export async function getPage(inject: Inject, url: string): Promise<LogPageBody> {
+  const res = await inject({ method: 'GET', url });
   expect(res.statusCode, res.body).toBe(200);
   return res.json<LogPageBody>();
 }

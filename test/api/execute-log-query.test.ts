@@ -126,11 +126,11 @@ const parameterCases: readonly ParameterCase[] = [
 for (const backend of testBackends) {
   describe.skipIf(!backend.available)(`the log query on ${backend.name}`, () => {
     it('reproduces the documented example response: names, JSON types and presence', async () => {
-      const { app, seed } = await openTestApi(backend);
+      const { inject, seed } = await openTestApi(backend);
       const [documentedLog] = documentedExample.scaling_policy_execute_log;
       await seed([documentedLog as WireLogInput]);
 
-      const res = await app.inject({
+      const res = await inject({
         method: 'GET',
         url: '/autoscaling-api/v1/0428982a1b8039f42f01c005edde7c0d/scaling_policy_execute_log/05545d3d-ccf9-4bca-ae4f-1e5e73ca0bf6',
       });
@@ -142,7 +142,7 @@ for (const backend of testBackends) {
     });
 
     it("serializes every field with the SDK models' JSON types and omits absent ones", async () => {
-      const { app, seed } = await openTestApi(backend);
+      const { inject, seed } = await openTestApi(backend);
       const failed = wireLog(7, {
         status: 'FAIL',
         failed_reason: 'the group is locked',
@@ -177,7 +177,7 @@ for (const backend of testBackends) {
       });
       await seed([failed, bare]);
 
-      const page = await getPage(app, logsPath());
+      const page = await getPage(inject, logsPath());
       const [first, second] = page.scaling_policy_execute_log;
       expect(first).toStrictEqual({
         ...failed,
@@ -202,17 +202,17 @@ for (const backend of testBackends) {
       'parameter $param',
       ({ param, valid, selects, invalid, code }) => {
         it('filters or pages by a valid value', async () => {
-          const { app, seed } = await openTestApi(backend);
+          const { inject, seed } = await openTestApi(backend);
           await seed(fiveLogs);
-          const page = await getPage(app, `${logsPath()}?${param}=${encodeURIComponent(valid)}`);
+          const page = await getPage(inject, `${logsPath()}?${param}=${encodeURIComponent(valid)}`);
           expect(pageIds(page)).toEqual(selects);
         });
 
         it(`answers 400 ${code} naming the parameter for a bad value`, async () => {
-          const { app, seed } = await openTestApi(backend);
+          const { inject, seed } = await openTestApi(backend);
           await seed(fiveLogs);
           for (const value of invalid) {
-            const res = await app.inject({
+            const res = await inject({
               method: 'GET',
               url: `${logsPath()}?${param}=${encodeURIComponent(value)}`,
             });
@@ -222,9 +222,9 @@ for (const backend of testBackends) {
         });
 
         it(`answers 400 ${code} when it is given twice, even with the same valid value`, async () => {
-          const { app, seed } = await openTestApi(backend);
+          const { inject, seed } = await openTestApi(backend);
           await seed(fiveLogs);
-          const res = await app.inject({
+          const res = await inject({
             method: 'GET',
             url: `${logsPath()}?${param}=${encodeURIComponent(valid)}&limit=5&${param}=${encodeURIComponent(valid)}`,
           });
@@ -236,15 +236,15 @@ for (const backend of testBackends) {
     );
 
     it('combines filters with AND', async () => {
-      const { app, seed } = await openTestApi(backend);
+      const { inject, seed } = await openTestApi(backend);
       await seed(fiveLogs);
       const bandwidthScheduled = await getPage(
-        app,
+        inject,
         `${logsPath()}?execute_type=SCHEDULED&scaling_resource_type=BANDWIDTH`,
       );
       expect(pageIds(bandwidthScheduled)).toEqual([id2]);
       const alarmOnFirstGroup = await getPage(
-        app,
+        inject,
         `${logsPath()}?execute_type=ALARM&scaling_resource_id=${groupId}`,
       );
       expect(alarmOnFirstGroup).toEqual({
@@ -254,7 +254,7 @@ for (const backend of testBackends) {
         scaling_policy_execute_log: [],
       });
       const window = await getPage(
-        app,
+        inject,
         `${logsPath()}?scaling_resource_id=${groupId}&start_time=2024-01-01T00:00:00Z&end_time=2024-01-01T04:00:00Z&limit=1`,
       );
       expect(window.total_number).toBe(2);
@@ -262,20 +262,20 @@ for (const backend of testBackends) {
     });
 
     it('reads start_time as inclusive and end_time as exclusive', async () => {
-      const { app, seed } = await openTestApi(backend);
+      const { inject, seed } = await openTestApi(backend);
       await seed(fiveLogs);
       const window = await getPage(
-        app,
+        inject,
         `${logsPath()}?start_time=2024-01-01T01:00:00Z&end_time=2024-01-01T03:00:00Z`,
       );
       expect(pageIds(window)).toEqual([id3, id2]);
       const oneSecondWide = await getPage(
-        app,
+        inject,
         `${logsPath()}?start_time=2024-01-01T03:00:00Z&end_time=2024-01-01T03:00:01Z`,
       );
       expect(pageIds(oneSecondWide)).toEqual([id4]);
       const empty = await getPage(
-        app,
+        inject,
         `${logsPath()}?start_time=2024-01-01T03:00:00Z&end_time=2024-01-01T03:00:00Z`,
       );
       expect(empty.total_number).toBe(0);
@@ -283,9 +283,9 @@ for (const backend of testBackends) {
     });
 
     it('answers 400 AS.9007 when start_time is later than end_time', async () => {
-      const { app, seed } = await openTestApi(backend);
+      const { inject, seed } = await openTestApi(backend);
       await seed(fiveLogs);
-      const res = await app.inject({
+      const res = await inject({
         method: 'GET',
         url: `${logsPath()}?start_time=2024-01-01T03:00:01Z&end_time=2024-01-01T03:00:00Z`,
       });
@@ -295,7 +295,7 @@ for (const backend of testBackends) {
     });
 
     it('orders newest first, breaking ties by id descending', async () => {
-      const { app, seed } = await openTestApi(backend);
+      const { inject, seed } = await openTestApi(backend);
       const at = (n: number, time: string) => wireLog(n, { execute_time: time });
       // Inserted out of order so an insertion-ordered answer fails.
       await seed([
@@ -306,7 +306,7 @@ for (const backend of testBackends) {
         at(0x2f, '2024-05-01T10:00:00Z'),
         at(0x01, '2024-05-01T12:00:01Z'),
       ]);
-      const page = await getPage(app, logsPath());
+      const page = await getPage(inject, logsPath());
       expect(pageIds(page)).toEqual([
         uuid(0x01),
         uuid(0x10),
@@ -319,86 +319,86 @@ for (const backend of testBackends) {
       const oneByOne: unknown[] = [];
       for (let start = 0; start < 6; start += 1) {
         oneByOne.push(
-          ...pageIds(await getPage(app, `${logsPath()}?start_number=${start}&limit=1`)),
+          ...pageIds(await getPage(inject, `${logsPath()}?start_number=${start}&limit=1`)),
         );
       }
       expect(oneByOne).toEqual(pageIds(page));
     });
 
     it('defaults to start_number 0 and limit 20, echoes both, and counts every match', async () => {
-      const { app, seed } = await openTestApi(backend);
+      const { inject, seed } = await openTestApi(backend);
       const minute = (n: number) => `2024-02-01T00:${String(n).padStart(2, '0')}:00Z`;
       await seed(
         Array.from({ length: 25 }, (_, n) => wireLog(100 + n, { execute_time: minute(n) })),
       );
 
-      const first = await getPage(app, logsPath());
+      const first = await getPage(inject, logsPath());
       expect(first.total_number).toBe(25);
       expect(first.start_number).toBe(0);
       expect(first.limit).toBe(20);
       expect(first.scaling_policy_execute_log).toHaveLength(20);
       expect(first.scaling_policy_execute_log[0]?.id).toBe(uuid(124));
 
-      const last = await getPage(app, `${logsPath()}?start_number=20&limit=10`);
+      const last = await getPage(inject, `${logsPath()}?start_number=20&limit=10`);
       expect(last).toMatchObject({ total_number: 25, start_number: 20, limit: 10 });
       expect(pageIds(last)).toEqual([104, 103, 102, 101, 100].map(uuid));
 
-      const max = await getPage(app, `${logsPath()}?limit=100`);
+      const max = await getPage(inject, `${logsPath()}?limit=100`);
       expect(max.limit).toBe(100);
       expect(max.scaling_policy_execute_log).toHaveLength(25);
     });
 
     it('answers limit=0 with no logs and the true total_number', async () => {
-      const { app, seed } = await openTestApi(backend);
+      const { inject, seed } = await openTestApi(backend);
       await seed(fiveLogs);
-      const page = await getPage(app, `${logsPath()}?limit=0&execute_type=ALARM`);
+      const page = await getPage(inject, `${logsPath()}?limit=0&execute_type=ALARM`);
       expect(page).toStrictEqual({
         total_number: 1,
         start_number: 0,
         limit: 0,
         scaling_policy_execute_log: [],
       });
-      const all = await getPage(app, `${logsPath()}?limit=0`);
+      const all = await getPage(inject, `${logsPath()}?limit=0`);
       expect(all.total_number).toBe(5);
     });
 
     it('answers a start_number past the end with an empty page and the true total_number', async () => {
-      const { app, seed } = await openTestApi(backend);
+      const { inject, seed } = await openTestApi(backend);
       await seed(fiveLogs);
-      expect(await getPage(app, `${logsPath()}?start_number=5`)).toStrictEqual({
+      expect(await getPage(inject, `${logsPath()}?start_number=5`)).toStrictEqual({
         total_number: 5,
         start_number: 5,
         limit: 20,
         scaling_policy_execute_log: [],
       });
-      expect((await getPage(app, `${logsPath()}?start_number=999999`)).total_number).toBe(5);
+      expect((await getPage(inject, `${logsPath()}?start_number=999999`)).total_number).toBe(5);
     });
 
     it("answers 404 AS.3020 for a policy it has never seen, and for another project's policy", async () => {
-      const { app, seed } = await openTestApi(backend);
+      const { inject, seed } = await openTestApi(backend);
       await seed(fiveLogs);
-      const unknown = await app.inject({
+      const unknown = await inject({
         method: 'GET',
         url: logsPath(project, '9d9d3e73-7ef6-40b3-a8fa-514b68eccaa7'),
       });
       expect(expectAsError(unknown, 404, 'AS.3020')).toBe('The AS policy does not exist.');
-      const otherProject = await app.inject({
+      const otherProject = await inject({
         method: 'GET',
         url: logsPath('another-project', policy),
       });
       expect(expectAsError(otherProject, 404, 'AS.3020')).toBe('The AS policy does not exist.');
       // A known policy whose filters match nothing is an empty page, not a 404.
-      expect((await getPage(app, `${logsPath()}?log_id=${uuid(99)}`)).total_number).toBe(0);
+      expect((await getPage(inject, `${logsPath()}?log_id=${uuid(99)}`)).total_number).toBe(0);
     });
 
     it('accepts SCHEDULE for SCHEDULED on input and emits SCHEDULED by default', async () => {
-      const { app, seed } = await openTestApi(backend);
+      const { inject, seed } = await openTestApi(backend);
       await seed([
         ...fiveLogs,
         wireLog(6, { execute_type: 'SCHEDULE', execute_time: '2024-01-01T05:00:00Z' }),
       ]);
       for (const spelling of ['SCHEDULE', 'SCHEDULED']) {
-        const page = await getPage(app, `${logsPath()}?execute_type=${spelling}`);
+        const page = await getPage(inject, `${logsPath()}?execute_type=${spelling}`);
         expect(pageIds(page)).toEqual([uuid(6), id2]);
         expect(page.scaling_policy_execute_log.map((l) => l.execute_type)).toEqual([
           'SCHEDULED',
@@ -408,11 +408,11 @@ for (const backend of testBackends) {
     });
 
     it('emits SCHEDULE with executeTypeOutput SCHEDULE, and leaves other types alone', async () => {
-      const { app, seed } = await openTestApi(backend, {
+      const { inject, seed } = await openTestApi(backend, {
         config: { executeTypeOutput: 'SCHEDULE' },
       });
       await seed(fiveLogs);
-      const page = await getPage(app, logsPath());
+      const page = await getPage(inject, logsPath());
       expect(page.scaling_policy_execute_log.map((l) => l.execute_type)).toEqual([
         'INTERVAL_ALARM',
         'MANUAL',
@@ -423,7 +423,7 @@ for (const backend of testBackends) {
     });
 
     it('reads the query as Terraform, the Node SDK and the Go SDK encode it', async () => {
-      const { app, seed } = await openTestApi(backend);
+      const { inject, seed } = await openTestApi(backend);
       await seed(fiveLogs);
       const urls = {
         // Terraform concatenates raw values.
@@ -435,23 +435,23 @@ for (const backend of testBackends) {
         lowerCaseEscapes: `${logsPath()}?start_time=2024-01-01T00%3a00%3a00Z&end_time=2024-01-01T04%3a00%3a00Z&scaling_resource_id=${groupId}&limit=10`,
       };
       for (const [client, url] of Object.entries(urls)) {
-        const page = await getPage(app, url);
+        const page = await getPage(inject, url);
         expect(pageIds(page), client).toEqual([id4, id1]);
         expect(page.limit, client).toBe(10);
       }
     });
 
     it('ignores unknown parameters, as gateways do', async () => {
-      const { app, seed } = await openTestApi(backend);
+      const { inject, seed } = await openTestApi(backend);
       await seed(fiveLogs);
-      const page = await getPage(app, `${logsPath()}?foo=bar&foo=baz&Limit=oops&limit=1`);
+      const page = await getPage(inject, `${logsPath()}?foo=bar&foo=baz&Limit=oops&limit=1`);
       expect(pageIds(page)).toEqual([id5]);
     });
 
     it('accepts Content-Type: application/json on the GET, as the official SDKs send it', async () => {
-      const { app, seed } = await openTestApi(backend);
+      const { inject, seed } = await openTestApi(backend);
       await seed(fiveLogs);
-      const res = await app.inject({
+      const res = await inject({
         method: 'GET',
         url: logsPath(),
         headers: { 'content-type': 'application/json' },
@@ -461,15 +461,15 @@ for (const backend of testBackends) {
     });
 
     it('checks X-Project-Id against the path project: 400 AS.0008 when they differ', async () => {
-      const { app, seed } = await openTestApi(backend);
+      const { inject, seed } = await openTestApi(backend);
       await seed(fiveLogs);
-      const same = await app.inject({
+      const same = await inject({
         method: 'GET',
         url: logsPath(),
         headers: { 'x-project-id': project },
       });
       expect(same.statusCode).toBe(200);
-      const other = await app.inject({
+      const other = await inject({
         method: 'GET',
         url: logsPath(),
         headers: { 'x-project-id': 'another-project' },
@@ -478,9 +478,9 @@ for (const backend of testBackends) {
     });
 
     it('answers 400 AS.0022 for a malformed project id in the path', async () => {
-      const { app } = await openTestApi(backend);
+      const { inject } = await openTestApi(backend);
       for (const bad of ['bad.project', 'a%20b', 'x'.repeat(65)]) {
-        const res = await app.inject({ method: 'GET', url: logsPath(bad) });
+        const res = await inject({ method: 'GET', url: logsPath(bad) });
         expect(expectAsError(res, 400, 'AS.0022'), bad).toContain('project id');
       }
     });

@@ -3,10 +3,12 @@ import type { AddressInfo } from 'node:net';
 import { Readable, Writable } from 'node:stream';
 import pg from 'pg';
 import { pino } from 'pino';
+import type { Logger } from 'pino';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { buildApp } from '../../src/app.js';
 import type { Store } from '../../src/store/store.js';
 import { testBackends } from '../support/backends.js';
+import { openStore } from '../../src/store/open-store.js';
 import { startTcpProxy } from '../support/tcp-proxy.js';
 import type { TcpProxy } from '../support/tcp-proxy.js';
 import {
@@ -14,11 +16,17 @@ import {
   ingestUrl,
   logsPath,
   openTestApi,
+  credentialsOver,
+  project,
+  sendTo,
   sqliteBackend,
+  testClock,
   testConfig,
   uuidPattern,
   wireLog,
+  withCredentials,
 } from './api-harness.js';
+import type { TestRequest } from './api-harness.js';
 
 const postgres = testBackends.find((b) => b.name === 'postgres');
 
@@ -132,6 +140,20 @@ describe('408 and malformed requests on a real socket', () => {
   });
 });
 
+describe('keep-alive connections', () => {
+  it('carry the next request after a body that was refused unread (415)', async () => {
+    const { port } = await listeningApi(5000);
+    // Larger than the socket and stream buffers, so an unread rest would stall the connection.
+    const body = 'x'.repeat(200_000);
+    const refused = `POST ${ingestUrl()} HTTP/1.1\r\nHost: scalelog.test\r\nContent-Type: text/plain\r\nContent-Length: ${body.length}\r\n\r\n${body}`;
+    const next = 'GET /healthz HTTP/1.1\r\nHost: scalelog.test\r\nConnection: close\r\n\r\n';
+    const { responses, elapsedMs } = await stallAfter(port, refused + next);
+    expect(responses.map((r) => r.status)).toEqual([415, 200]);
+    expect(JSON.parse(responses[1]?.body ?? '')).toStrictEqual({ status: 'ok' });
+    expect(elapsedMs).toBeLessThan(4000);
+  });
+});
+
 describe('500 for anything unexpected', () => {
   const secret = 'relation "secret_internal_table" does not exist';
   // The one fake store of the suite: no real store can be made to fail this way on purpose.
@@ -149,6 +171,27 @@ describe('500 for anything unexpected', () => {
     };
   };
 
+  /**
+   * An app over `store` whose credentials live in a real store of their own, and a sender of
+   * requests signed by a credential of the test project.
+   */
+  const appOver = async (store: Store, logger: Logger | false = false) => {
+    const fresh = await sqliteBackend.fresh();
+    const credentialStore = await openStore(fresh.url);
+    const clock = testClock();
+    const credentials = credentialsOver(credentialStore, clock.now);
+    const app = buildApp({ store, config: testConfig(), credentials, now: clock.now, logger });
+    onTestFinished(async () => {
+      await app.close();
+      await credentialStore.close();
+      await fresh.cleanup();
+    });
+    const credential = await credentials.createCredential({ projectId: project });
+    const inject = (request: TestRequest) =>
+      sendTo(app, withCredentials(request, { credential }, clock));
+    return { app, inject };
+  };
+
   it('answers 500 AS.0001 "System error." with no internals, and logs the real error', async () => {
     const lines: string[] = [];
     const sink = new Writable({
@@ -157,24 +200,19 @@ describe('500 for anything unexpected', () => {
         done();
       },
     });
-    const app = buildApp({
-      store: faultyStore(new Error(secret)),
-      config: testConfig(),
-      logger: pino({ level: 'info' }, sink),
-    });
-    onTestFinished(() => app.close());
+    const { inject } = await appOver(faultyStore(new Error(secret)), pino({ level: 'info' }, sink));
 
-    const requests = [
-      { method: 'GET' as const, url: logsPath() },
+    const requests: TestRequest[] = [
+      { method: 'GET', url: logsPath() },
       {
-        method: 'POST' as const,
+        method: 'POST',
         url: ingestUrl(),
         headers: { 'content-type': 'application/x-ndjson' },
         payload: JSON.stringify(wireLog(1)),
       },
     ];
     for (const request of requests) {
-      const res = await app.inject(request);
+      const res = await inject(request);
       expect(expectAsError(res, 500, 'AS.0001')).toBe('System error.');
       expect(res.headers['x-request-id']).toMatch(uuidPattern);
       expect(JSON.stringify(res.headers) + res.body).not.toContain('secret');
@@ -192,9 +230,8 @@ describe('500 for anything unexpected', () => {
   });
 
   it('answers 500 when the store rejects with something that is not an Error', async () => {
-    const app = buildApp({ store: faultyStore('a bare string'), config: testConfig() });
-    onTestFinished(() => app.close());
-    const res = await app.inject({ method: 'GET', url: logsPath() });
+    const { inject } = await appOver(faultyStore('a bare string'));
+    const res = await inject({ method: 'GET', url: logsPath() });
     expect(expectAsError(res, 500, 'AS.0001')).toBe('System error.');
     expect(res.body).not.toContain('bare string');
   });
@@ -222,18 +259,18 @@ describe.skipIf(postgres === undefined || !postgres.available)(
       });
       onTestFinished(() => proxy?.close());
       await api.seed([wireLog(1)]);
-      expect((await api.app.inject({ method: 'GET', url: logsPath() })).statusCode).toBe(200);
-      expect((await api.app.inject({ method: 'GET', url: '/readyz' })).statusCode).toBe(200);
+      expect((await api.inject({ method: 'GET', url: logsPath() })).statusCode).toBe(200);
+      expect((await api.inject({ method: 'GET', url: '/readyz' })).statusCode).toBe(200);
 
       await proxy?.close();
 
-      const res = await api.app.inject({ method: 'GET', url: logsPath() });
+      const res = await api.inject({ method: 'GET', url: logsPath() });
       const message = expectAsError(res, 503, 'AS.0001');
       expect(message).not.toMatch(/127\.0\.0\.1|postgres|ECONN/i);
       expect(res.headers['retry-after']).toBe('7');
       expect(res.headers['x-request-id']).toMatch(uuidPattern);
 
-      const ingest = await api.app.inject({
+      const ingest = await api.inject({
         method: 'POST',
         url: ingestUrl(),
         headers: { 'content-type': 'application/x-ndjson' },
@@ -242,12 +279,12 @@ describe.skipIf(postgres === undefined || !postgres.available)(
       expectAsError(ingest, 503, 'AS.0001');
       expect(ingest.headers['retry-after']).toBe('7');
 
-      const ready = await api.app.inject({ method: 'GET', url: '/readyz' });
+      const ready = await api.inject({ method: 'GET', url: '/readyz' });
       expect(ready.statusCode).toBe(503);
       expect(ready.headers['retry-after']).toBe('7');
       expect(ready.json()).toStrictEqual({ status: 'unavailable' });
 
-      const live = await api.app.inject({ method: 'GET', url: '/healthz' });
+      const live = await api.inject({ method: 'GET', url: '/healthz' });
       expect(live.statusCode).toBe(200);
       expect(live.json()).toStrictEqual({ status: 'ok' });
     });
@@ -267,12 +304,12 @@ describe.skipIf(postgres === undefined || !postgres.available)(
       await locker.query('begin');
       await locker.query('lock table execution_logs, policy_log_counts in access exclusive mode');
 
-      const res = await api.app.inject({ method: 'GET', url: logsPath() });
+      const res = await api.inject({ method: 'GET', url: logsPath() });
       expect(expectAsError(res, 504, 'AS.0001')).toContain('time limit');
       expect(res.headers['x-request-id']).toMatch(uuidPattern);
 
       await locker.query('rollback');
-      expect((await api.app.inject({ method: 'GET', url: logsPath() })).statusCode).toBe(200);
+      expect((await api.inject({ method: 'GET', url: logsPath() })).statusCode).toBe(200);
     });
   },
 );

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import type { FastifyInstance, InjectOptions } from 'fastify';
 import {
   expectAsError,
   expectGatewayError,
@@ -10,17 +9,19 @@ import {
   uuidPattern,
   wireLog,
 } from './api-harness.js';
+import type { Inject, TestRequest } from './api-harness.js';
 
-async function seededApi(config = {}): Promise<FastifyInstance> {
+/** A seeded app's `inject`, which sends each request signed with the path project's AK/SK. */
+async function seededApi(config = {}): Promise<Inject> {
   const api = await openTestApi(sqliteBackend, { config });
   await api.seed([wireLog(1)]);
-  return api.app;
+  return api.inject;
 }
 
 describe('the HTTP protocol around the API', () => {
   it('puts a fresh UUID X-Request-Id on every kind of response', async () => {
-    const app = await seededApi({ bodyLimitBytes: 64 });
-    const requests: Record<string, InjectOptions> = {
+    const inject = await seededApi({ bodyLimitBytes: 64 });
+    const requests: Record<string, TestRequest> = {
       ok: { method: 'GET', url: logsPath() },
       head: { method: 'HEAD', url: logsPath() },
       badParameter: { method: 'GET', url: `${logsPath()}?limit=1000` },
@@ -47,7 +48,7 @@ describe('the HTTP protocol around the API', () => {
     };
     const ids = new Set<string>();
     for (const [kind, request] of Object.entries(requests)) {
-      const res = await app.inject(request);
+      const res = await inject(request);
       const id = res.headers['x-request-id'];
       expect(id, kind).toMatch(uuidPattern);
       ids.add(String(id));
@@ -56,8 +57,8 @@ describe('the HTTP protocol around the API', () => {
   });
 
   it('ignores a client-supplied X-Request-Id', async () => {
-    const app = await seededApi();
-    const res = await app.inject({
+    const inject = await seededApi();
+    const res = await inject({
       method: 'GET',
       url: '/healthz',
       headers: { 'x-request-id': 'forged' },
@@ -66,7 +67,7 @@ describe('the HTTP protocol around the API', () => {
   });
 
   it('answers a known path under another method with 405 and an Allow header', async () => {
-    const app = await seededApi();
+    const inject = await seededApi();
     const cases: [string, 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', string][] = [
       [logsPath(), 'POST', 'GET, HEAD'],
       [logsPath(), 'DELETE', 'GET, HEAD'],
@@ -79,7 +80,7 @@ describe('the HTTP protocol around the API', () => {
     for (const [url, method, allow] of cases) {
       // A body and a content type that would fail parsing: the method is refused first.
       const bodyless = method === 'GET' || method === 'HEAD';
-      const res = await app.inject({
+      const res = await inject({
         method,
         url,
         headers: { 'content-type': 'text/plain' },
@@ -92,31 +93,27 @@ describe('the HTTP protocol around the API', () => {
   });
 
   it('answers HEAD wherever GET is served', async () => {
-    const app = await seededApi();
-    const res = await app.inject({ method: 'HEAD', url: logsPath() });
+    const inject = await seededApi();
+    const res = await inject({ method: 'HEAD', url: logsPath() });
     expect(res.statusCode).toBe(200);
     expect(res.body).toBe('');
   });
 
   it('answers an unknown path with the gateway 404 envelope APIGW.0101', async () => {
-    const app = await seededApi();
+    const inject = await seededApi();
     for (const url of [
       '/',
       '/nope',
       '/autoscaling-api/v1/p/scaling_policy',
       '/autoscaling-api/v2/p/scaling_policy_execute_log/x',
     ]) {
-      const message = expectGatewayError(
-        await app.inject({ method: 'GET', url }),
-        404,
-        'APIGW.0101',
-      );
+      const message = expectGatewayError(await inject({ method: 'GET', url }), 404, 'APIGW.0101');
       expect(message).toBe('The API does not exist or has not been published in the environment.');
     }
   });
 
   it('answers 406 when Accept rules out application/json, and serves any Accept that allows it', async () => {
-    const app = await seededApi();
+    const inject = await seededApi();
     for (const accept of [
       'text/html',
       'application/xml',
@@ -124,7 +121,7 @@ describe('the HTTP protocol around the API', () => {
       'application/json;q=0, text/*',
     ]) {
       for (const url of [logsPath(), '/healthz', ingestUrl()]) {
-        const res = await app.inject({
+        const res = await inject({
           method: url === ingestUrl() ? 'POST' : 'GET',
           url,
           headers: { accept },
@@ -143,7 +140,7 @@ describe('the HTTP protocol around the API', () => {
       'text/html, application/json;q=0.1',
       'application/json; charset=utf-8',
     ]) {
-      const res = await app.inject({
+      const res = await inject({
         method: 'GET',
         url: logsPath(),
         headers: accept === undefined ? {} : { accept },
@@ -153,29 +150,29 @@ describe('the HTTP protocol around the API', () => {
   });
 
   it('serves the docs page as HTML whatever the Accept header', async () => {
-    const app = await seededApi();
-    const res = await app.inject({ method: 'GET', url: '/docs', headers: { accept: 'text/html' } });
+    const inject = await seededApi();
+    const res = await inject({ method: 'GET', url: '/docs', headers: { accept: 'text/html' } });
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toMatch(/^text\/html/);
   });
 
   it('answers a body over the limit with 413 in the gateway envelope, and writes nothing', async () => {
-    const app = await seededApi({ bodyLimitBytes: 1024 });
+    const inject = await seededApi({ bodyLimitBytes: 1024 });
     const lines = Array.from({ length: 20 }, (_, n) => JSON.stringify(wireLog(100 + n))).join('\n');
     expect(Buffer.byteLength(lines)).toBeGreaterThan(1024);
-    const res = await app.inject({
+    const res = await inject({
       method: 'POST',
       url: ingestUrl(),
       headers: { 'content-type': 'application/x-ndjson' },
       payload: lines,
     });
     expect(expectGatewayError(res, 413, 'APIGW.0201')).toContain('1024 bytes');
-    const page = await app.inject({ method: 'GET', url: logsPath() });
+    const page = await inject({ method: 'GET', url: logsPath() });
     expect(page.json<{ total_number: number }>().total_number).toBe(1);
   });
 
   it('answers a content type other than NDJSON or JSON with 415 naming what is accepted', async () => {
-    const app = await seededApi();
+    const inject = await seededApi();
     const body = JSON.stringify(wireLog(2));
     for (const headers of [
       { 'content-type': 'text/plain' },
@@ -183,12 +180,12 @@ describe('the HTTP protocol around the API', () => {
       { 'content-type': 'multipart/form-data; boundary=x' },
       {},
     ]) {
-      const res = await app.inject({ method: 'POST', url: ingestUrl(), headers, payload: body });
+      const res = await inject({ method: 'POST', url: ingestUrl(), headers, payload: body });
       const message = expectGatewayError(res, 415, 'APIGW.0201');
       expect(message).toContain('application/x-ndjson');
       expect(message).toContain('application/json');
     }
-    const withCharset = await app.inject({
+    const withCharset = await inject({
       method: 'POST',
       url: ingestUrl(),
       headers: { 'content-type': 'application/x-ndjson; charset=utf-8' },
@@ -198,9 +195,9 @@ describe('the HTTP protocol around the API', () => {
   });
 
   it('answers a malformed path escape with a 400 gateway envelope', async () => {
-    const app = await seededApi();
+    const inject = await seededApi();
     expectGatewayError(
-      await app.inject({
+      await inject({
         method: 'GET',
         url: '/autoscaling-api/v1/p/scaling_policy_execute_log/%zz',
       }),
@@ -210,9 +207,9 @@ describe('the HTTP protocol around the API', () => {
   });
 
   it('answers an over-long policy id as an unknown policy, not a bare 414', async () => {
-    const app = await seededApi();
+    const inject = await seededApi();
     expectAsError(
-      await app.inject({ method: 'GET', url: logsPath(undefined, 'p'.repeat(300)) }),
+      await inject({ method: 'GET', url: logsPath(undefined, 'p'.repeat(300)) }),
       404,
       'AS.3020',
     );

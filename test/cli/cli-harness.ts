@@ -1,10 +1,11 @@
+import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { Readable, Writable } from 'node:stream';
 import { buildApp } from '../../src/app.js';
 import type { CliContext } from '../../src/cli/cli-context.js';
 import { runCli } from '../../src/cli/run-cli.js';
 import { openStore } from '../../src/store/open-store.js';
-import type { Store } from '../../src/store/store.js';
+import type { CredentialStore, Store } from '../../src/store/store.js';
 
 /** A writable that keeps everything written to it, like a captured terminal or pipe. */
 export class CapturedOutput extends Writable {
@@ -58,6 +59,21 @@ export interface StartedCli {
   readonly done: Promise<CliRun>;
 }
 
+/**
+ * The secret key commands run with unless a test sets `SCALELOG_SECRET_KEY` or
+ * `SCALELOG_SECRET_KEY_FILE` itself: they run in the repository's directory, where the default
+ * key file (data/scalelog.key) is not theirs to create or read.
+ */
+export const harnessSecretKey = randomBytes(32).toString('base64');
+
+function withSecretKey(
+  env: Readonly<Record<string, string | undefined>>,
+): Readonly<Record<string, string | undefined>> {
+  return 'SCALELOG_SECRET_KEY' in env || 'SCALELOG_SECRET_KEY_FILE' in env
+    ? env
+    : { ...env, SCALELOG_SECRET_KEY: harnessSecretKey };
+}
+
 /** Starts one command line in-process with the real store and app, and captured streams. */
 export function startScalelog(argv: readonly string[], options: CliRunOptions = {}): StartedCli {
   const stdout = new CapturedOutput();
@@ -66,7 +82,9 @@ export function startScalelog(argv: readonly string[], options: CliRunOptions = 
   const signals = new EventEmitter();
   let storesOpened = 0;
   let storesClosed = 0;
-  const countingOpen = async (...args: Parameters<typeof openStore>): Promise<Store> => {
+  const countingOpen = async (
+    ...args: Parameters<typeof openStore>
+  ): Promise<Store & CredentialStore> => {
     storesOpened += 1;
     const store = await openStore(...args);
     // Every call goes to the real store; only close is counted on its way through.
@@ -87,7 +105,7 @@ export function startScalelog(argv: readonly string[], options: CliRunOptions = 
     return counted;
   };
   const done = runCli(argv, {
-    env: options.env ?? {},
+    env: withSecretKey(options.env ?? {}),
     stdin: Readable.from(options.stdin === undefined ? [] : [Buffer.from(options.stdin)]),
     stdout,
     stderr,

@@ -78,12 +78,14 @@ describe('scalelog command line', () => {
     expect(run.storesOpened).toBe(0);
   });
 
-  it('refuses a non-loopback --listen with exit 2 before opening the store', async () => {
-    const run = await runScalelog(['serve', '--listen', '0.0.0.0:8080', '--db', db]);
+  it('refuses a non-loopback --listen in development mode with exit 2 before opening the store', async () => {
+    const run = await runScalelog(['serve', '--listen', '0.0.0.0:8080', '--db', db], {
+      env: { SCALELOG_DEV: 'true' },
+    });
     expect(run.code).toBe(2);
     expect(run.stderr.lines()).toEqual([
       expect.stringMatching(
-        /^scalelog serve: --listen = "0.0.0.0:8080": 0\.0\.0\.0 is not a loopback address/,
+        /^scalelog serve: SCALELOG_DEV serves the public development credential, so it listens only on this machine, but --listen is 0\.0\.0\.0/,
       ),
     ]);
     expect(run.storesOpened).toBe(0);

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,6 +22,8 @@ async function settingsFile(content: unknown): Promise<string> {
   await writeFile(path, typeof content === 'string' ? content : JSON.stringify(content));
   return path;
 }
+
+const secretKey = randomBytes(32).toString('base64');
 
 /** The problems a load reports, or fails the test if it loads. */
 async function problemsOf(options: Parameters<typeof loadConfig>[0]): Promise<readonly string[]> {
@@ -47,7 +50,11 @@ describe('loadConfig', () => {
       queryTimeoutMs: 10_000,
       retryAfterSeconds: 5,
       shutdownTimeoutMs: 10_000,
+      secretKey: undefined,
+      secretKeyFile: 'data/scalelog.key',
+      dev: false,
     });
+    expect(Object.keys(config)).toContain('secretKey');
   });
 
   it('returns a deeply frozen object', async () => {
@@ -71,6 +78,9 @@ describe('loadConfig', () => {
         SCALELOG_QUERY_TIMEOUT_MS: '250',
         SCALELOG_RETRY_AFTER_SECONDS: '9',
         SCALELOG_SHUTDOWN_TIMEOUT_MS: '0',
+        SCALELOG_SECRET_KEY: secretKey,
+        SCALELOG_SECRET_KEY_FILE: '/etc/scalelog/key',
+        SCALELOG_DEV: '1',
       },
     });
     expect(config).toEqual({
@@ -83,6 +93,9 @@ describe('loadConfig', () => {
       queryTimeoutMs: 250,
       retryAfterSeconds: 9,
       shutdownTimeoutMs: 0,
+      secretKey,
+      secretKeyFile: '/etc/scalelog/key',
+      dev: true,
     });
   });
 
@@ -156,16 +169,96 @@ describe('loadConfig', () => {
     expect((await loadConfig({ env: {}, flags: { listen } })).listen).toEqual({ host, port });
   });
 
-  it.each(['0.0.0.0:8080', '192.168.1.10:8080', '[::]:8080', 'example.com:80', '128.0.0.1:80'])(
-    'refuses the non-loopback listen address %s and says why',
-    async (listen) => {
-      const problems = await problemsOf({ env: {}, flags: { listen } });
-      expect(problems).toHaveLength(1);
-      expect(problems[0]).toContain('--listen');
-      expect(problems[0]).toContain('not a loopback address');
-      expect(problems[0]).toContain('no authentication yet');
+  it.each([
+    ['0.0.0.0:8080', '0.0.0.0', 8080],
+    ['192.168.1.10:8080', '192.168.1.10', 8080],
+    ['[::]:8080', '::', 8080],
+    ['example.com:80', 'example.com', 80],
+  ])(
+    'accepts the non-loopback listen address %s: every request is authenticated',
+    async (listen, host, port) => {
+      expect((await loadConfig({ env: {}, flags: { listen } })).listen).toEqual({ host, port });
     },
   );
+
+  it.each([
+    [{ flags: { dev: true, listen: '0.0.0.0:8080' } }, '--dev', '--listen'],
+    [{ env: { SCALELOG_DEV: '1', SCALELOG_LISTEN: '[::]:80' } }, 'SCALELOG_DEV', 'SCALELOG_LISTEN'],
+    [
+      { env: { SCALELOG_DEV: 'true' }, flags: { listen: '128.0.0.1:80' } },
+      'SCALELOG_DEV',
+      '--listen',
+    ],
+  ])(
+    'refuses development mode on a non-loopback address, naming both settings (%j)',
+    async (options, devSource, listenSource) => {
+      const problems = await problemsOf({ env: {}, ...options });
+      expect(problems).toHaveLength(1);
+      expect(problems[0]).toMatch(
+        new RegExp(
+          `^${devSource} serves the public development credential, so it listens only on this machine, but ${listenSource} is `,
+        ),
+      );
+      expect(problems[0]).toContain('use 127.0.0.1 (or any 127.x.x.x), ::1 or localhost');
+    },
+  );
+
+  it('keeps development mode on loopback, the default address included', async () => {
+    expect((await loadConfig({ env: {}, flags: { dev: true } })).dev).toBe(true);
+    expect(
+      (await loadConfig({ env: { SCALELOG_DEV: '1', SCALELOG_LISTEN: '[::1]:9' } })).listen,
+    ).toEqual({ host: '::1', port: 9 });
+  });
+
+  it.each([
+    ['1', true],
+    ['true', true],
+    ['TRUE', true],
+    ['0', false],
+    ['false', false],
+  ])('reads SCALELOG_DEV=%s', async (value, dev) => {
+    expect((await loadConfig({ env: { SCALELOG_DEV: value } })).dev).toBe(dev);
+  });
+
+  it('refuses a SCALELOG_DEV that is not a yes or no, and a non-boolean "dev" in the file', async () => {
+    expect(await problemsOf({ env: { SCALELOG_DEV: 'yes please' } })).toEqual([
+      'SCALELOG_DEV = "yes please": expected 1, true, 0 or false',
+    ]);
+    const file = await settingsFile({ dev: 'true' });
+    expect(await problemsOf({ env: {}, flags: { config: file } })).toEqual([
+      `"dev" in ${file} = "true": expected true or false`,
+    ]);
+  });
+
+  it('takes the secret key as 32 bytes in base64, from the environment or the file', async () => {
+    expect((await loadConfig({ env: { SCALELOG_SECRET_KEY: ` ${secretKey}\n` } })).secretKey).toBe(
+      secretKey,
+    );
+    const file = await settingsFile({ secretKey, secretKeyFile: 'keys/scalelog.key' });
+    expect(await loadConfig({ env: {}, flags: { config: file } })).toMatchObject({
+      secretKey,
+      secretKeyFile: 'keys/scalelog.key',
+    });
+  });
+
+  it.each([
+    randomBytes(16).toString('base64'),
+    randomBytes(33).toString('base64'),
+    'correct horse battery staple',
+  ])('refuses the secret key %j without ever showing it', async (bad) => {
+    const problems = await problemsOf({ env: { SCALELOG_SECRET_KEY: bad } });
+    expect(problems).toEqual([
+      'SCALELOG_SECRET_KEY = (not shown): expected 32 random bytes in base64 (44 characters), such as `openssl rand -base64 32` prints',
+    ]);
+    expect(problems.join('')).not.toContain(bad.slice(0, 10));
+  });
+
+  it('refuses an empty secret key file path from the file', async () => {
+    const file = await settingsFile({ secretKeyFile: ' ' });
+    expect(await problemsOf({ env: {}, flags: { config: file } })).toEqual([
+      `"secretKeyFile" in ${file} = " ": expected a file path`,
+    ]);
+  });
 
   it.each(['8080', '127.0.0.1', '::1:8080', '127.0.0.1:70000', ':8080', '127.0.0.1:80x'])(
     'refuses the malformed listen address %s',
@@ -232,7 +325,7 @@ describe('loadConfig', () => {
         SCALELOG_LOG_LEVEL: 'chatty',
         SCALELOG_QUERY_TIMEOUT_MS: 'soon',
       },
-      flags: { listen: '0.0.0.0:80', db: 'redis://127.0.0.1' },
+      flags: { listen: '0.0.0.0:80000', db: 'redis://127.0.0.1' },
     });
     expect(problems).toHaveLength(6);
     const joined = problems.join('\n');
@@ -240,7 +333,7 @@ describe('loadConfig', () => {
     expect(joined).toContain(`"bodyLimitBytes" in ${file} = "1024"`);
     expect(joined).toContain('SCALELOG_LOG_LEVEL = "chatty"');
     expect(joined).toContain('SCALELOG_QUERY_TIMEOUT_MS = "soon"');
-    expect(joined).toContain('--listen = "0.0.0.0:80"');
+    expect(joined).toContain('--listen = "0.0.0.0:80000"');
     expect(joined).toContain('--db = "redis://127.0.0.1"');
   });
 

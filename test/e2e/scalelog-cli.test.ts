@@ -1,5 +1,6 @@
+import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -12,6 +13,9 @@ import {
   projectA,
   sampleLogs,
 } from '../cli/wire-log-fixtures.js';
+import { devCredentials } from '../../src/auth/dev-credentials.js';
+import type { ClientCredential } from '../cli/signed-fetch.js';
+import { sdkFetch, tokenFetch } from '../cli/signed-fetch.js';
 import { assertBuilt, runScalelog, ScalelogProcess } from './scalelog-process.js';
 
 /**
@@ -49,6 +53,30 @@ async function file(name: string, text: string): Promise<string> {
   return path;
 }
 
+/** `credentials create --json`, checked, as the credential a client signs with. */
+async function createCredential(
+  project: string,
+  options: { cwd?: string; env?: Record<string, string>; db?: string } = {},
+): Promise<ClientCredential> {
+  const run = await runScalelog(
+    [
+      'credentials',
+      'create',
+      ...(options.db === undefined ? [] : ['--db', options.db]),
+      '--project',
+      project,
+      '--json',
+    ],
+    options,
+  );
+  expect(run.code).toBe(0);
+  const created = JSON.parse(run.stdout) as { ak: string; sk: string; project_id: string };
+  return { ak: created.ak, sk: created.sk, projectId: created.project_id };
+}
+
+const logsPath = (project: string, policy: string): string =>
+  `/autoscaling-api/v1/${project}/scaling_policy_execute_log/${policy}`;
+
 /** `id` → exported line, checking the export itself succeeded quietly. */
 async function exportLines(db: string): Promise<Map<string, string>> {
   const run = await runScalelog(['export', '--db', db]);
@@ -63,6 +91,9 @@ describe('bin/scalelog end to end', () => {
     'serves imported logs over HTTP from the default SQLite file, and stops on SIGTERM with exit 0',
     async () => {
       const input = await file('logs.ndjson', ndjson(sampleLogs()));
+      // A credential first, in the same directory: the default store and key file.
+      const credential = await createCredential(projectA, { cwd: dir });
+      expect((await stat(join(dir, 'data', 'scalelog.key'))).mode & 0o777).toBe(0o600);
       const server = serve([], { cwd: dir, env: { SCALELOG_EXECUTE_TYPE_OUTPUT: 'SCHEDULE' } });
       const listening = await server.waitForLog((log) => typeof log.url === 'string');
       const url = String(listening.url);
@@ -77,10 +108,11 @@ describe('bin/scalelog end to end', () => {
       );
       expect(imported.code).toBe(0);
 
-      const response = await fetch(
-        `${url}/autoscaling-api/v1/${projectA}/scaling_policy_execute_log/${policyA}?limit=2`,
-        { headers: { 'content-type': 'application/json' } },
-      );
+      // Signed by the official Node SDK signer.
+      const response = await sdkFetch(url, credential, {
+        path: logsPath(projectA, policyA),
+        query: { limit: '2' },
+      });
       expect(response.status).toBe(200);
       expect(response.headers.get('x-request-id')).toMatch(/\S/);
       const body = (await response.json()) as {
@@ -110,9 +142,10 @@ describe('bin/scalelog end to end', () => {
     multiProcessTimeoutMs,
   );
 
-  it('refuses a non-loopback --listen with exit 2 and says why', async () => {
+  it('refuses --dev on a non-loopback --listen with exit 2 and says why', async () => {
     const run = await runScalelog([
       'serve',
+      '--dev',
       '--listen',
       '0.0.0.0:8080',
       '--db',
@@ -120,11 +153,33 @@ describe('bin/scalelog end to end', () => {
     ]);
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(
-      /^scalelog serve: --listen = "0\.0\.0\.0:8080": 0\.0\.0\.0 is not a loopback address\. Scalelog has no authentication yet/,
+      /^scalelog serve: --dev serves the public development credential, so it listens only on this machine, but --listen is 0\.0\.0\.0/,
     );
     expect(run.stderr.trim().split('\n')).toHaveLength(1);
     expect(existsSync(join(dir, 'x.db'))).toBe(false);
   });
+
+  it(
+    'with --dev, answers requests the official SDK signer signs with the documented credential',
+    async () => {
+      const db = `sqlite:${join(dir, 'dev.db')}`;
+      const imported = await runScalelog(['import', '--db', db, '-'], {
+        stdin: ndjson(sampleLogs().map((log) => ({ ...log, tenant_id: devCredentials.projectId }))),
+      });
+      expect(imported.code).toBe(0);
+      const server = serve(['--dev', '--db', db]);
+      const url = String((await server.waitForLog((log) => typeof log.url === 'string')).url);
+      const response = await sdkFetch(url, devCredentials, {
+        path: logsPath(devCredentials.projectId, policyA),
+      });
+      expect(response.status).toBe(200);
+      expect(((await response.json()) as { total_number: number }).total_number).toBe(
+        sampleLogs().filter((log) => log.scaling_policy_id === policyA).length,
+      );
+      expect(server.stderr).toContain('DEVELOPMENT MODE (--dev)');
+    },
+    multiProcessTimeoutMs,
+  );
 
   it.each([[['frobnicate']], [['import', '--bogus', '-']], [['export', '--limit', '3']], [[]]])(
     'exits 2 on the bad command line %j',
@@ -137,8 +192,19 @@ describe('bin/scalelog end to end', () => {
   );
 
   it('prints --help for every command with exit 0', async () => {
-    for (const command of ['serve', 'import', 'export']) {
-      const run = await runScalelog([command, '--help']);
+    for (const command of [
+      'serve',
+      'import',
+      'export',
+      'credentials',
+      'credentials create',
+      'credentials list',
+      'credentials delete',
+      'token',
+      'token create',
+      'token revoke',
+    ]) {
+      const run = await runScalelog([...command.split(' '), '--help']);
       expect(run.code).toBe(0);
       expect(run.stdout).toContain(`Usage: scalelog ${command}`);
     }
@@ -195,8 +261,130 @@ describe('bin/scalelog end to end', () => {
     multiProcessTimeoutMs,
   );
 
+  for (const backend of testBackends) {
+    describe.skipIf(!backend.available)(`credentials and tokens on ${backend.name}`, () => {
+      it(
+        'lets a credential and a token read their own project only, until deleted or revoked',
+        async () => {
+          const fresh = await backend.fresh();
+          try {
+            const env = { SCALELOG_SECRET_KEY: randomBytes(32).toString('base64') };
+            const db = fresh.url;
+            expect(
+              (await runScalelog(['import', '--db', db, '-'], { stdin: ndjson(sampleLogs()), env }))
+                .code,
+            ).toBe(0);
+            const own = await createCredential(projectA, { db, env });
+            const other = await createCredential('project-other', { db, env });
+            const issued = await runScalelog(
+              ['token', 'create', '--db', db, '--project', projectA, '--ttl', '1h', '--json'],
+              { env },
+            );
+            expect(issued.code).toBe(0);
+            const { token } = JSON.parse(issued.stdout) as { token: string; expires_at: string };
+
+            const server = serve(['--db', db], { env });
+            const url = String((await server.waitForLog((log) => typeof log.url === 'string')).url);
+            const path = logsPath(projectA, policyA);
+
+            const signed = await sdkFetch(url, own, { path });
+            expect(signed.status).toBe(200);
+            expect(((await signed.json()) as { total_number: number }).total_number).toBe(3);
+            const byToken = await tokenFetch(url, token, { path });
+            expect(byToken.status).toBe(200);
+            // The SDK sends its own project in X-Project-Id: differing from the path, 400.
+            const mismatch = await sdkFetch(url, other, { path });
+            expect(mismatch.status).toBe(400);
+            expect(((await mismatch.json()) as { error: { code: string } }).error.code).toBe(
+              'AS.0008',
+            );
+            // Told the path's project, the other project's credential is still refused: 403.
+            const crossProject = await sdkFetch(url, { ...other, projectId: projectA }, { path });
+            expect(crossProject.status).toBe(403);
+            expect(((await crossProject.json()) as { error: { code: string } }).error.code).toBe(
+              'AS.0011',
+            );
+
+            expect((await runScalelog(['token', 'revoke', '--db', db, token], { env })).code).toBe(
+              0,
+            );
+            const revoked = await tokenFetch(url, token, { path });
+            expect(revoked.status).toBe(401);
+            expect(((await revoked.json()) as { error_code: string }).error_code).toBe(
+              'APIGW.0301',
+            );
+
+            const deleted = await runScalelog(['credentials', 'delete', '--db', db, own.ak], {
+              env,
+            });
+            expect(deleted.code).toBe(0);
+            expect((await sdkFetch(url, own, { path })).status).toBe(401);
+
+            const list = await runScalelog(['credentials', 'list', '--db', db, '--json'], { env });
+            expect(
+              (JSON.parse(list.stdout) as { ak: string; project_id: string }[]).map((c) => c.ak),
+            ).toEqual([other.ak]);
+
+            server.child.kill('SIGTERM');
+            const end = await server.exited;
+            expect(end.code).toBe(0);
+            // No secret in what the server wrote: neither SK nor token.
+            for (const secret of [own.sk, other.sk, token]) {
+              expect(end.stdout + end.stderr).not.toContain(secret);
+            }
+          } finally {
+            await fresh.cleanup();
+          }
+        },
+        multiProcessTimeoutMs,
+      );
+    });
+  }
+
   const postgres = testBackends.find((backend) => backend.name === 'postgres');
   describe.skipIf(postgres?.available !== true)('with PostgreSQL', () => {
+    it(
+      'runs several servers over one database with one shared secret key, and refuses another key',
+      async () => {
+        if (postgres === undefined)
+          throw new Error('test/support/backends.ts lists no PostgreSQL backend');
+        const pg = await postgres.fresh();
+        try {
+          const env = { SCALELOG_SECRET_KEY: randomBytes(32).toString('base64') };
+          // Started together on an empty database: the schema is made once.
+          const servers = [serve(['--db', pg.url], { env }), serve(['--db', pg.url], { env })];
+          const urls = await Promise.all(
+            servers.map(async (server) =>
+              String((await server.waitForLog((log) => typeof log.url === 'string')).url),
+            ),
+          );
+          const imported = await runScalelog(['import', '--db', pg.url, '-'], {
+            stdin: ndjson(sampleLogs()),
+            env,
+          });
+          expect(imported.code).toBe(0);
+          const credential = await createCredential(projectA, { db: pg.url, env });
+          for (const url of urls) {
+            const response = await sdkFetch(url, credential, { path: logsPath(projectA, policyA) });
+            expect(response.status).toBe(200);
+          }
+
+          const otherKey = randomBytes(32).toString('base64');
+          const refused = await runScalelog(['serve', '--listen', '127.0.0.1:0', '--db', pg.url], {
+            env: { SCALELOG_SECRET_KEY: otherKey },
+          });
+          expect(refused.code).toBe(2);
+          expect(refused.stderr).toMatch(/is not the key the store at .* was set up with/);
+          expect(refused.stderr).not.toContain(otherKey);
+          for (const server of servers) server.child.kill('SIGTERM');
+          for (const server of servers) expect((await server.exited).code).toBe(0);
+        } finally {
+          await pg.cleanup();
+        }
+      },
+      multiProcessTimeoutMs,
+    );
+
     it(
       'round-trips export | import from SQLite to PostgreSQL and back, byte-identical per log',
       async () => {

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { readdir, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
@@ -31,13 +32,25 @@ export async function assertBuilt(): Promise<void> {
   }
 }
 
-/** The environment children run with: ours without any SCALELOG_* setting, plus `extra`. */
-function childEnv(extra: Readonly<Record<string, string>>): NodeJS.ProcessEnv {
+/** The secret key of children that run in the repository's directory; see {@link childEnv}. */
+export const testSecretKey = randomBytes(32).toString('base64');
+
+/**
+ * The environment children run with: ours without any SCALELOG_* setting, plus `extra`.
+ * A child that runs in the repository's directory gets {@link testSecretKey} unless `extra`
+ * names a key: the default key file there (data/scalelog.key) is a developer's, not a test's.
+ */
+function childEnv(extra: Readonly<Record<string, string>>, inRepo: boolean): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [key, value] of Object.entries(process.env)) {
     if (!key.startsWith('SCALELOG_')) env[key] = value;
   }
-  return { ...env, ...extra };
+  const namesKey = 'SCALELOG_SECRET_KEY' in extra || 'SCALELOG_SECRET_KEY_FILE' in extra;
+  return {
+    ...env,
+    ...(inRepo && !namesKey ? { SCALELOG_SECRET_KEY: testSecretKey } : {}),
+    ...extra,
+  };
 }
 
 export interface SpawnOptions {
@@ -63,7 +76,7 @@ export class ScalelogProcess {
     // Run the bin file itself, as a user would: its shebang and executable bit are tested too.
     this.child = spawn(scalelogBin, args, {
       cwd: options.cwd ?? repoRoot,
-      env: childEnv(options.env ?? {}),
+      env: childEnv(options.env ?? {}, options.cwd === undefined || options.cwd === repoRoot),
     });
     this.child.stdout.on('data', (chunk: Buffer) => (this.stdout += chunk.toString()));
     this.child.stderr.on('data', (chunk: Buffer) => (this.stderr += chunk.toString()));

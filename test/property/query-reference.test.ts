@@ -16,8 +16,11 @@ import type {
 } from '../../src/domain/execution-log.js';
 import { importNdjson } from '../../src/ingest/import-ndjson.js';
 import { openStore } from '../../src/store/open-store.js';
-import type { Store } from '../../src/store/store.js';
+import type { CredentialStore, Store } from '../../src/store/store.js';
+import type { CredentialService } from '../../src/auth/credential-service.js';
 import { testBackends } from '../support/backends.js';
+import { credentialsOver, sendTo, testClock, withCredentials } from '../api/api-harness.js';
+import type { TestCredential } from '../api/api-harness.js';
 
 /**
  * The property the issue asks for: for random datasets and random filter and paging
@@ -499,18 +502,32 @@ for (const backend of testBackends) {
   describe.skipIf(!backend.available)(
     `query API = reference filter-sort-slice: ${backend.name}`,
     () => {
-      let store: Store;
+      let store: Store & CredentialStore;
+      let credentials: CredentialService;
       let cleanup: () => Promise<void> = () => Promise.resolve();
       const apps = new Map<WireOptions['scheduledAs'], FastifyInstance>();
+      const clock = testClock();
+      /** Each query is signed with a credential of the project it asks about. */
+      const credentialsByProject = new Map<string, Promise<TestCredential>>();
+      const credentialFor = (projectId: string): Promise<TestCredential> => {
+        const known = credentialsByProject.get(projectId);
+        if (known !== undefined) return known;
+        const created = credentials.createCredential({ projectId });
+        credentialsByProject.set(projectId, created);
+        return created;
+      };
 
       beforeAll(async () => {
         const fresh = await backend.fresh();
         cleanup = fresh.cleanup;
         store = await openStore(fresh.url, { queryTimeoutMs: 10_000 });
+        credentials = credentialsOver(store, clock.now);
         for (const scheduledAs of ['SCHEDULED', 'SCHEDULE'] as const) {
           const app = buildApp({
             store,
             config: { ...defaultConfig, executeTypeOutput: scheduledAs },
+            credentials,
+            now: clock.now,
             logger: false,
           });
           await app.ready();
@@ -558,11 +575,18 @@ for (const backend of testBackends) {
               for (const spec of queries) {
                 const q = resolveQuery(spec, ns, logs);
                 const expected = expectedAnswer(q, state, { scheduledAs: dataset.scheduledAs });
-                const response = await app.inject({
-                  method: 'GET',
-                  url: url(q, spec.raw),
-                  headers: { 'content-type': 'application/json' },
-                });
+                const response = await sendTo(
+                  app,
+                  withCredentials(
+                    {
+                      method: 'GET',
+                      url: url(q, spec.raw),
+                      headers: { 'content-type': 'application/json' },
+                    },
+                    { credential: await credentialFor(q.projectId) },
+                    clock,
+                  ),
+                );
                 const context = `${url(q, spec.raw)}\n${response.body.slice(0, 2000)}`;
                 expect(response.headers['x-request-id'], context).toBeTruthy();
                 expect(response.statusCode, context).toBe(expected.status);

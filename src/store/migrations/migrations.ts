@@ -65,4 +65,36 @@ export const migrations: Readonly<Record<string, Migration>> = {
         .execute();
     },
   },
+  '0002_credentials': {
+    async up(db: Kysely<unknown>): Promise<void> {
+      await db.schema
+        .createTable('credentials')
+        .addColumn('ak', 'varchar(64)', (c) => c.primaryKey())
+        .addColumn('project_id', 'varchar(64)', (c) => c.notNull())
+        .addColumn('sk_ciphertext', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('consecutive_failures', 'integer', (c) => c.notNull().defaultTo(sql`0`))
+        .addColumn('locked_until', 'bigint')
+        .execute();
+      // `credentials list --project` reads one project's credentials in AK order.
+      await db.schema
+        .createIndex('credentials_project')
+        .on('credentials')
+        .columns(['project_id', 'ak'])
+        .execute();
+      await db.schema
+        .createTable('tokens')
+        .addColumn('token_hash', 'char(64)', (c) => c.primaryKey())
+        .addColumn('project_id', 'varchar(64)', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('expires_at', 'bigint', (c) => c.notNull())
+        .addColumn('revoked_at', 'bigint')
+        .execute();
+      await db.schema
+        .createTable('store_settings')
+        .addColumn('name', 'varchar(64)', (c) => c.primaryKey())
+        .addColumn('value', 'text', (c) => c.notNull())
+        .execute();
+    },
+  },
 };

@@ -1,0 +1,138 @@
+import type { FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
+import type { CredentialService } from '../auth/credential-service.js';
+import { apiErrors } from '../domain/api-error.js';
+import type { SdkAuthorization } from '../domain/sdk-signature.js';
+import {
+  SdkAuthorizationError,
+  checkSdkSignature,
+  formatSdkDate,
+  parseSdkAuthorization,
+  parseSdkDate,
+  sdkDateToleranceMs,
+} from '../domain/sdk-signature.js';
+import { authorizeProject } from './authorize-project.js';
+import type { Principal } from './authorize-project.js';
+import { receivedBody } from './received-body.js';
+
+export interface AuthenticateDeps {
+  readonly credentials: CredentialService;
+  /** The server clock, Unix milliseconds. */
+  readonly now: () => number;
+  /** Whether the route answers without credentials (probes and docs). */
+  readonly isOpenRoute: (routeUrl: string | undefined) => boolean;
+}
+
+/** Signed headers whose values are secrets: shown as `<redacted>` in the debug log. */
+const secretHeaders = new Set(['authorization', 'x-auth-token', 'x-security-token', 'cookie']);
+
+const single = (value: string | string[] | undefined): string | undefined =>
+  Array.isArray(value) ? value.join(',') : value;
+
+async function verifyAkSk(
+  request: FastifyRequest,
+  authorizationHeader: string,
+  deps: AuthenticateDeps,
+): Promise<Principal> {
+  let authorization: SdkAuthorization;
+  try {
+    authorization = parseSdkAuthorization(authorizationHeader);
+  } catch (e: unknown) {
+    if (e instanceof SdkAuthorizationError) throw apiErrors.authorizationMalformed(e.message);
+    throw e;
+  }
+  const key = await deps.credentials.lookupAccessKey(authorization.ak);
+  if (key === undefined) throw apiErrors.accessKeyUnknown(authorization.ak);
+  const now = deps.now();
+  // Refused without looking at the signature: a locked key is no oracle for guesses.
+  if (key.lockedUntil !== undefined && key.lockedUntil > now) {
+    throw apiErrors.accessKeyLocked(Math.ceil((key.lockedUntil - now) / 1000));
+  }
+
+  const sdkDate = single(request.headers['x-sdk-date'])?.trim();
+  if (sdkDate === undefined || sdkDate === '') throw apiErrors.sdkDateMissing();
+  const signedAt = parseSdkDate(sdkDate);
+  if (signedAt === undefined) throw apiErrors.sdkDateMalformed(sdkDate);
+  if (Math.abs(signedAt - now) > sdkDateToleranceMs) {
+    throw apiErrors.signatureExpired(
+      sdkDate,
+      formatSdkDate(now - sdkDateToleranceMs),
+      formatSdkDate(now + sdkDateToleranceMs),
+    );
+  }
+
+  const check = checkSdkSignature(
+    {
+      method: request.method,
+      // The request target exactly as received: Fastify's request.url is the raw one.
+      url: request.url,
+      headers: request.headers,
+      body: receivedBody(request),
+    },
+    authorization,
+    key.sk,
+  );
+  if (!check.valid) {
+    await deps.credentials.recordSignatureFailure(key.ak, now);
+    // What was computed, so a developer can compare it with what their client signed. Never
+    // the secret key or the expected signature.
+    request.log.debug(
+      {
+        ak: key.ak,
+        signedHeaders: authorization.signedHeaders,
+        canonicalRequest: redactSecrets(check.canonicalRequest, authorization.signedHeaders),
+        stringToSign: check.stringToSign,
+      },
+      'AK/SK signature does not match the canonical request computed here',
+    );
+    throw apiErrors.signatureMismatch();
+  }
+  await deps.credentials.recordSignatureSuccess(key.ak);
+  return { projectId: key.projectId, via: 'aksk' };
+}
+
+/**
+ * The canonical request with the values of secret headers (a token a client chose to sign)
+ * replaced. Header lines are the ones after the query line, one per signed header, sorted.
+ */
+function redactSecrets(canonical: string, signedHeaders: readonly string[]): string {
+  const lines = canonical.split('\n');
+  signedHeaders.forEach((name, i) => {
+    if (secretHeaders.has(name)) lines[3 + i] = `${name}:<redacted>`;
+  });
+  return lines.join('\n');
+}
+
+async function verifyToken(token: string, deps: AuthenticateDeps): Promise<Principal> {
+  const found = await deps.credentials.lookupToken(token);
+  if (found === undefined) throw apiErrors.tokenUnknown();
+  if (found.expiresAt <= deps.now()) throw apiErrors.tokenExpired();
+  return { projectId: found.projectId, via: 'token' };
+}
+
+/**
+ * The `preHandler` that lets a request through only with valid credentials (contract §5):
+ * an `Authorization: SDK-HMAC-SHA256 ...` signature, checked against the request as
+ * received, body bytes included; or else an `X-Auth-Token`. Then the credential's project
+ * must be the one the route's path names (see {@link authorizeProject}).
+ *
+ * Open routes and the not-found handler pass untouched: an unknown API is 404 whoever asks,
+ * as at the cloud's gateway. Every failure is a 401 `APIGW.0301` whose reason says what to
+ * fix. A wrong signature counts towards the AK's lockout and a right one resets it; a
+ * locked AK is refused before its signature is checked.
+ */
+export function authenticate(deps: AuthenticateDeps): preHandlerAsyncHookHandler {
+  return async (request) => {
+    if (request.is404 || deps.isOpenRoute(request.routeOptions.url)) return;
+    const authorization = single(request.headers.authorization);
+    const token = single(request.headers['x-auth-token'])?.trim();
+    let principal: Principal;
+    if (authorization !== undefined && authorization.trim() !== '') {
+      principal = await verifyAkSk(request, authorization, deps);
+    } else if (token !== undefined && token !== '') {
+      principal = await verifyToken(token, deps);
+    } else {
+      throw apiErrors.credentialsMissing();
+    }
+    authorizeProject(request.params, request.headers, principal);
+  };
+}

@@ -1,0 +1,127 @@
+import { checkAk, checkProjectId, checkSk } from '../auth/credential-format.js';
+import { devCredentials } from '../auth/dev-credentials.js';
+import type { Config } from '../config/config.js';
+import { formatWireTime } from '../domain/wire-time.js';
+import type { CliContext } from './cli-context.js';
+import { exitCodes } from './exit-codes.js';
+import type { ExitCode } from './exit-codes.js';
+import { UsageError } from './usage-error.js';
+import { keyFileCreatedNotice, openCredentialService } from './open-credential-service.js';
+import { requireExistingStore } from './require-existing-store.js';
+
+export interface CredentialsCreateOptions {
+  readonly project: string;
+  readonly ak?: string | undefined;
+  readonly sk?: string | undefined;
+  readonly json: boolean;
+}
+
+const utc = (ms: number): string => formatWireTime(Math.floor(ms / 1000));
+
+/**
+ * `scalelog credentials create`: a new AK/SK for a project, generated unless given, printed
+ * once. `--json` prints exactly one object `{"ak", "sk", "project_id"}` on stdout, for scripts.
+ * Bad input is refused (exit 2) before the store is opened; an AK that exists is exit 1.
+ */
+export async function credentialsCreateCommand(
+  options: CredentialsCreateOptions,
+  config: Config,
+  context: CliContext,
+): Promise<ExitCode> {
+  if (options.ak === devCredentials.ak) {
+    throw new UsageError(
+      `the AK ${devCredentials.ak} is reserved for the development credential of 'serve --dev'; choose another AK.`,
+    );
+  }
+  const input = {
+    projectId: checkProjectId(options.project),
+    ...(options.ak === undefined ? {} : { ak: checkAk(options.ak) }),
+    ...(options.sk === undefined ? {} : { sk: checkSk(options.sk) }),
+  };
+  const { stdout, stderr } = context;
+  const store = await context.openStore(config.db, { queryTimeoutMs: config.queryTimeoutMs });
+  try {
+    const service = openCredentialService(config, store, (path) => {
+      stderr.write(`${keyFileCreatedNotice(path)}\n`);
+    });
+    const created = await service.createCredential(input);
+    if (options.json) {
+      stdout.write(
+        `${JSON.stringify({ ak: created.ak, sk: created.sk, project_id: created.projectId })}\n`,
+      );
+    } else {
+      stdout.write(`AK:         ${created.ak}\nSK:         ${created.sk}\n`);
+      stdout.write(`Project id: ${created.projectId}\n`);
+      stderr.write('The SK is shown only this once: keep it now.\n');
+    }
+  } finally {
+    await store.close();
+  }
+  return exitCodes.success;
+}
+
+/**
+ * `scalelog credentials list`: every credential (of one project with `--project`): AK,
+ * project and creation time, never a secret key. `--json` prints one JSON array of
+ * `{"ak", "project_id", "created_at"}`.
+ */
+export async function credentialsListCommand(
+  options: { readonly project?: string | undefined; readonly json: boolean },
+  config: Config,
+  context: CliContext,
+): Promise<ExitCode> {
+  const project = options.project === undefined ? undefined : checkProjectId(options.project);
+  requireExistingStore(config.db, 'it holds no credentials');
+  const store = await context.openStore(config.db, { queryTimeoutMs: config.queryTimeoutMs });
+  let list;
+  try {
+    // Listing never opens the secret key.
+    list = await openCredentialService(config, store, () => undefined).listCredentials(project);
+  } finally {
+    await store.close();
+  }
+  const { stdout, stderr } = context;
+  if (options.json) {
+    const rows = list.map((c) => ({
+      ak: c.ak,
+      project_id: c.projectId,
+      created_at: utc(c.createdAt),
+    }));
+    stdout.write(`${JSON.stringify(rows)}\n`);
+  } else if (list.length === 0) {
+    stderr.write(
+      project === undefined ? 'No credentials.\n' : `No credentials of project ${project}.\n`,
+    );
+  } else {
+    const akWidth = Math.max(2, ...list.map((c) => c.ak.length));
+    const projectWidth = Math.max(10, ...list.map((c) => c.projectId.length));
+    const row = (ak: string, projectId: string, created: string): string =>
+      `${ak.padEnd(akWidth)}  ${projectId.padEnd(projectWidth)}  ${created}\n`;
+    stdout.write(row('AK', 'PROJECT_ID', 'CREATED_AT'));
+    for (const c of list) stdout.write(row(c.ak, c.projectId, utc(c.createdAt)));
+  }
+  return exitCodes.success;
+}
+
+/** `scalelog credentials delete AK`: exit 1 when there is no such AK. */
+export async function credentialsDeleteCommand(
+  ak: string,
+  config: Config,
+  context: CliContext,
+): Promise<ExitCode> {
+  requireExistingStore(config.db, 'it holds no credentials');
+  const store = await context.openStore(config.db, { queryTimeoutMs: config.queryTimeoutMs });
+  let deleted: boolean;
+  try {
+    deleted = await openCredentialService(config, store, () => undefined).deleteCredential(ak);
+  } finally {
+    await store.close();
+  }
+  if (!deleted) {
+    throw new Error(
+      `there is no credential with AK ${JSON.stringify(ak)} in ${store.location}; 'scalelog credentials list' shows them.`,
+    );
+  }
+  context.stderr.write(`Deleted the credential ${ak}.\n`);
+  return exitCodes.success;
+}

@@ -1,0 +1,69 @@
+import { checkProjectId } from '../auth/credential-format.js';
+import type { Config } from '../config/config.js';
+import { formatWireTime } from '../domain/wire-time.js';
+import type { CliContext } from './cli-context.js';
+import { exitCodes } from './exit-codes.js';
+import type { ExitCode } from './exit-codes.js';
+import { openCredentialService } from './open-credential-service.js';
+import { parseTtl } from './parse-ttl.js';
+import { requireExistingStore } from './require-existing-store.js';
+
+/** The default lifetime of a token, as the cloud's. */
+export const defaultTokenTtl = '24h';
+
+/**
+ * `scalelog token create`: a token for a project, to send as `X-Auth-Token`. Prints the
+ * token alone on stdout (so `TOKEN=$(scalelog token create ...)` works) and its expiry on
+ * stderr; `--json` prints one object `{"token", "expires_at"}` with `expires_at` in UTC
+ * `yyyy-MM-ddThh:mm:ssZ`.
+ */
+export async function tokenCreateCommand(
+  options: { readonly project: string; readonly ttl: string; readonly json: boolean },
+  config: Config,
+  context: CliContext,
+): Promise<ExitCode> {
+  const projectId = checkProjectId(options.project);
+  const ttlMs = parseTtl(options.ttl);
+  const store = await context.openStore(config.db, { queryTimeoutMs: config.queryTimeoutMs });
+  let issued;
+  try {
+    issued = await openCredentialService(config, store, () => undefined).createToken({
+      projectId,
+      ttlMs,
+      nowMs: Date.now(),
+    });
+  } finally {
+    await store.close();
+  }
+  const expiresAt = formatWireTime(issued.expiresAt / 1000);
+  if (options.json) {
+    context.stdout.write(`${JSON.stringify({ token: issued.token, expires_at: expiresAt })}\n`);
+  } else {
+    context.stdout.write(`${issued.token}\n`);
+    context.stderr.write(
+      `Token for project ${projectId}, valid until ${expiresAt}: send it as the X-Auth-Token header.\n`,
+    );
+  }
+  return exitCodes.success;
+}
+
+/** `scalelog token revoke TOKEN`: the token stops working at once. Exit 1 for an unknown token. */
+export async function tokenRevokeCommand(
+  token: string,
+  config: Config,
+  context: CliContext,
+): Promise<ExitCode> {
+  requireExistingStore(config.db, 'it holds no tokens');
+  const store = await context.openStore(config.db, { queryTimeoutMs: config.queryTimeoutMs });
+  let revoked: boolean;
+  try {
+    revoked = await openCredentialService(config, store, () => undefined).revokeToken(token.trim());
+  } finally {
+    await store.close();
+  }
+  // Never repeat the token: it may be valid in another store.
+  if (!revoked)
+    throw new Error(`this token was not issued by ${store.location}; nothing was revoked.`);
+  context.stderr.write('Revoked the token.\n');
+  return exitCodes.success;
+}

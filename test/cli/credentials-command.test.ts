@@ -1,0 +1,406 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { hashToken } from '../../src/auth/credential-format.js';
+import { parseWireTime } from '../../src/domain/wire-time.js';
+import { openStore } from '../../src/store/open-store.js';
+import { harnessSecretKey, runScalelog } from './cli-harness.js';
+
+let dir: string;
+let db: string;
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'scalelog-creds-'));
+  db = `sqlite:${join(dir, 'scalelog.db')}`;
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+interface CreatedJson {
+  ak: string;
+  sk: string;
+  project_id: string;
+}
+
+async function create(...args: string[]): Promise<CreatedJson> {
+  const run = await runScalelog(['credentials', 'create', '--db', db, ...args, '--json']);
+  expect(run.stderr.text).toBe('');
+  expect(run.code).toBe(0);
+  return JSON.parse(run.stdout.text) as CreatedJson;
+}
+
+describe('scalelog credentials', () => {
+  it.each([
+    [['credentials']],
+    [['credentials', 'create']],
+    [['credentials', 'list']],
+    [['credentials', 'delete']],
+    [['token']],
+    [['token', 'create']],
+    [['token', 'revoke']],
+  ])('prints help for %j --help and exits 0', async (args) => {
+    const run = await runScalelog([...args, '--help']);
+    expect(run.code).toBe(0);
+    expect(run.stdout.text).toContain(`Usage: scalelog ${args.join(' ')}`);
+    expect(run.stdout.text).toContain('Exit codes:');
+    expect(run.storesOpened).toBe(0);
+  });
+
+  it.each([
+    [['credentials'], 'Usage: scalelog credentials'],
+    [['credentials', 'create', '--db', 'x.db'], "required option '--project <id>' not specified"],
+    [['credentials', 'delete'], "missing required argument 'ak'"],
+    [['credentials', 'rotate'], "unknown command 'rotate'"],
+    [['token', 'create', '--project', 'p', '--bogus'], "unknown option '--bogus'"],
+  ])('exits 2 on the bad command line %j', async (args, message) => {
+    const run = await runScalelog(args);
+    expect(run.code).toBe(2);
+    expect(run.stderr.text).toContain(message);
+    expect(run.storesOpened).toBe(0);
+  });
+
+  describe('create', () => {
+    it('prints exactly one JSON object with --json, generated AK and SK', async () => {
+      const run = await runScalelog([
+        'credentials',
+        'create',
+        '--db',
+        db,
+        '--project',
+        'proj-a',
+        '--json',
+      ]);
+      expect(run.code).toBe(0);
+      expect(run.stderr.text).toBe('');
+      expect(run.stdout.lines()).toHaveLength(1);
+      const created = JSON.parse(run.stdout.text) as CreatedJson;
+      expect(Object.keys(created)).toEqual(['ak', 'sk', 'project_id']);
+      expect(created.ak).toMatch(/^[A-Z0-9]{20}$/);
+      expect(created.sk).toMatch(/^[A-Za-z0-9]{40}$/);
+      expect(created.project_id).toBe('proj-a');
+      expect(run.storesClosed).toBe(1);
+    });
+
+    it('prints labelled lines for people, and says the SK is shown once', async () => {
+      const run = await runScalelog([
+        'credentials',
+        'create',
+        '--db',
+        db,
+        '--project',
+        'proj-a',
+        '--ak',
+        'MY_AK-1',
+        '--sk',
+        'my-$ecret-key',
+      ]);
+      expect(run.code).toBe(0);
+      expect(run.stdout.lines()).toEqual([
+        'AK:         MY_AK-1',
+        'SK:         my-$ecret-key',
+        'Project id: proj-a',
+      ]);
+      expect(run.stderr.text).toBe('The SK is shown only this once: keep it now.\n');
+    });
+
+    it('stores the SK encrypted, under the configured key', async () => {
+      const created = await create('--project', 'proj-a');
+      const store = await openStore(db);
+      try {
+        const stored = await store.getCredential(created.ak);
+        expect(stored?.projectId).toBe('proj-a');
+        expect(stored?.skCiphertext).not.toContain(created.sk);
+      } finally {
+        await store.close();
+      }
+      // Another key cannot read the store's secret keys: refused, exit 2, nothing created.
+      const other = await runScalelog(
+        ['credentials', 'create', '--db', db, '--project', 'proj-a'],
+        { env: { SCALELOG_SECRET_KEY: randomBytes(32).toString('base64') } },
+      );
+      expect(other.code).toBe(2);
+      expect(other.stderr.lines()).toEqual([
+        expect.stringMatching(
+          /^scalelog credentials create: the secret key from SCALELOG_SECRET_KEY \(setting secretKey\) is not the key the store at sqlite:.* was set up with/,
+        ),
+      ]);
+      expect(other.stderr.text).not.toContain(harnessSecretKey);
+      expect(other.stdout.text).toBe('');
+    });
+
+    it('creates an owner-only key file on first use when no key is configured, and says so', async () => {
+      const keyFile = join(dir, 'keys', 'scalelog.key');
+      const env = { SCALELOG_SECRET_KEY_FILE: keyFile };
+      const run = await runScalelog(
+        ['credentials', 'create', '--db', db, '--project', 'proj-a', '--json'],
+        { env },
+      );
+      expect(run.code).toBe(0);
+      expect(run.stderr.text).toBe(
+        `Created the secret key file ${keyFile} (owner-only). It encrypts the secret keys in the store: keep a copy, and give every server of this store the same key.\n`,
+      );
+      expect((await stat(keyFile)).mode & 0o777).toBe(0o600);
+      const again = await runScalelog(
+        ['credentials', 'create', '--db', db, '--project', 'proj-a', '--json'],
+        { env },
+      );
+      expect(again.code).toBe(0);
+      expect(again.stderr.text).toBe('');
+    });
+
+    it('exits 1 with a message when the AK exists, keeping the first credential', async () => {
+      await create('--project', 'proj-a', '--ak', 'TAKEN', '--sk', 'first-secret');
+      const run = await runScalelog([
+        'credentials',
+        'create',
+        '--db',
+        db,
+        '--project',
+        'proj-b',
+        '--ak',
+        'TAKEN',
+        '--sk',
+        'second-secret',
+      ]);
+      expect(run.code).toBe(1);
+      expect(run.stderr.text).toBe(
+        'scalelog credentials create: a credential with AK TAKEN exists already; delete it first or choose another AK.\n',
+      );
+      expect(run.stdout.text).toBe('');
+      const list = await runScalelog(['credentials', 'list', '--db', db, '--json']);
+      expect(JSON.parse(list.stdout.text)).toEqual([
+        expect.objectContaining({ ak: 'TAKEN', project_id: 'proj-a' }),
+      ]);
+    });
+
+    it.each([
+      [
+        ['--project', 'p', '--ak', 'SCALELOGDEVACCESSKEY'],
+        "the AK SCALELOGDEVACCESSKEY is reserved for the development credential of 'serve --dev'; choose another AK.",
+      ],
+      [
+        ['--project', 'a b'],
+        `project id "a b" is not valid: expected 1 to 64 letters, digits, '-' or '_'.`,
+      ],
+      [
+        ['--project', 'p', '--ak', 'has space'],
+        `AK "has space" is not valid: expected 1 to 64 letters, digits, '-' or '_'.`,
+      ],
+      [
+        ['--project', 'p', '--sk', 'tiny'],
+        'the SK is not valid (it has 4 characters): expected 8 to 128 printable ASCII characters without spaces.',
+      ],
+      [
+        ['--project', 'p', '--sk', 'with a space'],
+        'the SK is not valid (it contains a space or a character that is not printable ASCII): expected 8 to 128 printable ASCII characters without spaces.',
+      ],
+    ])('refuses %j with exit 2 before opening the store', async (args, message) => {
+      const run = await runScalelog(['credentials', 'create', '--db', db, ...args]);
+      expect(run.code).toBe(2);
+      expect(run.stderr.text).toBe(`scalelog credentials create: ${message}\n`);
+      expect(run.storesOpened).toBe(0);
+      expect(existsSync(join(dir, 'scalelog.db'))).toBe(false);
+    });
+  });
+
+  describe('list', () => {
+    it('lists AK, project and creation time, never an SK, for people and as JSON', async () => {
+      const a = await create('--project', 'proj-a', '--ak', 'AK_A');
+      const b = await create('--project', 'proj-b', '--ak', 'AK_B');
+      const human = await runScalelog(['credentials', 'list', '--db', db]);
+      expect(human.code).toBe(0);
+      const lines = human.stdout.lines();
+      expect(lines).toHaveLength(3);
+      expect(lines[0]).toMatch(/^AK {4}PROJECT_ID {2}CREATED_AT$/);
+      expect(lines[1]).toMatch(/^AK_A {2}proj-a {6}\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+      expect(lines[2]).toMatch(/^AK_B {2}proj-b {6}/);
+
+      const json = await runScalelog(['credentials', 'list', '--db', db, '--json']);
+      const rows = JSON.parse(json.stdout.text) as Record<string, string>[];
+      expect(rows.map((r) => Object.keys(r))).toEqual([
+        ['ak', 'project_id', 'created_at'],
+        ['ak', 'project_id', 'created_at'],
+      ]);
+      const created = parseWireTime(rows[0]?.created_at ?? '');
+      expect(Math.abs((created ?? 0) * 1000 - Date.now())).toBeLessThan(60_000);
+
+      for (const run of [human, json]) {
+        expect(run.stdout.text + run.stderr.text).not.toContain(a.sk);
+        expect(run.stdout.text + run.stderr.text).not.toContain(b.sk);
+      }
+      const onlyB = await runScalelog([
+        'credentials',
+        'list',
+        '--db',
+        db,
+        '--project',
+        'proj-b',
+        '--json',
+      ]);
+      expect((JSON.parse(onlyB.stdout.text) as { ak: string }[]).map((r) => r.ak)).toEqual([
+        'AK_B',
+      ]);
+    });
+
+    it('says when there is nothing to list, and prints [] with --json', async () => {
+      await create('--project', 'proj-a');
+      const none = await runScalelog(['credentials', 'list', '--db', db, '--project', 'proj-z']);
+      expect(none.code).toBe(0);
+      expect(none.stdout.text).toBe('');
+      expect(none.stderr.text).toBe('No credentials of project proj-z.\n');
+      const json = await runScalelog([
+        'credentials',
+        'list',
+        '--db',
+        db,
+        '--project',
+        'proj-z',
+        '--json',
+      ]);
+      expect(json.stdout.text).toBe('[]\n');
+    });
+
+    it('exits 1 without creating anything when the SQLite file does not exist', async () => {
+      const missing = join(dir, 'typo.db');
+      const run = await runScalelog(['credentials', 'list', '--db', missing]);
+      expect(run.code).toBe(1);
+      expect(run.stderr.text).toBe(
+        `scalelog credentials list: there is no SQLite database at ${missing}; it holds no credentials.\n`,
+      );
+      expect(run.storesOpened).toBe(0);
+    });
+  });
+
+  describe('delete', () => {
+    it('deletes a credential, and exits 1 with a message for an AK that does not exist', async () => {
+      await create('--project', 'proj-a', '--ak', 'GONE');
+      const run = await runScalelog(['credentials', 'delete', '--db', db, 'GONE']);
+      expect(run.code).toBe(0);
+      expect(run.stderr.text).toBe('Deleted the credential GONE.\n');
+      const again = await runScalelog(['credentials', 'delete', '--db', db, 'GONE']);
+      expect(again.code).toBe(1);
+      expect(again.stderr.text).toBe(
+        `scalelog credentials delete: there is no credential with AK "GONE" in sqlite:${join(dir, 'scalelog.db')}; 'scalelog credentials list' shows them.\n`,
+      );
+      const list = await runScalelog(['credentials', 'list', '--db', db, '--json']);
+      expect(list.stdout.text).toBe('[]\n');
+    });
+  });
+});
+
+describe('scalelog token', () => {
+  it('prints the token alone on stdout and its expiry on stderr, 24 h by default', async () => {
+    const before = Date.now();
+    const run = await runScalelog(['token', 'create', '--db', db, '--project', 'proj-a']);
+    expect(run.code).toBe(0);
+    const [token, ...rest] = run.stdout.lines();
+    expect(rest).toEqual([]);
+    expect(token).toMatch(/^scalelog_[A-Za-z0-9_-]{43}$/);
+    const m =
+      /^Token for project proj-a, valid until (\S+): send it as the X-Auth-Token header\.\n$/.exec(
+        run.stderr.text,
+      );
+    expect(m).not.toBeNull();
+    const expires = (parseWireTime(m?.[1] ?? '') ?? 0) * 1000;
+    expect(expires).toBeGreaterThanOrEqual(Math.floor(before / 1000) * 1000 + 86_400_000);
+    expect(expires).toBeLessThanOrEqual(Date.now() + 86_400_000);
+
+    // Kept only as its hash.
+    const store = await openStore(db);
+    try {
+      expect((await store.getToken(hashToken(token ?? '')))?.projectId).toBe('proj-a');
+      expect(await store.getToken(token ?? '')).toBeUndefined();
+    } finally {
+      await store.close();
+    }
+  });
+
+  it.each([
+    ['3600s', 3_600_000],
+    ['30m', 1_800_000],
+    ['7d', 7 * 86_400_000],
+    ['1s', 1000],
+    ['365d', 365 * 86_400_000],
+  ])('with --json --ttl %s prints {"token", "expires_at"} that far ahead', async (ttl, ms) => {
+    const before = Date.now();
+    const run = await runScalelog([
+      'token',
+      'create',
+      '--db',
+      db,
+      '--project',
+      'proj-a',
+      '--ttl',
+      ttl,
+      '--json',
+    ]);
+    expect(run.code).toBe(0);
+    expect(run.stderr.text).toBe('');
+    expect(run.stdout.lines()).toHaveLength(1);
+    const issued = JSON.parse(run.stdout.text) as { token: string; expires_at: string };
+    expect(Object.keys(issued)).toEqual(['token', 'expires_at']);
+    expect(issued.expires_at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+    const expires = (parseWireTime(issued.expires_at) ?? 0) * 1000;
+    expect(expires).toBeGreaterThanOrEqual(Math.floor((before + ms) / 1000) * 1000);
+    expect(expires).toBeLessThanOrEqual(Date.now() + ms);
+  });
+
+  it.each(['5y', '0s', '366d', '1.5h', 'h', '-1h', '24'])(
+    'refuses --ttl %s with exit 2 and says what is accepted',
+    async (ttl) => {
+      const run = await runScalelog([
+        'token',
+        'create',
+        '--db',
+        db,
+        '--project',
+        'p',
+        '--ttl',
+        ttl,
+      ]);
+      expect(run.code).toBe(2);
+      expect(run.stderr.text).toBe(
+        `scalelog token create: --ttl ${JSON.stringify(ttl)} is not a token lifetime: expected a whole number and a unit (s, m, h or d), such as 3600s, 30m, 24h or 7d, from 1s to 365d.\n`,
+      );
+      expect(run.storesOpened).toBe(0);
+    },
+  );
+
+  it('refuses a bad project with exit 2', async () => {
+    const run = await runScalelog(['token', 'create', '--db', db, '--project', 'a/b']);
+    expect(run.code).toBe(2);
+    expect(run.stderr.text).toContain('project id "a/b" is not valid');
+  });
+
+  it('needs no secret key: it creates no key file', async () => {
+    const keyFile = join(dir, 'scalelog.key');
+    const run = await runScalelog(['token', 'create', '--db', db, '--project', 'p'], {
+      env: { SCALELOG_SECRET_KEY_FILE: keyFile },
+    });
+    expect(run.code).toBe(0);
+    expect(existsSync(keyFile)).toBe(false);
+  });
+
+  it('revokes a token, and exits 1 for one this store never issued', async () => {
+    const created = await runScalelog(['token', 'create', '--db', db, '--project', 'p']);
+    const token = created.stdout.text.trim();
+    const run = await runScalelog(['token', 'revoke', '--db', db, token]);
+    expect(run.code).toBe(0);
+    expect(run.stderr.text).toBe('Revoked the token.\n');
+    const store = await openStore(db);
+    try {
+      expect((await store.getToken(hashToken(token)))?.revokedAt).toBeDefined();
+    } finally {
+      await store.close();
+    }
+    const unknown = await runScalelog(['token', 'revoke', '--db', db, 'scalelog_not-a-real-one']);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr.text).toBe(
+      `scalelog token revoke: this token was not issued by sqlite:${join(dir, 'scalelog.db')}; nothing was revoked.\n`,
+    );
+    expect(unknown.stderr.text).not.toContain('not-a-real-one');
+  });
+});

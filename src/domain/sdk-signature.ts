@@ -1,4 +1,5 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { utcFromMatch } from './wire-time.js';
 
 /**
  * The cloud's AK/SK request signature, `SDK-HMAC-SHA256`, as every official SDK computes it
@@ -114,27 +115,7 @@ export function parseSdkAuthorization(value: string): SdkAuthorization {
 
 /** `X-Sdk-Date` as Unix milliseconds, or `undefined` unless it is a real UTC `YYYYMMDDTHHMMSSZ`. */
 export function parseSdkDate(value: string): number | undefined {
-  const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(value.trim());
-  if (m === null) return undefined;
-  const [year, month, day, hour, minute, second] = m.slice(1).map(Number) as [
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-  ];
-  const ms = Date.UTC(year, month - 1, day, hour, minute, second);
-  const d = new Date(ms);
-  // Date.UTC rolls over (Feb 30 becomes Mar 1): only a date that round-trips is real.
-  const real =
-    d.getUTCFullYear() === year &&
-    d.getUTCMonth() === month - 1 &&
-    d.getUTCDate() === day &&
-    d.getUTCHours() === hour &&
-    d.getUTCMinutes() === minute &&
-    d.getUTCSeconds() === second;
-  return real ? ms : undefined;
+  return utcFromMatch(/^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(value.trim()));
 }
 
 /** Unix milliseconds as `X-Sdk-Date` writes them, `YYYYMMDDTHHMMSSZ`. */

@@ -7,9 +7,18 @@
 const wireTimePattern = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})Z$/;
 
 export function parseWireTime(text: string): number | undefined {
-  const m = wireTimePattern.exec(text);
+  const ms = utcFromMatch(wireTimePattern.exec(text));
+  return ms === undefined ? undefined : ms / 1000;
+}
+
+/**
+ * Unix milliseconds of the UTC date and time captured by a match of six numeric groups
+ * (year, month, day, hour, minute, second), or `undefined` when there is no match or that
+ * moment does not exist (2019-02-30, hour 24). Shared by every timestamp format we read.
+ */
+export function utcFromMatch(m: RegExpExecArray | null): number | undefined {
   if (m === null) return undefined;
-  const [year, month, day, hour, minute, second] = m.slice(1).map(Number) as [
+  const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number) as [
     number,
     number,
     number,
@@ -24,12 +33,11 @@ export function parseWireTime(text: string): number | undefined {
   const d = new Date(0);
   d.setUTCFullYear(year, month - 1, day);
   d.setUTCHours(hour, minute, second, 0);
-  const ms = d.getTime();
   // A date that does not exist (2019-02-30) rolls over to the next month; a real one survives.
   if (d.getUTCFullYear() !== year || d.getUTCMonth() !== month - 1 || d.getUTCDate() !== day) {
     return undefined;
   }
-  return ms / 1000;
+  return d.getTime();
 }
 
 export function formatWireTime(seconds: number): string {

@@ -86,7 +86,8 @@ async function verifyAkSk(
     );
     throw apiErrors.signatureMismatch();
   }
-  await deps.credentials.recordSignatureSuccess(key.ak);
+  // Only a key with failures to forget costs a write: the common good request reads only.
+  if (key.consecutiveFailures > 0) await deps.credentials.recordSignatureSuccess(key.ak);
   return { projectId: key.projectId, via: 'aksk' };
 }
 

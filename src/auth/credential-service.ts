@@ -24,6 +24,8 @@ export interface AccessKey {
   readonly projectId: string;
   /** Plaintext secret key, decrypted for this verification only. Never log it. */
   readonly sk: string;
+  /** Bad signatures since the last good one. */
+  readonly consecutiveFailures: number;
   /** Unix milliseconds until which the key is locked after repeated signature failures. */
   readonly lockedUntil?: number;
 }
@@ -56,7 +58,10 @@ export interface CredentialService {
   lookupAccessKey(ak: string): Promise<AccessKey | undefined>;
   /** Counts a failed signature; the failure past the limit locks the AK (see {@link signatureLockout}). */
   recordSignatureFailure(ak: string, nowMs: number): Promise<void>;
-  /** A good signature resets the count of consecutive failures. */
+  /**
+   * A good signature resets the count of consecutive failures. Callers skip it when
+   * {@link AccessKey.consecutiveFailures} is 0, so a good request costs no write.
+   */
   recordSignatureSuccess(ak: string): Promise<void>;
 
   /** Issues a project-scoped token that expires `ttlMs` after `nowMs`. */

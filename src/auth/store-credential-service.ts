@@ -114,6 +114,7 @@ export function storeCredentialService(options: StoreCredentialServiceOptions): 
         ak: stored.ak,
         projectId: stored.projectId,
         sk,
+        consecutiveFailures: stored.consecutiveFailures,
         ...(stored.lockedUntil === undefined ? {} : { lockedUntil: stored.lockedUntil }),
       };
     },

@@ -60,6 +60,7 @@ for (const backend of testBackends) {
           ak: created.ak,
           projectId: 'proj-a',
           sk: created.sk,
+          consecutiveFailures: 0,
         });
       });
 
@@ -139,12 +140,16 @@ for (const backend of testBackends) {
           await service.recordSignatureFailure(ak, t0 + i);
         }
         expect((await service.lookupAccessKey(ak))?.lockedUntil).toBeUndefined();
+        expect((await service.lookupAccessKey(ak))?.consecutiveFailures).toBe(
+          signatureLockout.maxConsecutiveFailures,
+        );
         await service.recordSignatureFailure(ak, t0 + 60_000);
         expect((await service.lookupAccessKey(ak))?.lockedUntil).toBe(
           t0 + 60_000 + signatureLockout.lockMs,
         );
         await service.recordSignatureSuccess(ak);
         expect((await service.lookupAccessKey(ak))?.lockedUntil).toBeUndefined();
+        expect((await service.lookupAccessKey(ak))?.consecutiveFailures).toBe(0);
         expect((await store.getCredential(ak))?.consecutiveFailures).toBe(0);
       });
 

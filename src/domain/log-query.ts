@@ -85,10 +85,9 @@ export function parseLogQuery(
   ): T | undefined => {
     const value = raw[param];
     if (value === undefined) return undefined;
-    const error = fail(value);
-    if (repeated.has(param)) throw apiErrors.repeatedParameter(param, error);
+    if (repeated.has(param)) throw apiErrors.repeatedParameter(param, fail(value));
     const parsed = parse(value);
-    if (parsed === undefined) throw error;
+    if (parsed === undefined) throw fail(value);
     return parsed;
   };
   const matching = (pattern: RegExp) => (v: string) => (pattern.test(v) ? v : undefined);

@@ -66,11 +66,17 @@ export function redactPostgresUrl(url: string): string {
 
 /** Named statements kept per connection; past this, further shapes run unnamed. */
 const maxNamedStatements = 200;
-const dmlPattern = /^\s*(select|insert|update|delete|with)\b/i;
+/**
+ * Only writes are named. After five runs PostgreSQL may switch a named statement to a
+ * generic plan, blind to its parameters; for the log query that chose the execute-type index
+ * for a time window and walked a busy policy's whole history (5x slower). Reads stay
+ * unnamed and get a plan for their actual values every time.
+ */
+const namedPattern = /^\s*(insert|update|delete)\b/i;
 
 /**
  * Kysely sends every query unnamed, so PostgreSQL parses and plans it each time; for a
- * 1000-row INSERT that halves the import rate. Naming a statement by a hash of its text
+ * 1000-row INSERT that halves the import rate (see {@link namedPattern} for which are named). Naming a statement by a hash of its text
  * makes the driver prepare it once per connection and then only bind and execute.
  */
 function withNamedStatements(pool: pg.Pool): PostgresPool {
@@ -86,7 +92,7 @@ function withNamedStatements(pool: pg.Pool): PostgresPool {
       }
       const known = names;
       const nameFor = (text: string): string | undefined => {
-        if (!dmlPattern.test(text)) return undefined;
+        if (!namedPattern.test(text)) return undefined;
         const name = `sl_${createHash('sha1').update(text).digest('hex').slice(0, 24)}`;
         if (known.has(name)) return name;
         if (known.size >= maxNamedStatements) return undefined;

@@ -1,4 +1,4 @@
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { childEnv, startChild } from './child-process.js';
 import { processMemory } from './measure.js';
 
@@ -11,7 +11,15 @@ export async function importPeakMemory(input: {
   const started = performance.now();
   const child = startChild(
     process.execPath,
-    [join(input.repoRoot, 'bin', 'scalelog'), 'import', '--db', input.dbUrl, input.file],
+    // Relative to the repo root (the child's working directory), so the summary recorded in
+    // the results names no machine path.
+    [
+      join(input.repoRoot, 'bin', 'scalelog'),
+      'import',
+      '--db',
+      input.dbUrl,
+      relative(input.repoRoot, input.file),
+    ],
     childEnv({}),
     input.repoRoot,
   );

@@ -152,6 +152,33 @@ for (const backend of testBackends) {
       expect(pages).toEqual(expected);
     });
 
+    it('serves deep pages (start_number 1,000 and past) in the same order as shallow ones', async () => {
+      const logs: ExecutionLog[] = [];
+      for (let i = 0; i < 1_300; i += 1) {
+        // Few distinct times, so most neighbours tie on execute_time and the id decides.
+        logs.push(
+          makeLog({ executeTime: 5_000 + (i % 13), executeType: i % 3 === 0 ? 'ALARM' : 'MANUAL' }),
+        );
+      }
+      await write(logs);
+      const newestFirst = (a: ExecutionLog, b: ExecutionLog) =>
+        b.executeTime - a.executeTime || (b.id < a.id ? -1 : b.id > a.id ? 1 : 0);
+      const all = [...logs].sort(newestFirst);
+      for (const startNumber of [990, 1_000, 1_013, 1_290]) {
+        const page = await store.queryLogs(q({ startNumber, limit: 20 }));
+        expect(page?.totalNumber).toBe(1_300);
+        expect(page?.logs.map((l) => l.id)).toEqual(
+          all.slice(startNumber, startNumber + 20).map((l) => l.id),
+        );
+      }
+      const manual = all.filter((l) => l.executeType === 'MANUAL');
+      const page = await store.queryLogs(
+        q({ executeType: 'MANUAL', startNumber: 1_000, limit: 100 }),
+      );
+      expect(page?.totalNumber).toBe(manual.length);
+      expect(page?.logs).toEqual(manual.slice(1_000, 1_100));
+    });
+
     it('filters by each criterion and their combination, time window [start, end)', async () => {
       const a = makeLog({ executeType: 'ALARM', executeTime: 100 });
       const b = makeLog({ executeType: 'MANUAL', executeTime: 200 });

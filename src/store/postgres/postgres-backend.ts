@@ -161,5 +161,6 @@ export function openPostgresBackend(url: string, options: PostgresBackendOptions
     // A transaction-scoped advisory lock: released by commit or rollback, even if the
     // process dies mid-migration. The key is arbitrary but fixed for Scalelog.
     migrationLockStatement: 'select pg_advisory_xact_lock(7364105223)',
+    refreshStatisticsStatements: ['analyze execution_logs', 'analyze policy_log_counts'],
   };
 }

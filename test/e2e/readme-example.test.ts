@@ -73,7 +73,7 @@ describe('the README example', () => {
     await mkdir(cwd);
     firstStart = new ScalelogProcess(['serve', '--listen', '127.0.0.1:0'], { cwd });
     const { url } = await firstStart.waitForLog((log) => typeof log.url === 'string');
-    const printed = firstStart.stderr;
+    const printed = await firstStart.waitForStderr(/^ {2}export HUAWEICLOUD_SDK_PROJECT_ID=\S+$/m);
     const exported = (name: string): string =>
       new RegExp(`^  export ${name}=(\\S+)$`, 'm').exec(printed)?.[1] ?? '';
     const credential: ClientCredential = {

@@ -176,7 +176,7 @@ describe('bin/scalelog end to end', () => {
       expect(((await response.json()) as { total_number: number }).total_number).toBe(
         sampleLogs().filter((log) => log.scaling_policy_id === policyA).length,
       );
-      expect(server.stderr).toContain('DEVELOPMENT MODE (--dev)');
+      expect(await server.waitForStderr(/DEVELOPMENT MODE/)).toContain('DEVELOPMENT MODE (--dev)');
     },
     multiProcessTimeoutMs,
   );

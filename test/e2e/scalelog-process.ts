@@ -114,6 +114,31 @@ export class ScalelogProcess {
     });
   }
 
+  /**
+   * Resolves with everything written to stderr once it matches `pattern`; rejects if the
+   * process ends first. stdout and stderr are separate pipes: a log line on stdout says
+   * nothing about whether what was printed on stderr before it has arrived yet.
+   */
+  waitForStderr(pattern: RegExp): Promise<string> {
+    return new Promise((resolve, reject) => {
+      const check = (): void => {
+        if (pattern.test(this.stderr)) {
+          this.child.stderr.off('data', check);
+          resolve(this.stderr);
+        }
+      };
+      this.child.stderr.on('data', check);
+      void this.exited.then((end) => {
+        reject(
+          new Error(
+            `scalelog exited (${String(end.code)}) before printing ${String(pattern)}:\n${end.stderr}`,
+          ),
+        );
+      });
+      check();
+    });
+  }
+
   /** Stops the process if it is still running: for cleanup after a failed test. */
   kill(): void {
     if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGKILL');

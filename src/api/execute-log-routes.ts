@@ -2,6 +2,7 @@ import type { FastifyPluginCallback } from 'fastify';
 import type { Config } from '../config/config.js';
 import { apiErrors } from '../domain/api-error.js';
 import { parseLogQuery } from '../domain/log-query.js';
+import { projectIdPattern } from '../domain/project-id.js';
 import type { Store } from '../store/store.js';
 import { acceptAsIs } from './accept-as-is.js';
 import { logToWire } from './log-wire.js';
@@ -51,7 +52,7 @@ export function executeLogRoutes(deps: ExecuteLogRoutesDeps): FastifyPluginCallb
             properties: {
               project_id: {
                 type: 'string',
-                pattern: '^[A-Za-z0-9_-]{1,64}$',
+                pattern: projectIdPattern.source,
                 description: 'Project id. Bad value: 400 AS.0022.',
               },
               scaling_policy_id: { type: 'string', description: 'AS policy id.' },

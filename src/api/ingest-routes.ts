@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 import type { FastifyPluginCallback } from 'fastify';
 import { apiErrors } from '../domain/api-error.js';
+import { projectIdPattern } from '../domain/project-id.js';
 import { ImportAbortedError, importNdjson } from '../ingest/import-ndjson.js';
 import type { Store } from '../store/store.js';
 import { acceptAsIs } from './accept-as-is.js';
@@ -102,7 +103,7 @@ export function ingestRoutes(deps: IngestRoutesDeps): FastifyPluginCallback {
           params: {
             type: 'object',
             required: ['project_id'],
-            properties: { project_id: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,64}$' } },
+            properties: { project_id: { type: 'string', pattern: projectIdPattern.source } },
           },
           querystring: {
             type: 'object',

@@ -7,6 +7,8 @@ import {
 } from '../domain/execution-log.js';
 import type { ExecuteType, ExecutionLog, JobRecord } from '../domain/execution-log.js';
 import { parseExecuteType, parseResourceType, uuidLikePattern } from '../domain/log-query.js';
+import { projectIdPattern } from '../domain/project-id.js';
+import { wireSchemas } from './wire-schemas.js';
 
 /**
  * The cloud's wire shape of one execution log (contract §2), and its mapping to and from
@@ -91,35 +93,10 @@ export const wireLimits = {
   metaDataKeys: 100,
 } as const;
 
-const projectIdPattern = /^[A-Za-z0-9_-]{1,64}$/;
-
-const topLevelKeys = new Set([
-  'id',
-  'status',
-  'failed_reason',
-  'execute_type',
-  'execute_time',
-  'tenant_id',
-  'scaling_policy_id',
-  'scaling_resource_type',
-  'scaling_resource_id',
-  'old_value',
-  'desire_value',
-  'limit_value',
-  'type',
-  'job_records',
-  'meta_data',
-]);
-const jobRecordKeys = new Set([
-  'job_name',
-  'record_type',
-  'record_time',
-  'request',
-  'response',
-  'code',
-  'message',
-  'job_status',
-]);
+// The fields a log may have on import are the fields the response schema declares: one
+// list for what Scalelog serves and what it accepts.
+const topLevelKeys = new Set(Object.keys(wireSchemas.executeLog.properties));
+const jobRecordKeys = new Set(Object.keys(wireSchemas.jobRecord.properties));
 
 /** Thrown by {@link logFromWire} with a message naming the field and what is accepted. */
 export class WireLogError extends Error {

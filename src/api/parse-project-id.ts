@@ -1,6 +1,5 @@
 import { apiErrors } from '../domain/api-error.js';
-
-const projectIdPattern = /^[A-Za-z0-9_-]{1,64}$/;
+import { projectIdPattern } from '../domain/project-id.js';
 
 /** The path's project id, or 400 AS.0022 unless it is 1 to 64 letters, digits, `-` or `_`. */
 export function parseProjectId(value: string): string {

@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { projectIdPattern } from '../domain/project-id.js';
 
 /**
  * What access keys, secret keys, project ids and tokens look like: the rules every way in
@@ -13,8 +14,6 @@ export type RandomBytes = (size: number) => Buffer;
 export const akPattern = /^[A-Za-z0-9_-]{1,64}$/;
 /** Explicit SKs: 8 to 128 printable ASCII characters, no spaces. */
 export const skPattern = /^[\x21-\x7e]{8,128}$/;
-/** Project ids, as everywhere in Scalelog: 1 to 64 letters, digits, `-` or `_`. */
-export const projectIdPattern = /^[A-Za-z0-9_-]{1,64}$/;
 
 /** Every token starts with this, so a leaked one is recognizable (by secret scanners too). */
 export const tokenPrefix = 'scalelog_';

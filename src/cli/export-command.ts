@@ -1,3 +1,4 @@
+import { projectIdPattern } from '../domain/project-id.js';
 import { logToWire } from '../api/log-wire.js';
 import type { Config } from '../config/config.js';
 import type { ExecutionLog } from '../domain/execution-log.js';
@@ -18,13 +19,10 @@ export interface ExportCommandOptions {
   readonly policy?: string | undefined;
 }
 
-/** The shape the importer accepts for `tenant_id` and `scaling_policy_id`. */
-const idPattern = /^[A-Za-z0-9_-]{1,64}$/;
-
 function exportFilter(options: ExportCommandOptions): ExportFilter {
   const filter: { -readonly [K in keyof ExportFilter]: ExportFilter[K] } = {};
   const check = (flag: string, value: string): string => {
-    if (!idPattern.test(value)) {
+    if (!projectIdPattern.test(value)) {
       throw new UsageError(
         `${flag} ${JSON.stringify(value)} cannot match any log: expected 1 to 64 letters, digits, '-' or '_'.`,
       );

@@ -22,7 +22,10 @@ export interface CredentialSummary {
 export interface AccessKey {
   readonly ak: string;
   readonly projectId: string;
-  /** Plaintext secret key, decrypted for this verification only. Never log it. */
+  /**
+   * Plaintext secret key. Never log it. A service with a cache keeps it in memory, decrypted,
+   * for the cache's TTL.
+   */
   readonly sk: string;
   /** Bad signatures since the last good one. */
   readonly consecutiveFailures: number;

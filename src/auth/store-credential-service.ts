@@ -21,6 +21,7 @@ import type {
   CredentialSummary,
   IssuedToken,
 } from './credential-service.js';
+import { expiringCache } from './expiring-cache.js';
 import type { SkCipher } from './sk-cipher.js';
 
 /** An AK given explicitly that is taken already. Nothing was written. */
@@ -38,10 +39,21 @@ export interface StoreCredentialServiceOptions {
    * deleting and tokens never need the secret key (nor create a key file).
    */
   readonly skCipher: () => Promise<SkCipher>;
-  /** Unix milliseconds, for creation and revocation times; `Date.now` by default. */
+  /** Unix milliseconds, for creation and revocation times and the cache; `Date.now` by default. */
   readonly now?: () => number;
   readonly randomBytes?: RandomBytes;
+  /**
+   * Keeps what `lookupAccessKey` and `lookupToken` found for `ttlMs` (0 or absent: no cache;
+   * every lookup reads the store). Only what exists is kept, at most `maxEntries` AKs and as
+   * many tokens (10,000 by default; past it the oldest goes). For servers: a change made
+   * through this service shows at once, one made elsewhere (another server, a CLI command)
+   * within `ttlMs`.
+   */
+  readonly cache?: { readonly ttlMs: number; readonly maxEntries?: number };
 }
+
+/** Credential lookups kept by default, per kind (AKs, tokens). */
+export const defaultCredentialCacheEntries = 10_000;
 
 /** Generated AKs are 36^20 apart; a collision is retried this many times before giving up. */
 const generatedAkAttempts = 3;
@@ -52,11 +64,26 @@ const generatedAkAttempts = 3;
  *
  * Inputs are checked here as everywhere else (throws `InvalidCredentialInputError`); an AK
  * or token that cannot exist is answered as unknown without asking the store.
+ *
+ * With `cache`, a known AK (its secret key decrypted) and a known token are served from
+ * memory for `cache.ttlMs`, so a good signed request costs neither a store read nor a
+ * decryption. This service's own changes keep the cache true at once: deleting an AK or
+ * revoking a token forgets it, a signature failure forgets the AK (its next lookup reads the
+ * new count and lock from the store), and a signature success sets the kept count to 0 and
+ * lifts the kept lock, so the next good request needs no store statement either.
  */
 export function storeCredentialService(options: StoreCredentialServiceOptions): CredentialService {
   const { store } = options;
   const now = options.now ?? Date.now;
   const random = options.randomBytes ?? randomBytes;
+  const cacheOptions = {
+    ttlMs: options.cache?.ttlMs ?? 0,
+    maxEntries: options.cache?.maxEntries ?? defaultCredentialCacheEntries,
+    now,
+  };
+  const accessKeys = expiringCache<AccessKey>(cacheOptions);
+  // Keyed by the token's hash, as in the store: no usable token sits in memory longer.
+  const tokens = expiringCache<TokenFound>(cacheOptions);
   let cipher: Promise<SkCipher> | undefined;
   const getCipher = (): Promise<SkCipher> => {
     cipher ??= options.skCipher().catch((e: unknown) => {
@@ -80,7 +107,11 @@ export function storeCredentialService(options: StoreCredentialServiceOptions): 
           skCiphertext: sealer.seal(sk, ak),
           createdAt: now(),
         });
-        if (inserted) return { ak, sk, projectId };
+        if (inserted) {
+          // Whatever was kept under this AK (deleted elsewhere since) is not this credential.
+          accessKeys.invalidate(ak);
+          return { ak, sk, projectId };
+        }
         if (givenAk !== undefined) throw new DuplicateAccessKeyError(ak);
         if (attempt >= generatedAkAttempts) {
           throw new Error('could not generate an AK that is not taken; try again.');
@@ -100,31 +131,58 @@ export function storeCredentialService(options: StoreCredentialServiceOptions): 
     },
 
     async deleteCredential(ak): Promise<boolean> {
-      return akPattern.test(ak) ? store.deleteCredential(ak) : false;
+      if (!akPattern.test(ak)) return false;
+      // Forgotten after the write (even a failed one), so no lookup read before it stays kept.
+      try {
+        return await store.deleteCredential(ak);
+      } finally {
+        accessKeys.invalidate(ak);
+      }
     },
 
     countCredentials: () => store.countCredentials(),
 
     async lookupAccessKey(ak): Promise<AccessKey | undefined> {
       if (!akPattern.test(ak)) return undefined;
-      const stored = await store.getCredential(ak);
-      if (stored === undefined) return undefined;
-      const sk = (await getCipher()).open(stored.skCiphertext, stored.ak);
-      return {
-        ak: stored.ak,
-        projectId: stored.projectId,
-        sk,
-        consecutiveFailures: stored.consecutiveFailures,
-        ...(stored.lockedUntil === undefined ? {} : { lockedUntil: stored.lockedUntil }),
-      };
+      return accessKeys.get(ak, async () => {
+        const stored = await store.getCredential(ak);
+        if (stored === undefined) return undefined;
+        const sk = (await getCipher()).open(stored.skCiphertext, stored.ak);
+        // Frozen: a kept key is handed to every caller.
+        return Object.freeze({
+          ak: stored.ak,
+          projectId: stored.projectId,
+          sk,
+          consecutiveFailures: stored.consecutiveFailures,
+          ...(stored.lockedUntil === undefined ? {} : { lockedUntil: stored.lockedUntil }),
+        });
+      });
     },
 
     async recordSignatureFailure(ak, nowMs): Promise<void> {
-      if (akPattern.test(ak)) await store.recordSignatureFailure(ak, nowMs, signatureLockout);
+      if (!akPattern.test(ak)) return;
+      // The store counts (atomically, with other servers) and may lock: read that back next time.
+      try {
+        await store.recordSignatureFailure(ak, nowMs, signatureLockout);
+      } finally {
+        accessKeys.invalidate(ak);
+      }
     },
 
     async recordSignatureSuccess(ak): Promise<void> {
-      if (akPattern.test(ak)) await store.recordSignatureSuccess(ak);
+      if (!akPattern.test(ak)) return;
+      const seen = accessKeys.peek(ak);
+      try {
+        await store.recordSignatureSuccess(ak);
+      } catch (e: unknown) {
+        accessKeys.invalidate(ak);
+        throw e;
+      }
+      // The store now holds no failures and no lock. Replaced only if nothing (a failure, a
+      // fresh read) changed the kept key meanwhile; else forgotten, to be read again.
+      if (seen === undefined || !accessKeys.replace(ak, seen, withoutFailures(seen))) {
+        accessKeys.invalidate(ak);
+      }
     },
 
     async createToken(input): Promise<IssuedToken> {
@@ -144,14 +202,38 @@ export function storeCredentialService(options: StoreCredentialServiceOptions): 
 
     async lookupToken(token) {
       if (!mayBeToken(token)) return undefined;
-      const stored = await store.getToken(hashToken(token));
-      if (stored === undefined || stored.revokedAt !== undefined) return undefined;
-      // Expired tokens are returned: the caller compares with its clock and says "token expired".
-      return { projectId: stored.projectId, expiresAt: stored.expiresAt };
+      const tokenHash = hashToken(token);
+      return tokens.get(tokenHash, async () => {
+        const stored = await store.getToken(tokenHash);
+        if (stored === undefined || stored.revokedAt !== undefined) return undefined;
+        // Expired tokens are returned: the caller compares with its clock and says "token expired".
+        return Object.freeze({ projectId: stored.projectId, expiresAt: stored.expiresAt });
+      });
     },
 
     async revokeToken(token): Promise<boolean> {
-      return mayBeToken(token) ? store.revokeToken(hashToken(token), now()) : false;
+      if (!mayBeToken(token)) return false;
+      const tokenHash = hashToken(token);
+      try {
+        return await store.revokeToken(tokenHash, now());
+      } finally {
+        tokens.invalidate(tokenHash);
+      }
     },
   };
+}
+
+interface TokenFound {
+  readonly projectId: string;
+  readonly expiresAt: number;
+}
+
+/** `key` as the store holds it after a good signature: no failures, no lock. */
+function withoutFailures(key: AccessKey): AccessKey {
+  return Object.freeze({
+    ak: key.ak,
+    projectId: key.projectId,
+    sk: key.sk,
+    consecutiveFailures: 0,
+  });
 }

@@ -134,9 +134,12 @@ export async function serveCommand(config: Config, context: CliContext): Promise
       logger.info({ keyFile: key.createdKeyFile }, 'created a new secret key file');
       context.stderr.write(`${keyFileCreatedNotice(key.createdKeyFile)}\n`);
     }
+    // Cached: a good signed request then costs no store read and no decryption. Changes made
+    // by other servers or CLI commands show within credentialCacheTtlMs.
     const credentials = storeCredentialService({
       store,
       skCipher: () => Promise.resolve(key.cipher),
+      cache: { ttlMs: config.credentialCacheTtlMs },
     });
     if (config.dev) context.stderr.write(await ensureDevCredential(credentials, logger));
     app = await context.buildApp({

@@ -31,6 +31,12 @@ export interface Config {
   /** The file holding the secret key, created (0600) on first use. */
   readonly secretKeyFile: string;
   /**
+   * How long `serve` keeps a looked-up AK (its secret key decrypted) or token in memory; 0
+   * reads the store on every request. A deletion, revocation or lockout made elsewhere
+   * (another server, a CLI command) takes effect within this time.
+   */
+  readonly credentialCacheTtlMs: number;
+  /**
    * Development mode of `serve`: the well-known development credential exists, and only
    * loopback addresses are served.
    */
@@ -49,5 +55,6 @@ export const defaultConfig: Config = Object.freeze({
   shutdownTimeoutMs: 10_000,
   secretKey: undefined,
   secretKeyFile: 'data/scalelog.key',
+  credentialCacheTtlMs: 2_000,
   dev: false,
 });

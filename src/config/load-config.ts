@@ -60,6 +60,12 @@ export const logLevels: readonly LogLevel[] = [
 const maxTimerMs = 2_147_483_647;
 
 /**
+ * Longest credential cache lifetime: it is how long a deletion, revocation or lockout made
+ * on another server or by a CLI command may go unnoticed, so it stays short.
+ */
+const maxCredentialCacheTtlMs = 60_000;
+
+/**
  * Every setting: its environment variable, its flag if any, and its parser. The README's
  * settings table is checked against this list by a test.
  */
@@ -98,6 +104,10 @@ export const configSettings: { readonly [K in keyof Config]: Setting<Config[K]> 
   },
   secretKey: { env: 'SCALELOG_SECRET_KEY', parse: parseSecretKey, show: () => '(not shown)' },
   secretKeyFile: { env: 'SCALELOG_SECRET_KEY_FILE', parse: parsePath },
+  credentialCacheTtlMs: {
+    env: 'SCALELOG_CREDENTIAL_CACHE_TTL_MS',
+    parse: (c) => integer(c, 0, maxCredentialCacheTtlMs, 'milliseconds'),
+  },
   dev: { env: 'SCALELOG_DEV', flag: 'dev', flagName: '--dev', parse: parseBoolean },
 };
 

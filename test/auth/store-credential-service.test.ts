@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { InvalidCredentialInputError, hashToken } from '../../src/auth/credential-format.js';
 import type { CredentialService } from '../../src/auth/credential-service.js';
 import { signatureLockout } from '../../src/auth/credential-service.js';
@@ -12,6 +12,8 @@ import {
 import { openStore } from '../../src/store/open-store.js';
 import type { CredentialStore, Store } from '../../src/store/store.js';
 import { testBackends } from '../support/backends.js';
+import { countingCredentialStore } from './counting-credential-store.js';
+import type { CountingCredentialStore } from './counting-credential-store.js';
 
 const t0 = 1_700_000_000_000;
 
@@ -236,6 +238,216 @@ for (const backend of testBackends) {
         await expect(service.createToken({ projectId: 'p', ttlMs: 0, nowMs: t0 })).rejects.toThrow(
           'expected from 1 second to 365 days',
         );
+      });
+    });
+
+    describe('cache', () => {
+      const ttlMs = 2000;
+      /** The real store, every call counted. */
+      let counting: CountingCredentialStore;
+      /** Secret keys decrypted by the cached service. */
+      let opens: number;
+      let cached: CredentialService;
+      // `service` plays another server on the same database: it has no cache.
+
+      const cachedService = (cache: { ttlMs: number; maxEntries?: number }): CredentialService => {
+        const cipher = skCipher(key);
+        return storeCredentialService({
+          store: counting.store,
+          skCipher: () =>
+            Promise.resolve({
+              seal: (sk: string, ak: string) => cipher.seal(sk, ak),
+              open: (sealed: string, ak: string) => {
+                opens += 1;
+                return cipher.open(sealed, ak);
+              },
+            }),
+          now: () => clock,
+          cache,
+        });
+      };
+
+      beforeEach(() => {
+        counting = countingCredentialStore(store);
+        opens = 0;
+        cached = cachedService({ ttlMs });
+      });
+
+      it('serves a known AK from memory within the TTL: no store read, no decryption', async () => {
+        const created = await cached.createCredential({ projectId: 'p', ak: 'A' });
+        const first = await cached.lookupAccessKey('A');
+        expect(first).toEqual({ ak: 'A', projectId: 'p', sk: created.sk, consecutiveFailures: 0 });
+        clock += ttlMs - 1;
+        expect(await cached.lookupAccessKey('A')).toEqual(first);
+        expect(await cached.lookupAccessKey('A')).toEqual(first);
+        expect(counting.count('getCredential')).toBe(1);
+        expect(opens).toBe(1);
+      });
+
+      it('shares one store read among concurrent lookups of an AK', async () => {
+        await cached.createCredential({ projectId: 'p', ak: 'A' });
+        const found = await Promise.all([1, 2, 3].map(() => cached.lookupAccessKey('A')));
+        expect(found.map((k) => k?.ak)).toEqual(['A', 'A', 'A']);
+        expect(counting.count('getCredential')).toBe(1);
+        expect(opens).toBe(1);
+      });
+
+      it('reads the store again once the TTL has passed, seeing changes made elsewhere then', async () => {
+        await cached.createCredential({ projectId: 'p', ak: 'A' });
+        await cached.lookupAccessKey('A');
+        // Another server deletes it: this one learns of it within the TTL, not before.
+        expect(await service.deleteCredential('A')).toBe(true);
+        clock += ttlMs - 1;
+        expect(await cached.lookupAccessKey('A')).toMatchObject({ ak: 'A' });
+        expect(counting.count('getCredential')).toBe(1);
+        clock += 1;
+        expect(await cached.lookupAccessKey('A')).toBeUndefined();
+        expect(counting.count('getCredential')).toBe(2);
+      });
+
+      it('never keeps an unknown AK, so one created elsewhere works at once', async () => {
+        for (let i = 0; i < 3; i += 1)
+          expect(await cached.lookupAccessKey('LATER')).toBeUndefined();
+        expect(counting.count('getCredential')).toBe(3);
+        await service.createCredential({ projectId: 'p', ak: 'LATER' });
+        expect(await cached.lookupAccessKey('LATER')).toMatchObject({ ak: 'LATER' });
+        // An AK that cannot exist does not even reach the store.
+        expect(await cached.lookupAccessKey('not/an/ak')).toBeUndefined();
+        expect(counting.count('getCredential')).toBe(4);
+      });
+
+      it('forgets an AK deleted through it at once', async () => {
+        await cached.createCredential({ projectId: 'p', ak: 'A' });
+        await cached.lookupAccessKey('A');
+        expect(await cached.deleteCredential('A')).toBe(true);
+        expect(await cached.lookupAccessKey('A')).toBeUndefined();
+        // Created again with another secret: the new one, not the one kept before.
+        const again = await cached.createCredential({ projectId: 'q', ak: 'A' });
+        expect(await cached.lookupAccessKey('A')).toMatchObject({ projectId: 'q', sk: again.sk });
+      });
+
+      it('does not keep a lookup that read the AK before it was deleted', async () => {
+        await cached.createCredential({ projectId: 'p', ak: 'A' });
+        const held = counting.holdNext('getCredential');
+        const racing = cached.lookupAccessKey('A');
+        // The store has answered the lookup's read; the answer is still on its way.
+        await vi.waitFor(() => {
+          expect(counting.count('getCredential')).toBe(1);
+        });
+        expect(await cached.deleteCredential('A')).toBe(true);
+        held.release();
+        // Concurrent with the deletion, that lookup may see the key; nothing after it does.
+        expect(await racing).toMatchObject({ ak: 'A' });
+        expect(await cached.lookupAccessKey('A')).toBeUndefined();
+        expect(counting.count('getCredential')).toBe(2);
+      });
+
+      it('forgets an AK on a signature failure, so the next lookup reads the count and the lock', async () => {
+        const { ak } = await cached.createCredential({ projectId: 'p' });
+        expect((await cached.lookupAccessKey(ak))?.consecutiveFailures).toBe(0);
+        for (let i = 1; i <= signatureLockout.maxConsecutiveFailures + 1; i += 1) {
+          await cached.recordSignatureFailure(ak, t0 + i);
+          expect((await cached.lookupAccessKey(ak))?.consecutiveFailures).toBe(i);
+        }
+        expect((await cached.lookupAccessKey(ak))?.lockedUntil).toBe(
+          t0 + signatureLockout.maxConsecutiveFailures + 1 + signatureLockout.lockMs,
+        );
+        // One read for the first lookup and one after each failure; the locked key is kept.
+        expect(counting.count('getCredential')).toBe(signatureLockout.maxConsecutiveFailures + 2);
+        expect(counting.count('recordSignatureFailure')).toBe(
+          signatureLockout.maxConsecutiveFailures + 1,
+        );
+      });
+
+      it('resets the kept count and lock on a signature success, with no store read after it', async () => {
+        const { ak, sk } = await cached.createCredential({ projectId: 'p' });
+        for (let i = 0; i <= signatureLockout.maxConsecutiveFailures; i += 1) {
+          await cached.recordSignatureFailure(ak, t0);
+        }
+        expect((await cached.lookupAccessKey(ak))?.lockedUntil).toBe(t0 + signatureLockout.lockMs);
+        const reads = counting.count('getCredential');
+
+        await cached.recordSignatureSuccess(ak);
+        expect(counting.count('recordSignatureSuccess')).toBe(1);
+        expect(await cached.lookupAccessKey(ak)).toEqual({
+          ak,
+          projectId: 'p',
+          sk,
+          consecutiveFailures: 0,
+        });
+        expect(counting.count('getCredential')).toBe(reads);
+        // The store agrees with what is kept.
+        expect(await store.getCredential(ak)).toMatchObject({ consecutiveFailures: 0 });
+        expect((await store.getCredential(ak))?.lockedUntil).toBeUndefined();
+        // The reset does not make the kept key live longer than the read it came from.
+        clock += ttlMs;
+        await cached.lookupAccessKey(ak);
+        expect(counting.count('getCredential')).toBe(reads + 1);
+      });
+
+      it('keeps at most maxEntries AKs, pushing out the oldest', async () => {
+        cached = cachedService({ ttlMs, maxEntries: 2 });
+        for (const ak of ['A', 'B', 'C']) {
+          await cached.createCredential({ projectId: 'p', ak });
+          await cached.lookupAccessKey(ak);
+        }
+        expect(counting.count('getCredential')).toBe(3);
+        await cached.lookupAccessKey('B');
+        await cached.lookupAccessKey('C');
+        expect(counting.count('getCredential')).toBe(3);
+        await cached.lookupAccessKey('A');
+        expect(counting.count('getCredential')).toBe(4);
+      });
+
+      it('keeps a known token within the TTL and forgets it when revoked through it', async () => {
+        const { token } = await cached.createToken({ projectId: 'p', ttlMs: 60_000, nowMs: t0 });
+        const found = { projectId: 'p', expiresAt: t0 + 60_000 };
+        expect(await cached.lookupToken(token)).toEqual(found);
+        clock += ttlMs - 1;
+        expect(await cached.lookupToken(token)).toEqual(found);
+        expect(counting.count('getToken')).toBe(1);
+        expect(await cached.revokeToken(token)).toBe(true);
+        expect(await cached.lookupToken(token)).toBeUndefined();
+        expect(counting.count('getToken')).toBe(2);
+      });
+
+      it('sees a token revoked elsewhere once the TTL has passed, and never keeps an unknown token', async () => {
+        const { token } = await cached.createToken({ projectId: 'p', ttlMs: 60_000, nowMs: t0 });
+        await cached.lookupToken(token);
+        expect(await service.revokeToken(token)).toBe(true);
+        expect(await cached.lookupToken(token)).toBeDefined();
+        clock += ttlMs;
+        expect(await cached.lookupToken(token)).toBeUndefined();
+        expect(await cached.lookupToken(token)).toBeUndefined();
+        expect(counting.count('getToken')).toBe(3);
+
+        const unknown = 'scalelog_never-issued';
+        await cached.lookupToken(unknown);
+        await cached.lookupToken(unknown);
+        expect(counting.count('getToken')).toBe(5);
+      });
+
+      it('keeps nothing with a TTL of 0, as without the cache option', async () => {
+        await service.createCredential({ projectId: 'p', ak: 'A' });
+        const { token } = await service.createToken({ projectId: 'p', ttlMs: 60_000, nowMs: t0 });
+        const uncached = storeCredentialService({
+          store: counting.store,
+          skCipher: () => Promise.resolve(skCipher(key)),
+          now: () => clock,
+        });
+        for (const off of [cachedService({ ttlMs: 0 }), uncached]) {
+          const reads = counting.count('getCredential');
+          const tokenReads = counting.count('getToken');
+          for (let i = 0; i < 3; i += 1) {
+            expect(await off.lookupAccessKey('A')).toMatchObject({ ak: 'A' });
+            expect(await off.lookupToken(token)).toEqual({
+              projectId: 'p',
+              expiresAt: t0 + 60_000,
+            });
+          }
+          expect(counting.count('getCredential')).toBe(reads + 3);
+          expect(counting.count('getToken')).toBe(tokenReads + 3);
+        }
       });
     });
   });

@@ -52,6 +52,7 @@ describe('loadConfig', () => {
       shutdownTimeoutMs: 10_000,
       secretKey: undefined,
       secretKeyFile: 'data/scalelog.key',
+      credentialCacheTtlMs: 2000,
       dev: false,
     });
     expect(Object.keys(config)).toContain('secretKey');
@@ -80,6 +81,7 @@ describe('loadConfig', () => {
         SCALELOG_SHUTDOWN_TIMEOUT_MS: '0',
         SCALELOG_SECRET_KEY: secretKey,
         SCALELOG_SECRET_KEY_FILE: '/etc/scalelog/key',
+        SCALELOG_CREDENTIAL_CACHE_TTL_MS: '500',
         SCALELOG_DEV: '1',
       },
     });
@@ -95,6 +97,7 @@ describe('loadConfig', () => {
       shutdownTimeoutMs: 0,
       secretKey,
       secretKeyFile: '/etc/scalelog/key',
+      credentialCacheTtlMs: 500,
       dev: true,
     });
   });
@@ -294,6 +297,24 @@ describe('loadConfig', () => {
     }
   });
 
+  it('takes the credential cache lifetime from the file or the environment, 0 turning it off', async () => {
+    const file = await settingsFile({ credentialCacheTtlMs: 60_000 });
+    expect((await loadConfig({ env: {}, flags: { config: file } })).credentialCacheTtlMs).toBe(
+      60_000,
+    );
+    expect(
+      (
+        await loadConfig({
+          env: { SCALELOG_CONFIG: file, SCALELOG_CREDENTIAL_CACHE_TTL_MS: '0' },
+        })
+      ).credentialCacheTtlMs,
+    ).toBe(0);
+    const negative = await settingsFile({ credentialCacheTtlMs: -1 });
+    expect(await problemsOf({ env: {}, flags: { config: negative } })).toEqual([
+      `"credentialCacheTtlMs" in ${negative} = -1: expected a whole number of milliseconds from 0 to 60000`,
+    ]);
+  });
+
   it.each([
     [
       'SCALELOG_LOG_LEVEL',
@@ -307,6 +328,8 @@ describe('loadConfig', () => {
     ['SCALELOG_QUERY_TIMEOUT_MS', '1.5', 'whole number of milliseconds'],
     ['SCALELOG_RETRY_AFTER_SECONDS', '86401', 'from 1 to 86400'],
     ['SCALELOG_SHUTDOWN_TIMEOUT_MS', '99999999999', 'from 0 to 2147483647'],
+    ['SCALELOG_CREDENTIAL_CACHE_TTL_MS', '60001', 'from 0 to 60000'],
+    ['SCALELOG_CREDENTIAL_CACHE_TTL_MS', '2s', 'whole number of milliseconds'],
   ])('refuses %s=%s', async (name, value, expected) => {
     const problems = await problemsOf({ env: { [name]: value } });
     expect(problems).toEqual([expect.stringContaining(expected)]);

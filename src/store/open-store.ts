@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import { migrateToLatest } from './migrations/migrate-to-latest.js';
 import { openPostgresBackend } from './postgres/postgres-backend.js';
 import { SqlStore } from './sql-store.js';
-import type { SqlBackend } from './sql-store.js';
+import type { SqlBackend, SqlStoreOptions } from './sql-store.js';
 import { openSqliteBackend } from './sqlite/sqlite-backend.js';
 import { StoreUnavailableError } from './store.js';
 import type { CredentialStore, Store } from './store.js';
@@ -32,7 +32,7 @@ export function parseStoreUrl(url: string): StoreTarget {
   return { backend: 'sqlite', path: url };
 }
 
-export interface OpenStoreOptions {
+export interface OpenStoreOptions extends SqlStoreOptions {
   /** Time limit of one query in milliseconds (PostgreSQL; see spec/DEVIATIONS.md for SQLite). */
   readonly queryTimeoutMs?: number;
 }
@@ -55,7 +55,10 @@ export async function openStore(
       { cause: e },
     );
   }
-  const store = new SqlStore(backend);
+  const store = new SqlStore(
+    backend,
+    options.dayCountsFromLogs === undefined ? {} : { dayCountsFromLogs: options.dayCountsFromLogs },
+  );
   try {
     await migrateToLatest(backend.db as unknown as Kysely<unknown>, {
       beginStatements: backend.beginStatements,

@@ -41,6 +41,19 @@ export interface PolicyLogCountsTable {
 }
 
 /**
+ * How many logs each policy has per UTC day (Unix seconds / 86,400, floored) and execute type.
+ * It answers `total_number` for a time window over a busy policy by summing whole days, so
+ * that only the part of a day at each end of the window is counted from the logs.
+ */
+export interface PolicyLogDaysTable {
+  project_id: string;
+  policy_id: string;
+  day: number;
+  execute_type: string;
+  log_count: Generated<number>;
+}
+
+/**
  * AK/SK credentials. The secret key is kept only as the ciphertext the auth layer hands
  * over (sealed with a key that is not in the database). Times in Unix milliseconds.
  */
@@ -76,6 +89,7 @@ export interface StoreSettingsTable {
 export interface Database {
   execution_logs: ExecutionLogsTable;
   policy_log_counts: PolicyLogCountsTable;
+  policy_log_days: PolicyLogDaysTable;
   credentials: CredentialsTable;
   tokens: TokensTable;
   store_settings: StoreSettingsTable;

@@ -97,4 +97,31 @@ export const migrations: Readonly<Record<string, Migration>> = {
         .execute();
     },
   },
+  '0003_policy_log_days': {
+    async up(db: Kysely<unknown>): Promise<void> {
+      await db.schema
+        .createTable('policy_log_days')
+        .addColumn('project_id', 'varchar(64)', (c) => c.notNull())
+        .addColumn('policy_id', 'varchar(64)', (c) => c.notNull())
+        .addColumn('day', 'bigint', (c) => c.notNull())
+        .addColumn('execute_type', 'varchar(32)', (c) => c.notNull())
+        .addColumn('log_count', 'bigint', (c) => c.notNull().defaultTo(sql`0`))
+        .addPrimaryKeyConstraint('policy_log_days_pk', [
+          'project_id',
+          'policy_id',
+          'day',
+          'execute_type',
+        ])
+        .execute();
+      // The logs already stored. The day is floored for times before 1970 too: both engines
+      // truncate % and / towards zero.
+      await sql`
+        insert into policy_log_days (project_id, policy_id, day, execute_type, log_count)
+        select project_id, policy_id,
+               (execute_time - ((execute_time % 86400) + 86400) % 86400) / 86400,
+               execute_type, count(*)
+        from execution_logs
+        group by 1, 2, 3, 4`.execute(db);
+    },
+  },
 };

@@ -43,7 +43,9 @@ const statementCacheSize = 256;
  * query. The SQL text of a query shape repeats (parameters are bound), so keep the
  * prepared statements of the most recent shapes.
  */
-function withStatementCache(database: BetterSqlite3.Database): SqliteDatabase {
+function withStatementCache(
+  database: BetterSqlite3.Database,
+): SqliteDatabase & { prepare(source: string): BetterSqlite3.Statement } {
   const cache = new Map<string, BetterSqlite3.Statement>();
   return {
     close: () => database.close(),
@@ -82,12 +84,19 @@ export function openSqliteBackend(path: string): SqlBackend {
   database.pragma('journal_mode = WAL');
   database.pragma('synchronous = FULL');
   database.pragma('foreign_keys = ON');
+  const statements = withStatementCache(database);
   return {
     backend: 'sqlite',
     location: inMemory ? 'sqlite::memory:' : `sqlite:${resolve(path)}`,
-    db: new Kysely<Database>({
-      dialect: new SqliteDialect({ database: withStatementCache(database) }),
-    }),
+    db: new Kysely<Database>({ dialect: new SqliteDialect({ database: statements }) }),
+    // better-sqlite3 is synchronous and Kysely's SQLite driver has one connection: whatever
+    // runs here runs inside the write transaction Kysely opened on it.
+    runEach: (source, parameterLists) => {
+      const statement = statements.prepare(source);
+      return parameterLists.map((parameters) =>
+        Number(statement.run(parameters as unknown[]).changes),
+      );
+    },
     // Take the write lock when the transaction starts, not at its first write, so a
     // transaction never fails half-way because another writer got there in between.
     beginStatements: ['begin immediate'],

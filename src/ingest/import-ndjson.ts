@@ -179,37 +179,56 @@ export async function importNdjson(
       reported = { lines, bytes };
       options.onProgress?.(reported);
     };
+    // One batch is written while the next is read and parsed: on PostgreSQL the database
+    // works on one core while this process parses on the other. Never two writes at once.
+    let writing: Promise<void> | undefined;
     const flush = async (): Promise<void> => {
+      if (writing !== undefined) await writing;
+      writing = undefined;
       if (batch.length === 0) {
         report();
         return;
       }
-      const result = await writer.write(batch);
-      inserted += result.inserted;
-      updated += result.updated;
-      unchanged += result.unchanged;
-      for (const r of result.rejected) skip(batchLines[r.index] ?? 0, r.reason);
+      const logs = batch;
+      const logLines = batchLines;
       batch = [];
       batchLines = [];
+      const write = writer.write(logs).then((result) => {
+        inserted += result.inserted;
+        updated += result.updated;
+        unchanged += result.unchanged;
+        for (const r of result.rejected) skip(logLines[r.index] ?? 0, r.reason);
+      });
+      // Awaited by the next flush; until then a failure must not count as unhandled.
+      write.catch(() => undefined);
+      writing = write;
       report();
     };
-    for await (const item of readLines(input, (n) => (bytes += n))) {
-      lines += 1;
-      if ('tooLong' in item) {
-        skip(item.number, `the line is longer than ${maxLineBytes} bytes.`);
-        continue;
+    try {
+      for await (const item of readLines(input, (n) => (bytes += n))) {
+        lines += 1;
+        if ('tooLong' in item) {
+          skip(item.number, `the line is longer than ${maxLineBytes} bytes.`);
+          continue;
+        }
+        try {
+          batch.push(parseLine(item.text, options.projectId));
+          batchLines.push(item.number);
+        } catch (e: unknown) {
+          if (!(e instanceof WireLogError)) throw e;
+          skip(item.number, e.message);
+        }
+        // Also report progress through a run of bad lines, which fill no batch.
+        if (batch.length >= batchSize || lines - reported.lines >= batchSize) await flush();
       }
-      try {
-        batch.push(parseLine(item.text, options.projectId));
-        batchLines.push(item.number);
-      } catch (e: unknown) {
-        if (!(e instanceof WireLogError)) throw e;
-        skip(item.number, e.message);
-      }
-      // Also report progress through a run of bad lines, which fill no batch.
-      if (batch.length >= batchSize || lines - reported.lines >= batchSize) await flush();
+      await flush();
+      await writing;
+    } catch (e: unknown) {
+      // The transaction ends when this function returns: let the write in flight finish
+      // on its connection first, or its later statements would run after the rollback.
+      await writing?.catch(() => undefined);
+      throw e;
     }
-    await flush();
   });
   return { lines, inserted, updated, unchanged, skippedCount, skipped };
 }

@@ -320,6 +320,25 @@ for (const backend of testBackends) {
         expect(await exported()).toEqual([]);
       });
 
+      it('aborts at a bad line while the batch before it is still being written, and writes nothing', async () => {
+        // The batch before the bad line updates a stored log (insert, read back, update):
+        // several statements, still running when the bad line is parsed.
+        const executing = wireLog({ status: 'EXECUTING', desire_value: '1' });
+        await run(chunks(ndjson([executing])));
+        const done = { ...executing, status: 'SUCCESS', desire_value: '3' };
+        const fresh = Array.from({ length: 3 }, () => wireLog());
+        const text = `${[line(done), ...fresh.map(line), '{"id": '].join('\n')}\n`;
+        await expectAborted(
+          run(chunks(text), { skipInvalid: false, batchSize: 4 }),
+          5,
+          /not valid JSON/,
+        );
+        const stored = await exported();
+        expect(stored.map((l) => l.id)).toEqual([executing.id]);
+        expect(stored[0]).toMatchObject({ status: 'EXECUTING', desireValue: '1' });
+        expect((await store.queryLogs(q()))?.totalNumber).toBe(1);
+      });
+
       it('aborts on invalid JSON and says so', async () => {
         await expectAborted(run(chunks(`${line(wireLog())}\n{"id": \n`)), 2, /not valid JSON/);
         expect(await exported()).toEqual([]);

@@ -103,6 +103,8 @@ export const benchUsage = `npm run bench -- [--quick] [--store sqlite|postgres|b
   --seed N             seed of the data generator (default 1)
   --strict             exit 1 when a target is missed
   --keep               keep generated data and databases
+  --http-requests N    requests before the second server-memory reading (default 1,000,000;
+                       quick: 8,000), to follow the server's memory over a longer run
   --cpu-prof           profile the HTTP server child (node --cpu-prof) into
                        bench/results/tmp/<mode>/profiles/
   --help
@@ -129,6 +131,7 @@ export function parseBenchOptions(
   let strict = false;
   let keep = false;
   let cpuProf = false;
+  let httpRequests: number | undefined;
   const args = [...argv];
   const value = (flag: string): string => {
     const v = args.shift();
@@ -179,6 +182,14 @@ export function parseBenchOptions(
       case '--cpu-prof':
         cpuProf = true;
         break;
+      case '--http-requests': {
+        const n = take();
+        if (!/^\d{1,9}$/.test(n) || Number(n) < 1) {
+          throw new BenchUsageError(`--http-requests must be a positive integer, got ${n}.`);
+        }
+        httpRequests = Number(n);
+        break;
+      }
       case '--help':
       case '-h':
         return 'help';
@@ -206,6 +217,12 @@ export function parseBenchOptions(
     strict,
     keep,
     cpuProf,
-    sizes: sizesByMode[mode],
+    sizes:
+      httpRequests === undefined
+        ? sizesByMode[mode]
+        : {
+            ...sizesByMode[mode],
+            http: { ...sizesByMode[mode].http, memoryLargeRequests: httpRequests },
+          },
   });
 }

@@ -346,6 +346,9 @@ export async function runHttpLoad(
       );
 
     let served = 0;
+    // Server memory after every batch of the memory runs: a leak climbs with the requests,
+    // a heap settling at its working size levels off.
+    const trace: { requests: number; rss: number | undefined }[] = [];
     const serveMore = async (target: number): Promise<void> => {
       while (served < target) {
         // More clients than the throughput runs: the memory figure is about load, and
@@ -360,6 +363,7 @@ export async function runHttpLoad(
           );
         }
         served += r.ok;
+        trace.push({ requests: served, rss: (await processMemory(scalelog.pid))?.rss });
       }
     };
 
@@ -456,6 +460,7 @@ export async function runHttpLoad(
           afterRequests: { small: servedSmall, large: served },
           smallBytes: memorySmall,
           largeBytes: memoryLarge,
+          trace,
         },
       },
     };

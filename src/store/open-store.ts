@@ -61,6 +61,7 @@ export async function openStore(
   );
   try {
     await migrateToLatest(backend.db as unknown as Kysely<unknown>, {
+      backend: backend.backend,
       beginStatements: backend.beginStatements,
       ...(backend.migrationLockStatement === undefined
         ? {}

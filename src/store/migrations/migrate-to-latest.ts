@@ -5,6 +5,8 @@ import { migrations } from './migrations.js';
 
 /** How a backend opens the one transaction that migrations run in. */
 export interface MigrationTransaction {
+  /** The engine, for the few schema objects only one of them has. */
+  readonly backend: 'sqlite' | 'postgres';
   /** Statements that open a write transaction. */
   readonly beginStatements: readonly string[];
   /** A statement that makes concurrent migrators wait for each other, if `begin` alone does not. */
@@ -39,7 +41,7 @@ export async function migrateToLatest(
       .sort()
       .filter((name) => !applied.has(name));
     for (const name of pending) {
-      await migrations[name]?.up(conn);
+      await migrations[name]?.up(conn, tx.backend);
       await sql`insert into scalelog_migrations (name, applied_at) values (${name}, ${Date.now()})`.execute(
         conn,
       );

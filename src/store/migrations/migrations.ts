@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 
 /** One schema change. `up` runs inside the migration transaction. */
 export interface Migration {
-  up(db: Kysely<unknown>): Promise<void>;
+  up(db: Kysely<unknown>, backend: 'sqlite' | 'postgres'): Promise<void>;
 }
 
 /**
@@ -122,6 +122,19 @@ export const migrations: Readonly<Record<string, Migration>> = {
                execute_type, count(*)
         from execution_logs
         group by 1, 2, 3, 4`.execute(db);
+    },
+  },
+  '0004_project_policy_statistics': {
+    async up(db: Kysely<unknown>, backend: 'sqlite' | 'postgres'): Promise<void> {
+      // PostgreSQL multiplies the selectivities of project_id and policy_id as if they were
+      // independent, while a policy belongs to one project: at 100,000 logs it expected 20
+      // logs of a 1,000-log policy and read and sorted all of them instead of reading one
+      // page of the index (1.6x slower). Declaring the dependency fixes the estimate.
+      // SQLite's planner picks the index here anyway.
+      if (backend !== 'postgres') return;
+      await sql`create statistics execution_logs_project_policy (dependencies, ndistinct)
+        on project_id, policy_id from execution_logs`.execute(db);
+      await sql`analyze execution_logs`.execute(db);
     },
   },
 };

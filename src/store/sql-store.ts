@@ -779,9 +779,9 @@ class SqlLogWriter implements LogWriter {
   /** Rows this writer inserted so far. */
   insertedRows = 0;
   /** Count changes not yet written, by count row. */
-  readonly #countDeltas = new Map<string, { key: CountKey; delta: number }>();
+  readonly #countDeltas: Pending<CountKey> = new Map();
   /** Day count changes not yet written, by day row. */
-  readonly #dayDeltas = new Map<string, { key: DayKey; delta: number }>();
+  readonly #dayDeltas: Pending<DayKey> = new Map();
 
   /** `trx` is one connection on which a transaction is open. */
   constructor(trx: Kysely<Database>, chunkRows: number, runEach?: SqlBackend['runEach']) {
@@ -843,24 +843,14 @@ class SqlLogWriter implements LogWriter {
     const dayDeltas = this.#dayDeltas;
     const addDelta = (log: ExecutionLog, delta: number): void => {
       const key = countKeyOf(log);
-      const k = countKeyString(key);
-      const entry = deltas.get(k);
-      if (entry === undefined) deltas.set(k, { key, delta });
-      else entry.delta += delta;
+      addPending(deltas, countKeyString(key), key, delta);
       const day = dayOf(log.executeTime);
-      const dk = `${log.projectId}\0${log.policyId}\0${String(day)}\0${log.executeType}`;
-      const dayEntry = dayDeltas.get(dk);
-      if (dayEntry === undefined) {
-        dayDeltas.set(dk, {
-          key: {
-            projectId: log.projectId,
-            policyId: log.policyId,
-            day,
-            executeType: log.executeType,
-          },
-          delta,
-        });
-      } else dayEntry.delta += delta;
+      addPending(
+        dayDeltas,
+        `${log.projectId}\0${log.policyId}\0${String(day)}\0${log.executeType}`,
+        { projectId: log.projectId, policyId: log.policyId, day, executeType: log.executeType },
+        delta,
+      );
     };
     let inserted = 0;
     let updated = 0;
@@ -911,19 +901,14 @@ class SqlLogWriter implements LogWriter {
   }
 
   async #flushCounts(): Promise<void> {
-    // Sorted, so that concurrent writers lock count rows in one order and cannot deadlock.
-    // A zero delta (an update that left the log in its group) needs no write.
-    const countRows = [...this.#countDeltas.entries()]
-      .filter(([, v]) => v.delta !== 0)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-      .map(([, { key, delta }]) => ({
-        project_id: key.projectId,
-        policy_id: key.policyId,
-        resource_type: key.resourceType,
-        resource_id: key.resourceId,
-        execute_type: key.executeType,
-        log_count: delta,
-      }));
+    const countRows = pendingChanges(this.#countDeltas).map(({ key, delta }) => ({
+      project_id: key.projectId,
+      policy_id: key.policyId,
+      resource_type: key.resourceType,
+      resource_id: key.resourceId,
+      execute_type: key.executeType,
+      log_count: delta,
+    }));
     await this.#inChunks('add-counts', countRows, (chunk) =>
       this.#trx
         .insertInto('policy_log_counts')
@@ -939,18 +924,15 @@ class SqlLogWriter implements LogWriter {
     this.#countDeltas.clear();
   }
 
-  /** Writes the day count changes gathered so far, in key order as the counts are. */
+  /** Writes the day count changes gathered so far. */
   async #flushDays(): Promise<void> {
-    const dayRows = [...this.#dayDeltas.entries()]
-      .filter(([, v]) => v.delta !== 0)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-      .map(([, { key, delta }]) => ({
-        project_id: key.projectId,
-        policy_id: key.policyId,
-        day: key.day,
-        execute_type: key.executeType,
-        log_count: delta,
-      }));
+    const dayRows = pendingChanges(this.#dayDeltas).map(({ key, delta }) => ({
+      project_id: key.projectId,
+      policy_id: key.policyId,
+      day: key.day,
+      execute_type: key.executeType,
+      log_count: delta,
+    }));
     await this.#inChunks('add-days', dayRows, (chunk) =>
       this.#trx
         .insertInto('policy_log_days')
@@ -1009,6 +991,27 @@ class SqlLogWriter implements LogWriter {
       onResult?.(chunk, result);
     }
   }
+}
+
+/** Count changes not yet written, by the key string of their row. */
+type Pending<K> = Map<string, { key: K; delta: number }>;
+
+function addPending<K>(pending: Pending<K>, keyString: string, key: K, delta: number): void {
+  const entry = pending.get(keyString);
+  if (entry === undefined) pending.set(keyString, { key, delta });
+  else entry.delta += delta;
+}
+
+/**
+ * The changes to write, in key order, so that concurrent writers lock count rows in one
+ * order and cannot deadlock. A zero delta (an update that left the log in its row) needs no
+ * write.
+ */
+function pendingChanges<K>(pending: Pending<K>): { key: K; delta: number }[] {
+  return [...pending.entries()]
+    .filter(([, v]) => v.delta !== 0)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([, v]) => v);
 }
 
 const sameValues = (a: readonly unknown[], b: readonly unknown[]): boolean =>

@@ -284,16 +284,9 @@ export function windowCountQuery(
         .as('days'),
     ];
     plan.edges.forEach((edge, i) => {
-      let logs = eb
-        .selectFrom('execution_logs')
-        .where('project_id', '=', q.projectId)
-        .where('policy_id', '=', q.policyId);
-      if (q.executeType !== undefined) logs = logs.where('execute_type', '=', q.executeType);
+      const cut: LogQuery = { ...q, startTime: edge.from, endTime: edge.to };
       selections.push(
-        logs
-          .where('execute_time', '>=', edge.from)
-          .where('execute_time', '<', edge.to)
-          .select((e) => e.fn.countAll<number>().as('n'))
+        countQuery(db, cut)
           .$asScalar()
           .as(`edge${String(i)}`),
       );

@@ -347,14 +347,15 @@ export async function runHttpLoad(
 
     let served = 0;
     // Server memory after every batch of the memory runs: a leak climbs with the requests,
-    // a heap settling at its working size levels off.
+    // a heap settling at its working size levels off. The first run is served in tenths, so
+    // the trace also shows how far the first reading swings before the heap has settled.
     const trace: { requests: number; rss: number | undefined }[] = [];
-    const serveMore = async (target: number): Promise<void> => {
+    const serveMore = async (target: number, batch = 100_000): Promise<void> => {
       while (served < target) {
         // More clients than the throughput runs: the memory figure is about load, and
         // the server answers a little faster with more requests in flight.
         const r = await load(scalelogPort, {
-          amount: Math.min(100_000, target - served),
+          amount: Math.min(batch, target - served),
           connections: memoryConnections,
         });
         if (r.non2xx > 0 || r.errors > 0) {
@@ -368,7 +369,7 @@ export async function runHttpLoad(
     };
 
     log(`  http: ${sizes.memorySmallRequests.toLocaleString('en')} requests, then server memory`);
-    await serveMore(sizes.memorySmallRequests);
+    await serveMore(sizes.memorySmallRequests, Math.ceil(sizes.memorySmallRequests / 10));
     const memorySmall = await processMemory(scalelog.pid);
     const servedSmall = served;
 

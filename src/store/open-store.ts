@@ -5,6 +5,7 @@ import { SqlStore } from './sql-store.js';
 import type { SqlBackend, SqlStoreOptions } from './sql-store.js';
 import { openSqliteBackend } from './sqlite/sqlite-backend.js';
 import { StoreUnavailableError } from './store.js';
+import type { EngineStore } from './engine-store.js';
 import type { CredentialStore, Store } from './store.js';
 
 export type StoreTarget =
@@ -41,7 +42,7 @@ export interface OpenStoreOptions extends SqlStoreOptions {
 export async function openStore(
   url: string,
   options: OpenStoreOptions = {},
-): Promise<Store & CredentialStore> {
+): Promise<Store & CredentialStore & EngineStore> {
   const target = parseStoreUrl(url);
   let backend: SqlBackend;
   try {

@@ -86,6 +86,72 @@ export interface StoreSettingsTable {
   value: string;
 }
 
+/** Scaling groups the engine scales. Times in Unix milliseconds. */
+export interface ScalingGroupsTable {
+  id: string;
+  project_id: string;
+  name: string;
+  status: string;
+  min_instances: number;
+  max_instances: number;
+  desire_instances: number;
+  previous_instances: number;
+  settles_at: number | null;
+  cool_down_seconds: number;
+  last_scaled_at: number | null;
+  create_time: number;
+  /** JSON object: every other field the client sent, returned as it came. */
+  attributes: string;
+}
+
+/** Bandwidths that bandwidth policies resize. Sizes in Mbit/s, times in Unix milliseconds. */
+export interface BandwidthsTable {
+  id: string;
+  project_id: string;
+  name: string;
+  size: number;
+  min_size: number;
+  max_size: number;
+  share_type: string;
+  eip_id: string | null;
+  eip_address: string | null;
+  create_time: number;
+}
+
+/** Scaling policies, v1 and v2 alike. Times in Unix milliseconds. */
+export interface ScalingPoliciesTable {
+  id: string;
+  project_id: string;
+  name: string;
+  resource_type: string;
+  resource_id: string;
+  policy_type: string;
+  alarm_id: string | null;
+  /** JSON object: the schedule as the client wrote it. */
+  scheduled_policy: string | null;
+  /** JSON object: operation, number or percentage, limits. */
+  action: string;
+  /** JSON array: an INTERVAL_ALARM policy's actions per metric interval. */
+  interval_alarm_actions: string | null;
+  cool_down_seconds: number;
+  status: string;
+  create_time: number;
+  description: string | null;
+  /** JSON object of string values. */
+  meta_data: string | null;
+  next_fire_at: number | null;
+}
+
+/** Executions started and not yet finished: at most one per resource. */
+export interface EngineExecutionsTable {
+  log_id: string;
+  project_id: string;
+  policy_id: string;
+  resource_type: string;
+  resource_id: string;
+  settles_at: number;
+}
+
 export interface Database {
   execution_logs: ExecutionLogsTable;
   policy_log_counts: PolicyLogCountsTable;
@@ -93,4 +159,8 @@ export interface Database {
   credentials: CredentialsTable;
   tokens: TokensTable;
   store_settings: StoreSettingsTable;
+  scaling_groups: ScalingGroupsTable;
+  bandwidths: BandwidthsTable;
+  scaling_policies: ScalingPoliciesTable;
+  engine_executions: EngineExecutionsTable;
 }

@@ -20,7 +20,9 @@ import type {
   ResourceType,
 } from '../domain/execution-log.js';
 import type { LogQuery } from '../domain/log-query.js';
+import type { EngineStore, EngineTransaction } from './engine-store.js';
 import { inTransaction } from './in-transaction.js';
+import { SqlEngineTransaction } from './sql-engine-transaction.js';
 import type { CredentialsTable, Database, ExecutionLogsTable, TokensTable } from './schema.js';
 import { StoreTimeoutError, StoreUnavailableError } from './store.js';
 import type {
@@ -51,6 +53,21 @@ export interface SqlBackend {
   readonly db: Kysely<Database>;
   /** Statements that open a write transaction (SQLite takes the write lock at once). */
   readonly beginStatements: readonly string[];
+  /**
+   * Statements that open an engine session's transaction: short, under the store's query
+   * time limit, unlike an import's.
+   */
+  readonly engineBeginStatements: readonly string[];
+  /**
+   * Whether `select ... for update` takes row locks (PostgreSQL). SQLite has no row locks:
+   * its write transaction already excludes every other writer.
+   */
+  readonly rowLocks: boolean;
+  /**
+   * A collation that orders text by its bytes, for lists ordered by name to come out the
+   * same on every backend; absent when the default already does (SQLite's BINARY).
+   */
+  readonly byteCollation?: string;
   /** Classifies a driver error; `undefined` leaves it as it is. */
   readonly classifyError: (error: unknown) => ErrorKind;
   /** Rows per multi-row INSERT, within the backend's limit on bound parameters. */
@@ -97,7 +114,7 @@ export interface SqlStoreOptions {
   readonly dayCountsFromLogs?: number;
 }
 
-function rowToLog(row: Row): ExecutionLog {
+export function rowToLog(row: Row): ExecutionLog {
   const log: { -readonly [K in keyof ExecutionLog]: ExecutionLog[K] } = {
     id: row.id,
     projectId: row.project_id,
@@ -137,6 +154,20 @@ function logToRow(log: ExecutionLog, recordedAt: number): Insertable<ExecutionLo
     meta_data: log.metaData === undefined ? null : JSON.stringify(log.metaData),
     recorded_at: recordedAt,
   };
+}
+
+async function readLog(
+  db: Kysely<Database>,
+  projectId: string,
+  logId: string,
+): Promise<ExecutionLog | undefined> {
+  const row = await db
+    .selectFrom('execution_logs')
+    .selectAll()
+    .where('id', '=', logId)
+    .where('project_id', '=', projectId)
+    .executeTakeFirst();
+  return row === undefined ? undefined : rowToLog(row);
 }
 
 /** The filters of a query, the policy included, as conditions on `execution_logs`. */
@@ -359,7 +390,7 @@ function rowToToken(row: Selectable<TokensTable>): StoredToken {
  * The one SQL implementation of the {@link Store} and {@link CredentialStore} contracts,
  * for SQLite and PostgreSQL alike.
  */
-export class SqlStore implements Store, CredentialStore {
+export class SqlStore implements Store, CredentialStore, EngineStore {
   readonly #b: SqlBackend;
   readonly #dayCountsFromLogs: number;
   #closed = false;
@@ -480,6 +511,39 @@ export class SqlStore implements Store, CredentialStore {
         .catch(() => undefined);
     }
     return result;
+  }
+
+  async engineSession<T>(work: (tx: EngineTransaction) => Promise<T>): Promise<T> {
+    return this.#guard(() =>
+      inTransaction(this.#b.db, this.#b.engineBeginStatements, async (conn) => {
+        const writer = new SqlLogWriter(conn, this.#b.insertChunkRows, this.#b.runEach);
+        const value = await work(
+          new SqlEngineTransaction(conn, {
+            rowLocks: this.#b.rowLocks,
+            ...(this.#b.byteCollation === undefined
+              ? {}
+              : { byteCollation: this.#b.byteCollation }),
+            writer,
+            readLog: (projectId, logId) => readLog(conn, projectId, logId),
+          }),
+        );
+        await writer.flush();
+        return value;
+      }),
+    );
+  }
+
+  async engineRead<T>(work: (tx: EngineTransaction) => Promise<T>): Promise<T> {
+    const db = this.#b.db;
+    return this.#guard(() =>
+      work(
+        new SqlEngineTransaction(db, {
+          rowLocks: false,
+          ...(this.#b.byteCollation === undefined ? {} : { byteCollation: this.#b.byteCollation }),
+          readLog: (projectId, logId) => readLog(db, projectId, logId),
+        }),
+      ),
+    );
   }
 
   async *exportLogs(filter: ExportFilter): AsyncIterable<ExecutionLog> {

@@ -137,4 +137,120 @@ export const migrations: Readonly<Record<string, Migration>> = {
       await sql`analyze execution_logs`.execute(db);
     },
   },
+  '0005_policy_engine': {
+    async up(db: Kysely<unknown>): Promise<void> {
+      // Times in Unix milliseconds. Fields the engine never looks at (a group's networks, a
+      // policy's schedule as the client wrote it) are JSON text, returned as they came.
+      await db.schema
+        .createTable('scaling_groups')
+        .addColumn('id', 'varchar(64)', (c) => c.primaryKey())
+        .addColumn('project_id', 'varchar(64)', (c) => c.notNull())
+        .addColumn('name', 'varchar(64)', (c) => c.notNull())
+        .addColumn('status', 'varchar(16)', (c) => c.notNull())
+        .addColumn('min_instances', 'integer', (c) => c.notNull())
+        .addColumn('max_instances', 'integer', (c) => c.notNull())
+        .addColumn('desire_instances', 'integer', (c) => c.notNull())
+        .addColumn('previous_instances', 'integer', (c) => c.notNull())
+        .addColumn('settles_at', 'bigint')
+        .addColumn('cool_down_seconds', 'integer', (c) => c.notNull())
+        .addColumn('last_scaled_at', 'bigint')
+        .addColumn('create_time', 'bigint', (c) => c.notNull())
+        .addColumn('attributes', 'text', (c) => c.notNull())
+        .execute();
+      // The list API pages a project's groups newest first.
+      await db.schema
+        .createIndex('scaling_groups_project')
+        .on('scaling_groups')
+        .columns(['project_id', 'create_time', 'id'])
+        .execute();
+      await db.schema
+        .createTable('bandwidths')
+        .addColumn('id', 'varchar(64)', (c) => c.primaryKey())
+        .addColumn('project_id', 'varchar(64)', (c) => c.notNull())
+        .addColumn('name', 'varchar(64)', (c) => c.notNull())
+        .addColumn('size', 'integer', (c) => c.notNull())
+        .addColumn('min_size', 'integer', (c) => c.notNull())
+        .addColumn('max_size', 'integer', (c) => c.notNull())
+        .addColumn('share_type', 'varchar(16)', (c) => c.notNull())
+        .addColumn('eip_id', 'varchar(64)')
+        .addColumn('eip_address', 'varchar(64)')
+        .addColumn('create_time', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createIndex('bandwidths_project')
+        .on('bandwidths')
+        .columns(['project_id', 'create_time', 'id'])
+        .execute();
+      await db.schema
+        .createTable('scaling_policies')
+        .addColumn('id', 'varchar(64)', (c) => c.primaryKey())
+        .addColumn('project_id', 'varchar(64)', (c) => c.notNull())
+        .addColumn('name', 'varchar(64)', (c) => c.notNull())
+        .addColumn('resource_type', 'varchar(32)', (c) => c.notNull())
+        .addColumn('resource_id', 'varchar(64)', (c) => c.notNull())
+        .addColumn('policy_type', 'varchar(32)', (c) => c.notNull())
+        .addColumn('alarm_id', 'varchar(64)')
+        .addColumn('scheduled_policy', 'text')
+        .addColumn('action', 'text', (c) => c.notNull())
+        .addColumn('interval_alarm_actions', 'text')
+        .addColumn('cool_down_seconds', 'integer', (c) => c.notNull())
+        .addColumn('status', 'varchar(16)', (c) => c.notNull())
+        .addColumn('create_time', 'bigint', (c) => c.notNull())
+        .addColumn('description', 'text')
+        .addColumn('meta_data', 'text')
+        // When the policy's schedule next falls due; null when it has none pending. Servers
+        // claim a trigger by moving this on in one conditional update (exactly once).
+        .addColumn('next_fire_at', 'bigint')
+        .execute();
+      await db.schema
+        .createIndex('scaling_policies_resource')
+        .on('scaling_policies')
+        .columns(['project_id', 'resource_id', 'create_time', 'id'])
+        .execute();
+      await db.schema
+        .createIndex('scaling_policies_project')
+        .on('scaling_policies')
+        .columns(['project_id', 'create_time', 'id'])
+        .execute();
+      await db.schema
+        .createIndex('scaling_policies_alarm')
+        .on('scaling_policies')
+        .columns(['project_id', 'alarm_id'])
+        .where(sql.ref('alarm_id'), 'is not', null)
+        .execute();
+      await db.schema
+        .createIndex('scaling_policies_due')
+        .on('scaling_policies')
+        .columns(['next_fire_at'])
+        .where(sql.ref('next_fire_at'), 'is not', null)
+        .execute();
+      // Executions started and not yet finished. One per resource at a time (the unique
+      // index); a row left by a crash is finished by whichever server looks next.
+      await db.schema
+        .createTable('engine_executions')
+        .addColumn('log_id', 'varchar(64)', (c) => c.primaryKey())
+        .addColumn('project_id', 'varchar(64)', (c) => c.notNull())
+        .addColumn('policy_id', 'varchar(64)', (c) => c.notNull())
+        .addColumn('resource_type', 'varchar(32)', (c) => c.notNull())
+        .addColumn('resource_id', 'varchar(64)', (c) => c.notNull())
+        .addColumn('settles_at', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createIndex('engine_executions_resource')
+        .on('engine_executions')
+        .columns(['resource_type', 'resource_id'])
+        .unique()
+        .execute();
+      await db.schema
+        .createIndex('engine_executions_policy')
+        .on('engine_executions')
+        .columns(['policy_id'])
+        .execute();
+      await db.schema
+        .createIndex('engine_executions_settles')
+        .on('engine_executions')
+        .columns(['settles_at'])
+        .execute();
+    },
+  },
 };

@@ -156,6 +156,9 @@ export function openPostgresBackend(url: string, options: PostgresBackendOptions
     location: redactPostgresUrl(url),
     db,
     beginStatements: ['begin', 'set local statement_timeout = 0'],
+    engineBeginStatements: ['begin'],
+    rowLocks: true,
+    byteCollation: 'C',
     classifyError,
     insertChunkRows,
     // A transaction-scoped advisory lock: released by commit or rollback, even if the

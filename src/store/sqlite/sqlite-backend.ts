@@ -100,6 +100,8 @@ export function openSqliteBackend(path: string): SqlBackend {
     // Take the write lock when the transaction starts, not at its first write, so a
     // transaction never fails half-way because another writer got there in between.
     beginStatements: ['begin immediate'],
+    engineBeginStatements: ['begin immediate'],
+    rowLocks: false,
     classifyError,
     insertChunkRows,
     // SQLite's own advice after large changes: gathers statistics only where they are stale.

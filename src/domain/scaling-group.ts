@@ -1,0 +1,60 @@
+/**
+ * A scaling group, as far as scaling needs one: bounds, the desired number of instances and
+ * the number actually running, which follows the desired number after a delay (Scalelog runs
+ * no instances; the delay stands in for the time the cloud takes to create or remove them).
+ */
+
+export const groupStatuses = ['INSERVICE', 'PAUSED', 'ERROR', 'DELETING', 'FREEZED'] as const;
+export type GroupStatus = (typeof groupStatuses)[number];
+
+/** The cloud's bounds on instance numbers. */
+export const maxInstanceLimit = 300;
+/** Group cooldown, in seconds: the cloud's range and default. */
+export const maxGroupCoolDownSeconds = 86_400;
+export const defaultGroupCoolDownSeconds = 300;
+
+export interface ScalingGroup {
+  readonly id: string;
+  readonly projectId: string;
+  readonly name: string;
+  readonly status: GroupStatus;
+  readonly minInstances: number;
+  readonly maxInstances: number;
+  readonly desireInstances: number;
+  /**
+   * Instances running before the desired number last changed. Until `settlesAt` the group
+   * still has this many; from then on it has `desireInstances` (see {@link currentInstances}).
+   */
+  readonly previousInstances: number;
+  /** When the running instances reach the desired number (Unix ms); absent once they have. */
+  readonly settlesAt?: number;
+  readonly coolDownSeconds: number;
+  /** When the last scaling action completed (Unix ms): the group's cooldown starts there. */
+  readonly lastScaledAt?: number;
+  /** Unix ms. */
+  readonly createTime: number;
+  /**
+   * Every other field the cloud accepts for a group (configuration, networks, load balancers,
+   * health check, tags...), kept as the client sent it and returned unchanged.
+   */
+  readonly attributes: Readonly<Record<string, unknown>>;
+}
+
+/** The instances the group has at `nowMs`: the desired number once the change has settled. */
+export function currentInstances(group: ScalingGroup, nowMs: number): number {
+  return group.settlesAt === undefined || nowMs >= group.settlesAt
+    ? group.desireInstances
+    : group.previousInstances;
+}
+
+/** Whether an instance change is still under way at `nowMs`. */
+export function isScaling(group: ScalingGroup, nowMs: number): boolean {
+  return group.settlesAt !== undefined && nowMs < group.settlesAt;
+}
+
+/** When the group's cooldown ends (Unix ms), or undefined when it is not cooling down. */
+export function coolDownEndsAt(group: ScalingGroup, nowMs: number): number | undefined {
+  if (group.lastScaledAt === undefined) return undefined;
+  const ends = group.lastScaledAt + group.coolDownSeconds * 1000;
+  return nowMs < ends ? ends : undefined;
+}

@@ -1,0 +1,223 @@
+import { randomUUID } from 'node:crypto';
+import type { ExecuteType } from '../domain/execution-log.js';
+import { nextFireTime } from '../domain/recurrence.js';
+import { policySchedule } from '../domain/scaling-policy.js';
+import type { ScalingPolicy } from '../domain/scaling-policy.js';
+import { formatWireTime } from '../domain/wire-time.js';
+import type { EngineStore, EngineTransaction } from '../store/engine-store.js';
+import { failedReason } from './execution-rules.js';
+import { settleExecution, startExecution } from './policy-executor.js';
+import type { ExecutionOutcome, ExecutorOptions } from './policy-executor.js';
+
+/** Where the engine takes the time from (Unix ms): the wall clock, or a test's. */
+export type EngineClock = () => number;
+
+export interface PolicyEngineOptions extends ExecutorOptions {
+  /**
+   * How late a trigger may still fire (ms). A trigger found later than this (the service was
+   * not running when it fell due) does not act: it is recorded as one FAIL log that says so,
+   * and the schedule moves on to its first occurrence within the grace.
+   */
+  readonly misfireGraceMs: number;
+  /** Triggers or settlements handled per store transaction batch. */
+  readonly batchSize?: number;
+}
+
+/** What one pass over the due work did. */
+export interface DueWork {
+  readonly fired: number;
+  readonly settled: number;
+}
+
+/**
+ * Carries out policies: manual executions, alarms, and the schedules kept in the store.
+ * Stateless between calls: every decision is taken in a store transaction, so any number of
+ * engines (one per server) can share a store and each trigger fires exactly once.
+ */
+export class PolicyEngine {
+  readonly #store: EngineStore;
+  readonly #clock: EngineClock;
+  readonly #options: PolicyEngineOptions;
+
+  constructor(store: EngineStore, clock: EngineClock, options: PolicyEngineOptions) {
+    this.#store = store;
+    this.#clock = clock;
+    this.#options = Object.freeze({ ...options });
+  }
+
+  /**
+   * Executes a policy now (the execute action: MANUAL). Undefined when the project has no
+   * such policy. A rule that stops it gives a FAIL outcome, its log already recorded.
+   */
+  async execute(
+    projectId: string,
+    policyId: string,
+    executeType: ExecuteType = 'MANUAL',
+  ): Promise<ExecutionOutcome | undefined> {
+    const now = this.#clock();
+    const outcome = await this.#store.engineSession(async (tx) => {
+      const policy = await tx.lockPolicy(projectId, policyId);
+      if (policy === undefined) return undefined;
+      return startExecution(tx, policy, executeType, now, this.#options);
+    });
+    return this.#settleAtOnce(outcome);
+  }
+
+  /**
+   * Fires an alarm, as the monitoring service would: every INSERVICE ALARM or INTERVAL_ALARM
+   * policy of the project bound to it executes (execute type ALARM or INTERVAL_ALARM), each in
+   * its own transaction, oldest policy first.
+   * Paused policies do not react to alarms.
+   */
+  async fireAlarm(projectId: string, alarmId: string): Promise<ExecutionOutcome[]> {
+    const policies = await this.#store.engineRead((tx) => tx.policiesForAlarm(projectId, alarmId));
+    const outcomes: ExecutionOutcome[] = [];
+    for (const candidate of policies) {
+      const alarmPolicy =
+        candidate.policyType === 'ALARM' || candidate.policyType === 'INTERVAL_ALARM';
+      if (!alarmPolicy || candidate.status !== 'INSERVICE') continue;
+      const now = this.#clock();
+      const outcome = await this.#store.engineSession(async (tx) => {
+        const policy = await tx.lockPolicy(projectId, candidate.id);
+        // Deleted, paused or rebound since the list was read.
+        if (policy?.status !== 'INSERVICE' || policy.alarmId !== alarmId) return undefined;
+        return startExecution(tx, policy, triggerType(policy), now, this.#options);
+      });
+      const settled = await this.#settleAtOnce(outcome);
+      if (settled !== undefined) outcomes.push(settled);
+    }
+    return outcomes;
+  }
+
+  /**
+   * Fires a scheduled or recurring policy's pending trigger now, as if its time had come (the
+   * developer endpoint): the schedule moves on to its next occurrence after now. Undefined when
+   * the project has no such policy, 'no-trigger' when nothing is pending (not a scheduled or
+   * recurring policy, paused, or its schedule has ended).
+   */
+  async fireTriggerNow(
+    projectId: string,
+    policyId: string,
+  ): Promise<ExecutionOutcome | 'no-trigger' | undefined> {
+    const now = this.#clock();
+    const outcome = await this.#store.engineSession(async (tx) => {
+      const policy = await tx.lockPolicy(projectId, policyId);
+      if (policy === undefined) return undefined;
+      if (policy.nextFireAt === undefined) return 'no-trigger' as const;
+      const schedule = policySchedule(policy);
+      const next =
+        schedule === undefined
+          ? undefined
+          : nextFireTime(schedule, Math.max(now, policy.nextFireAt) + 1);
+      if (!(await tx.claimTrigger(policy.id, policy.nextFireAt, next)))
+        return 'no-trigger' as const;
+      return startExecution(tx, policy, triggerType(policy), now, this.#options);
+    });
+    if (outcome === 'no-trigger' || outcome === undefined) return outcome;
+    return this.#settleAtOnce(outcome);
+  }
+
+  /**
+   * Handles everything due at the clock's time: finishes executions whose action has
+   * completed, then fires due triggers, until nothing is left. Safe to run on every server
+   * at once.
+   */
+  async runDue(): Promise<DueWork> {
+    let fired = 0;
+    let settled = 0;
+    const batch = this.#options.batchSize ?? 100;
+    for (;;) {
+      const now = this.#clock();
+      const executions = await this.#store.engineRead((tx) => tx.dueExecutions(now, batch));
+      for (const execution of executions) {
+        if (await this.#store.engineSession((tx) => settleExecution(tx, execution, now))) {
+          settled += 1;
+        }
+      }
+      const due = await this.#store.engineRead((tx) => tx.duePolicies(now, batch));
+      for (const trigger of due) {
+        const outcome = await this.#store.engineSession((tx) =>
+          this.#fireDue(tx, trigger.projectId, trigger.policyId, trigger.dueAt, now),
+        );
+        if (outcome !== undefined) {
+          fired += 1;
+          await this.#settleAtOnce(outcome);
+        }
+      }
+      // A trigger claimed late may have moved on to an occurrence that is due already (the
+      // one within the grace after a missed one): look again until a pass finds nothing.
+      if (executions.length === 0 && due.length === 0) return { fired, settled };
+    }
+  }
+
+  async #fireDue(
+    tx: EngineTransaction,
+    projectId: string,
+    policyId: string,
+    dueAt: number,
+    now: number,
+  ): Promise<ExecutionOutcome | undefined> {
+    const policy = await tx.lockPolicy(projectId, policyId);
+    if (policy?.nextFireAt !== dueAt) return undefined;
+    const schedule = policySchedule(policy);
+    const graceStart = now - this.#options.misfireGraceMs;
+    // The next occurrence after this one, but none that is already too late to fire.
+    const next =
+      schedule === undefined ? undefined : nextFireTime(schedule, Math.max(dueAt + 1, graceStart));
+    if (!(await tx.claimTrigger(policy.id, dueAt, next))) return undefined;
+    if (dueAt >= graceStart) {
+      return startExecution(tx, policy, triggerType(policy), now, this.#options);
+    }
+    const log = {
+      id: (this.#options.newId ?? randomUUID)(),
+      projectId: policy.projectId,
+      policyId: policy.id,
+      status: 'FAIL' as const,
+      failedReason: failedReason({
+        rule: 'missed-trigger',
+        message: `The trigger due at ${formatWireTime(Math.floor(dueAt / 1000))} was missed: no Scalelog server was running within ${String(Math.round(this.#options.misfireGraceMs / 1000))} s of it (checked at ${formatWireTime(Math.floor(now / 1000))}). Occurrences due before ${formatWireTime(Math.floor(graceStart / 1000))} were skipped.`,
+      }),
+      executeType: triggerType(policy),
+      executeTime: Math.floor(dueAt / 1000),
+      resourceType: policy.resourceType,
+      resourceId: policy.resourceId,
+      type: policy.action.operation,
+      jobRecords: [],
+    };
+    await tx.writeLogs([log]);
+    return {
+      status: 'FAIL',
+      log,
+      refusal: { rule: 'missed-trigger', message: log.failedReason },
+    };
+  }
+
+  /** Finishes an execution whose action completes at once (settle delay 0, a bandwidth). */
+  async #settleAtOnce<T extends ExecutionOutcome | undefined>(outcome: T): Promise<T> {
+    if (outcome?.status !== 'EXECUTING') return outcome;
+    const now = this.#clock();
+    if (outcome.settlesAt > now) return outcome;
+    const { log } = outcome;
+    await this.#store.engineSession((tx) =>
+      settleExecution(
+        tx,
+        {
+          logId: log.id,
+          projectId: log.projectId,
+          policyId: log.policyId,
+          resourceType: log.resourceType,
+          resourceId: log.resourceId,
+          settlesAt: outcome.settlesAt,
+        },
+        now,
+      ),
+    );
+    return outcome;
+  }
+}
+
+/** The execute type a policy's own trigger records. */
+function triggerType(policy: ScalingPolicy): ExecuteType {
+  // Every policy type is also an execute type, spelled the same.
+  return policy.policyType;
+}

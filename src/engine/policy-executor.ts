@@ -1,0 +1,352 @@
+import { randomUUID } from 'node:crypto';
+import type { Bandwidth } from '../domain/bandwidth.js';
+import type { ExecuteType, ExecutionLog } from '../domain/execution-log.js';
+import { planAction } from '../domain/scaling-action.js';
+import type { ActionPlan } from '../domain/scaling-action.js';
+import { coolDownEndsAt, currentInstances } from '../domain/scaling-group.js';
+import type { ScalingGroup } from '../domain/scaling-group.js';
+import type { ScalingPolicy } from '../domain/scaling-policy.js';
+import { formatWireTime } from '../domain/wire-time.js';
+import type { EngineTransaction, PendingExecution } from '../store/engine-store.js';
+import { failedReason } from './execution-rules.js';
+import type { Refusal } from './execution-rules.js';
+
+/** How executions behave; frozen by the engine's owner. */
+export interface ExecutorOptions {
+  /**
+   * How long a group's instances take to follow a new desired number (ms): its execution log
+   * stays EXECUTING that long. 0 settles at the engine's next step.
+   */
+  readonly instanceSettleMs: number;
+  /** New log ids; random UUIDs by default. */
+  readonly newId?: () => string;
+  /** The VPC service's answer to a resize, as the bandwidth log's API job record keeps it. */
+  readonly bandwidthResponse: (bandwidth: Bandwidth) => string;
+}
+
+/** What became of one execution. */
+export type ExecutionOutcome =
+  | { readonly status: 'EXECUTING'; readonly log: ExecutionLog; readonly settlesAt: number }
+  | { readonly status: 'FAIL'; readonly log: ExecutionLog; readonly refusal: Refusal };
+
+const seconds = (ms: number): number => Math.floor(ms / 1000);
+
+/**
+ * Starts one execution of `policy`, triggered by `executeType` at `nowMs`, inside `tx`: either
+ * it acts (the resource changes, the log is written EXECUTING and a pending execution is
+ * recorded until it settles) or a rule stops it and the log is written FAIL with the reason.
+ * The caller has locked the policy; this locks the resource.
+ */
+export async function startExecution(
+  tx: EngineTransaction,
+  policy: ScalingPolicy,
+  executeType: ExecuteType,
+  nowMs: number,
+  options: ExecutorOptions,
+): Promise<ExecutionOutcome> {
+  const base = {
+    id: (options.newId ?? randomUUID)(),
+    projectId: policy.projectId,
+    policyId: policy.id,
+    executeType,
+    executeTime: seconds(nowMs),
+    resourceType: policy.resourceType,
+    resourceId: policy.resourceId,
+    type: policy.action.operation,
+  } as const;
+  const fail = async (
+    refusal: Refusal,
+    values: Partial<ExecutionLog> = {},
+  ): Promise<ExecutionOutcome> => {
+    const log: ExecutionLog = {
+      ...base,
+      ...values,
+      status: 'FAIL',
+      failedReason: failedReason(refusal),
+      jobRecords: values.jobRecords ?? [],
+    };
+    await tx.writeLogs([log]);
+    return { status: 'FAIL', log, refusal };
+  };
+
+  if (policy.status !== 'INSERVICE') {
+    return fail({
+      rule: 'policy-not-in-service',
+      message: `The policy ${policy.id} is ${policy.status}: only an INSERVICE policy executes. Resume it first.`,
+    });
+  }
+  if (policy.resourceType === 'SCALING_GROUP') {
+    const group = await tx.lockGroup(policy.projectId, policy.resourceId);
+    if (group === undefined) {
+      return fail({
+        rule: 'resource-missing',
+        message: `The scaling group ${policy.resourceId} does not exist.`,
+      });
+    }
+    return startGroupExecution(tx, policy, group, executeType, nowMs, options, base, fail);
+  }
+  const bandwidth = await tx.lockBandwidth(policy.projectId, policy.resourceId);
+  if (bandwidth === undefined) {
+    return fail({
+      rule: 'resource-missing',
+      message: `The bandwidth ${policy.resourceId} does not exist.`,
+    });
+  }
+  return startBandwidthExecution(tx, policy, bandwidth, nowMs, options, base, fail);
+}
+
+type LogBase = Pick<
+  ExecutionLog,
+  | 'id'
+  | 'projectId'
+  | 'policyId'
+  | 'executeType'
+  | 'executeTime'
+  | 'resourceType'
+  | 'resourceId'
+  | 'type'
+>;
+type Fail = (refusal: Refusal, values?: Partial<ExecutionLog>) => Promise<ExecutionOutcome>;
+
+/** A pending execution on the resource: the same policy's, or another's. */
+async function busyRefusal(
+  tx: EngineTransaction,
+  policy: ScalingPolicy,
+  what: string,
+): Promise<Refusal | undefined> {
+  const running = await tx.executionOfResource(policy.resourceType, policy.resourceId);
+  if (running === undefined) return undefined;
+  return running.policyId === policy.id
+    ? {
+        rule: 'policy-executing',
+        message: `The policy ${policy.id} is still executing (log ${running.logId}): one execution at a time.`,
+      }
+    : {
+        rule: 'resource-busy',
+        message: `The ${what} ${policy.resourceId} is busy with an execution of policy ${running.policyId} (log ${running.logId}): one execution per ${what} at a time.`,
+      };
+}
+
+function planRefusal(
+  plan: Extract<ActionPlan, { kind: 'refused' }>,
+  what: string,
+  unit: string,
+): Refusal {
+  switch (plan.rule) {
+    case 'at-max':
+      return {
+        rule: 'at-max',
+        message: `The ${what} is already at its upper bound (${String(plan.limit)} ${unit}): the adjustment reached the limit.`,
+      };
+    case 'at-min':
+      return {
+        rule: 'at-min',
+        message: `The ${what} is already at its lower bound (${String(plan.limit)} ${unit}): the adjustment reached the limit.`,
+      };
+    case 'unchanged':
+      return {
+        rule: 'unchanged',
+        message: `The ${what} already has ${String(plan.from)} ${unit}: the target is unchanged.`,
+      };
+  }
+}
+
+async function startGroupExecution(
+  tx: EngineTransaction,
+  policy: ScalingPolicy,
+  group: ScalingGroup,
+  executeType: ExecuteType,
+  nowMs: number,
+  options: ExecutorOptions,
+  base: LogBase,
+  fail: Fail,
+): Promise<ExecutionOutcome> {
+  const before = { oldValue: String(group.desireInstances) };
+  if (group.status !== 'INSERVICE') {
+    return fail(
+      {
+        rule: 'group-not-in-service',
+        message: `The scaling group ${group.id} is ${group.status}: policies execute only on an INSERVICE group.`,
+      },
+      before,
+    );
+  }
+  const busy = await busyRefusal(tx, policy, 'scaling group');
+  if (busy !== undefined) return fail(busy, before);
+  // The cloud's cooldown holds back alarm-triggered executions only.
+  if (executeType === 'ALARM' || executeType === 'INTERVAL_ALARM') {
+    const ends = coolDownEndsAt(group, nowMs);
+    if (ends !== undefined) {
+      return fail(
+        {
+          rule: 'cooldown',
+          message: `The scaling group ${group.id} is cooling down until ${formatWireTime(seconds(ends))} (cool_down_time ${String(group.coolDownSeconds)} s after the last scaling action): alarm-triggered executions wait for it.`,
+        },
+        before,
+      );
+    }
+  }
+  const plan = planAction(group.desireInstances, policy.action, {
+    min: group.minInstances,
+    max: group.maxInstances,
+  });
+  if (plan.kind === 'refused') {
+    return fail(planRefusal(plan, `scaling group ${group.id}`, 'instances'), {
+      ...before,
+      desireValue: String(plan.from),
+      limitValue: String(plan.limit),
+    });
+  }
+  const settlesAt = nowMs + options.instanceSettleMs;
+  await tx.updateGroup({
+    ...group,
+    desireInstances: plan.to,
+    previousInstances: currentInstances(group, nowMs),
+    settlesAt,
+  });
+  const log: ExecutionLog = {
+    ...base,
+    status: 'EXECUTING',
+    oldValue: String(plan.from),
+    desireValue: String(plan.to),
+    limitValue: String(plan.limit),
+    jobRecords: [
+      {
+        jobName: 'ADJUST_VM_NUMBERS',
+        recordType: 'MEG',
+        recordTime: formatWireTime(seconds(nowMs)),
+        message: 'modify desire number of scaling group',
+        jobStatus: 'SUCCESS',
+      },
+    ],
+  };
+  return record(tx, log, settlesAt);
+}
+
+async function startBandwidthExecution(
+  tx: EngineTransaction,
+  policy: ScalingPolicy,
+  bandwidth: Bandwidth,
+  nowMs: number,
+  options: ExecutorOptions,
+  base: LogBase,
+  fail: Fail,
+): Promise<ExecutionOutcome> {
+  const metaData = bandwidthMetaData(bandwidth);
+  const before = { oldValue: String(bandwidth.size), metaData };
+  const busy = await busyRefusal(tx, policy, 'bandwidth');
+  if (busy !== undefined) return fail(busy, before);
+  const plan = planAction(bandwidth.size, policy.action, {
+    min: bandwidth.minSize,
+    max: bandwidth.maxSize,
+  });
+  if (plan.kind === 'refused') {
+    return fail(planRefusal(plan, `bandwidth ${bandwidth.id}`, 'Mbit/s'), {
+      ...before,
+      desireValue: String(plan.from),
+      ...(policy.action.operation === 'SET' ? {} : { limitValue: String(plan.limit) }),
+    });
+  }
+  const resized: Bandwidth = { ...bandwidth, size: plan.to };
+  await tx.updateBandwidth(resized);
+  const log: ExecutionLog = {
+    ...base,
+    status: 'EXECUTING',
+    oldValue: String(plan.from),
+    desireValue: String(plan.to),
+    // The contract: limit_value only for an ADD or a REDUCE of a bandwidth.
+    ...(policy.action.operation === 'SET' ? {} : { limitValue: String(plan.limit) }),
+    jobRecords: [
+      {
+        jobName: 'MODIFY_BANDWIDTH',
+        recordType: 'API',
+        recordTime: formatWireTime(seconds(nowMs)),
+        request: JSON.stringify({
+          method: 'PUT',
+          uri: `/v1/${bandwidth.projectId}/bandwidths/${bandwidth.id}`,
+          body: { bandwidth: { size: plan.to } },
+        }),
+        response: options.bandwidthResponse(resized),
+        code: '200',
+        jobStatus: 'SUCCESS',
+      },
+    ],
+    metaData,
+  };
+  // A resize answers at once: the execution settles at the engine's next step.
+  return record(tx, log, nowMs);
+}
+
+function bandwidthMetaData(b: Bandwidth): Record<string, string> {
+  return {
+    metadata_bandwidth_share_type: b.shareType,
+    ...(b.eipId === undefined ? {} : { metadata_eip_id: b.eipId }),
+    ...(b.eipAddress === undefined ? {} : { metadataeip_address: b.eipAddress }),
+  };
+}
+
+async function record(
+  tx: EngineTransaction,
+  log: ExecutionLog,
+  settlesAt: number,
+): Promise<ExecutionOutcome> {
+  const pending: PendingExecution = {
+    logId: log.id,
+    projectId: log.projectId,
+    policyId: log.policyId,
+    resourceType: log.resourceType,
+    resourceId: log.resourceId,
+    settlesAt,
+  };
+  // The resource row is locked, so no other execution can have started since busyRefusal
+  // looked; the unique index would refuse it anyway.
+  if (!(await tx.insertExecution(pending))) {
+    throw new Error(`an execution on ${log.resourceId} started while the resource was locked`);
+  }
+  await tx.writeLogs([log]);
+  return { status: 'EXECUTING', log, settlesAt };
+}
+
+/**
+ * Finishes a pending execution that is due, inside `tx`: the log becomes SUCCESS (or FAIL when
+ * its resource was deleted meanwhile) and a group's instances are taken as settled, which starts
+ * its cooldown. False when another session finished it first.
+ */
+export async function settleExecution(
+  tx: EngineTransaction,
+  execution: PendingExecution,
+  nowMs: number,
+): Promise<boolean> {
+  if (!(await tx.takeExecution(execution.logId))) return false;
+  const log = await tx.getLog(execution.projectId, execution.logId);
+  // The log is written in the same transaction as the pending row; it can only be gone if
+  // someone deleted it by hand. Nothing is left to settle then.
+  if (log === undefined || log.status !== 'EXECUTING') return true;
+  if (execution.resourceType === 'SCALING_GROUP') {
+    const group = await tx.lockGroup(execution.projectId, execution.resourceId);
+    if (group === undefined) {
+      await tx.writeLogs([
+        {
+          ...log,
+          status: 'FAIL',
+          failedReason: failedReason({
+            rule: 'resource-deleted',
+            message: `The scaling group ${execution.resourceId} was deleted before its instances reached ${log.desireValue ?? '?'}.`,
+          }),
+        },
+      ]);
+      return true;
+    }
+    const settledAt = Math.min(nowMs, Math.max(execution.settlesAt, group.settlesAt ?? 0));
+    await tx.updateGroup({
+      ...group,
+      ...(group.settlesAt !== undefined && group.settlesAt <= nowMs
+        ? { previousInstances: group.desireInstances }
+        : {}),
+      lastScaledAt: execution.settlesAt <= nowMs ? execution.settlesAt : settledAt,
+    });
+  }
+  const settled: ExecutionLog = { ...log, status: 'SUCCESS' };
+  await tx.writeLogs([settled]);
+  return true;
+}

@@ -1,0 +1,138 @@
+import type { Bandwidth } from '../domain/bandwidth.js';
+import type { ExecutionLog, ResourceType } from '../domain/execution-log.js';
+import type { GroupStatus, ScalingGroup } from '../domain/scaling-group.js';
+import type { PolicyType, ScalingPolicy, StoredPolicyStatus } from '../domain/scaling-policy.js';
+import type { WriteResult } from './store.js';
+
+/** An execution that has started and not finished: its log is EXECUTING until it settles. */
+export interface PendingExecution {
+  readonly logId: string;
+  readonly projectId: string;
+  readonly policyId: string;
+  readonly resourceType: ResourceType;
+  readonly resourceId: string;
+  /** When the action completes (Unix ms). */
+  readonly settlesAt: number;
+}
+
+export interface Paging {
+  readonly startNumber: number;
+  readonly limit: number;
+}
+
+export interface GroupFilter {
+  /** Exact name. */
+  readonly name?: string;
+  readonly status?: GroupStatus;
+  /** Attributes (as the client sent them) that must equal these string values. */
+  readonly attributes?: readonly (readonly [string, string])[];
+}
+
+export interface PolicyFilter {
+  /** Only the policies of this group or bandwidth. */
+  readonly resourceId?: string;
+  readonly resourceType?: ResourceType;
+  readonly policyId?: string;
+  /** Policies whose name contains this, case counting (the cloud's list filters by fuzzy name). */
+  readonly nameContains?: string;
+  readonly policyType?: PolicyType;
+  readonly alarmId?: string;
+  /** Stored status; EXECUTING is derived from pending executions. */
+  readonly status?: StoredPolicyStatus;
+}
+
+/** List orders: newest first, or by name, type or create time as the v2 list allows. */
+export interface PolicyOrder {
+  readonly by: 'createTime' | 'name' | 'policyType';
+  readonly direction: 'asc' | 'desc';
+}
+
+/**
+ * What the engine and the resource APIs read and write, inside one transaction of
+ * {@link EngineStore.engineSession}. On PostgreSQL the `lock*` reads take the row's lock until
+ * the session ends, so concurrent servers act on one resource one after the other; SQLite
+ * sessions are serialized as a whole. Not found is `undefined` or `false`.
+ */
+export interface EngineTransaction {
+  insertGroup(group: ScalingGroup): Promise<void>;
+  getGroup(projectId: string, id: string): Promise<ScalingGroup | undefined>;
+  /** Like `getGroup`, holding the row until the session ends. */
+  lockGroup(projectId: string, id: string): Promise<ScalingGroup | undefined>;
+  updateGroup(group: ScalingGroup): Promise<void>;
+  deleteGroup(projectId: string, id: string): Promise<boolean>;
+  /** A page of the project's groups, newest first, and how many match. */
+  listGroups(
+    projectId: string,
+    filter: GroupFilter,
+    paging: Paging,
+  ): Promise<{ total: number; groups: ScalingGroup[] }>;
+
+  insertBandwidth(bandwidth: Bandwidth): Promise<void>;
+  getBandwidth(projectId: string, id: string): Promise<Bandwidth | undefined>;
+  lockBandwidth(projectId: string, id: string): Promise<Bandwidth | undefined>;
+  updateBandwidth(bandwidth: Bandwidth): Promise<void>;
+  deleteBandwidth(projectId: string, id: string): Promise<boolean>;
+  listBandwidths(
+    projectId: string,
+    paging: Paging,
+  ): Promise<{ total: number; bandwidths: Bandwidth[] }>;
+
+  insertPolicy(policy: ScalingPolicy): Promise<void>;
+  getPolicy(projectId: string, id: string): Promise<ScalingPolicy | undefined>;
+  lockPolicy(projectId: string, id: string): Promise<ScalingPolicy | undefined>;
+  updatePolicy(policy: ScalingPolicy): Promise<void>;
+  deletePolicy(projectId: string, id: string): Promise<boolean>;
+  listPolicies(
+    projectId: string,
+    filter: PolicyFilter,
+    paging: Paging,
+    order?: PolicyOrder,
+  ): Promise<{ total: number; policies: ScalingPolicy[] }>;
+  countPolicies(projectId: string, resourceId: string): Promise<number>;
+  /** Deletes every policy of a group or bandwidth; returns how many. */
+  deletePoliciesOf(projectId: string, resourceId: string): Promise<number>;
+  /** The project's policies bound to an alarm, oldest first. */
+  policiesForAlarm(projectId: string, alarmId: string): Promise<ScalingPolicy[]>;
+
+  /** Policies whose trigger is due at `nowMs`, earliest first. */
+  duePolicies(
+    nowMs: number,
+    limit: number,
+  ): Promise<{ policyId: string; projectId: string; dueAt: number }[]>;
+  /**
+   * Moves a policy's due trigger from `dueAt` to `next` (or clears it), only if it is still
+   * `dueAt`. True for exactly one of the sessions that try: the one that fires the trigger.
+   */
+  claimTrigger(policyId: string, dueAt: number, next: number | undefined): Promise<boolean>;
+
+  /** Records a started execution; false, and nothing written, when its resource has one. */
+  insertExecution(execution: PendingExecution): Promise<boolean>;
+  executionOfResource(
+    resourceType: ResourceType,
+    resourceId: string,
+  ): Promise<PendingExecution | undefined>;
+  /** Which of these policies have an execution running. */
+  executingPolicies(policyIds: readonly string[]): Promise<Set<string>>;
+  /** Executions that settle at or before `nowMs`, earliest first. */
+  dueExecutions(nowMs: number, limit: number): Promise<PendingExecution[]>;
+  /** Removes a pending execution; true for exactly one of the sessions that try. */
+  takeExecution(logId: string): Promise<boolean>;
+
+  getLog(projectId: string, logId: string): Promise<ExecutionLog | undefined>;
+  /** Writes logs as {@link LogWriter.write} does, in this session's transaction. */
+  writeLogs(logs: readonly ExecutionLog[]): Promise<WriteResult>;
+}
+
+/** The engine's part of the store: one transaction at a time, written once for both backends. */
+export interface EngineStore {
+  /**
+   * Runs `work` in one write transaction: what it writes commits together when it returns,
+   * and nothing is written when it throws.
+   */
+  engineSession<T>(work: (tx: EngineTransaction) => Promise<T>): Promise<T>;
+  /**
+   * Runs `work` outside any transaction, for reads: each read sees what is committed when it
+   * runs, no lock is held, and `writeLogs` throws.
+   */
+  engineRead<T>(work: (tx: EngineTransaction) => Promise<T>): Promise<T>;
+}

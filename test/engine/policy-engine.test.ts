@@ -1,0 +1,469 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Bandwidth } from '../../src/domain/bandwidth.js';
+import type { ExecutionLog } from '../../src/domain/execution-log.js';
+import { parseLogQuery } from '../../src/domain/log-query.js';
+import { currentInstances } from '../../src/domain/scaling-group.js';
+import type { ScalingGroup } from '../../src/domain/scaling-group.js';
+import { policySchedule } from '../../src/domain/scaling-policy.js';
+import type { ScalingPolicy } from '../../src/domain/scaling-policy.js';
+import { nextFireTime } from '../../src/domain/recurrence.js';
+import { PolicyEngine } from '../../src/engine/policy-engine.js';
+import type { PolicyEngineOptions } from '../../src/engine/policy-engine.js';
+import type { EngineStore } from '../../src/store/engine-store.js';
+import { openStore } from '../../src/store/open-store.js';
+import type { Store } from '../../src/store/store.js';
+import { testBackends } from '../support/backends.js';
+
+const project = '0a1b2c3d4e5f60718293a4b5c6d7e8f9';
+const groupId = '1f2d3e73-7ef6-40b3-a8fa-514b68eccaa7';
+const bandwidthId = 'b4b3c0de-0000-4000-8000-000000000001';
+/** 2026-03-01T10:00:00Z */
+const t0 = Date.UTC(2026, 2, 1, 10, 0, 0);
+const minute = 60_000;
+
+let ids = 0;
+const newId = (): string => `00000000-0000-4000-8000-${String(++ids).padStart(12, '0')}`;
+
+const group = (over: Partial<ScalingGroup> = {}): ScalingGroup => ({
+  id: groupId,
+  projectId: project,
+  name: 'web',
+  status: 'INSERVICE',
+  minInstances: 1,
+  maxInstances: 5,
+  desireInstances: 2,
+  previousInstances: 2,
+  coolDownSeconds: 300,
+  createTime: t0 - 3_600_000,
+  attributes: {},
+  ...over,
+});
+
+const bandwidth = (over: Partial<Bandwidth> = {}): Bandwidth => ({
+  id: bandwidthId,
+  projectId: project,
+  name: 'edge',
+  size: 10,
+  minSize: 5,
+  maxSize: 100,
+  shareType: 'PER',
+  eipId: 'eip-1',
+  eipAddress: '192.0.2.10',
+  createTime: t0 - 3_600_000,
+  ...over,
+});
+
+let policyCount = 0;
+const policy = (over: Partial<ScalingPolicy> = {}): ScalingPolicy => {
+  policyCount += 1;
+  return {
+    id: `a0000000-0000-4000-8000-${String(policyCount).padStart(12, '0')}`,
+    projectId: project,
+    name: `policy-${String(policyCount)}`,
+    resourceType: 'SCALING_GROUP',
+    resourceId: groupId,
+    policyType: 'ALARM',
+    alarmId: 'al-cpu-high',
+    action: { operation: 'ADD', number: 1 },
+    coolDownSeconds: 300,
+    status: 'INSERVICE',
+    createTime: t0 - 60_000 * policyCount,
+    ...over,
+  };
+};
+
+for (const backend of testBackends) {
+  describe.skipIf(!backend.available)(`policy engine: ${backend.name}`, () => {
+    let store: Store & EngineStore;
+    let cleanup: () => Promise<void>;
+    let now: number;
+    const clock = (): number => now;
+    const options: PolicyEngineOptions = {
+      instanceSettleMs: 0,
+      misfireGraceMs: 5 * minute,
+      newId,
+      bandwidthResponse: (b) => JSON.stringify({ bandwidth: { id: b.id, size: b.size } }),
+    };
+    const engine = (over: Partial<PolicyEngineOptions> = {}): PolicyEngine =>
+      new PolicyEngine(store, clock, { ...options, ...over });
+
+    const logsOf = async (policyId: string): Promise<ExecutionLog[]> => {
+      const page = await store.queryLogs(parseLogQuery(project, policyId, new URLSearchParams()));
+      return [...(page?.logs ?? [])];
+    };
+    const groupNow = async (): Promise<ScalingGroup> => {
+      const g = await store.engineRead((tx) => tx.getGroup(project, groupId));
+      if (g === undefined) throw new Error('group gone');
+      return g;
+    };
+    const setup = async (
+      g: ScalingGroup | undefined,
+      ...policies: ScalingPolicy[]
+    ): Promise<void> => {
+      await store.engineSession(async (tx) => {
+        if (g !== undefined) await tx.insertGroup(g);
+        for (const p of policies) await tx.insertPolicy(p);
+      });
+    };
+
+    beforeEach(async () => {
+      const fresh = await backend.fresh();
+      cleanup = fresh.cleanup;
+      store = await openStore(fresh.url);
+      now = t0;
+    });
+    afterEach(async () => {
+      await store.close();
+      await cleanup();
+    });
+
+    describe('an execution that acts', () => {
+      it('records EXECUTING, then SUCCESS with the values and the MEG job record', async () => {
+        const p = policy({ action: { operation: 'ADD', number: 2 } });
+        await setup(group(), p);
+        const outcome = await engine().execute(project, p.id);
+        expect(outcome?.status).toBe('EXECUTING');
+        const [log] = await logsOf(p.id);
+        expect(log).toEqual({
+          id: outcome?.log.id,
+          projectId: project,
+          policyId: p.id,
+          status: 'SUCCESS',
+          executeType: 'MANUAL',
+          executeTime: t0 / 1000,
+          resourceType: 'SCALING_GROUP',
+          resourceId: groupId,
+          oldValue: '2',
+          desireValue: '4',
+          limitValue: '5',
+          type: 'ADD',
+          jobRecords: [
+            {
+              jobName: 'ADJUST_VM_NUMBERS',
+              recordType: 'MEG',
+              recordTime: '2026-03-01T10:00:00Z',
+              message: 'modify desire number of scaling group',
+              jobStatus: 'SUCCESS',
+            },
+          ],
+        });
+        const g = await groupNow();
+        expect(g.desireInstances).toBe(4);
+        expect(currentInstances(g, now)).toBe(4);
+        expect(g.lastScaledAt).toBe(t0);
+      });
+
+      it('stays EXECUTING while the instances follow, and settles when they have', async () => {
+        const p = policy({ action: { operation: 'REMOVE', number: 1 } });
+        await setup(group({ desireInstances: 3, previousInstances: 3 }), p);
+        const e = engine({ instanceSettleMs: 2 * minute });
+        await e.execute(project, p.id);
+        expect((await logsOf(p.id))[0]?.status).toBe('EXECUTING');
+        expect(currentInstances(await groupNow(), now)).toBe(3);
+        const executing = await store.engineRead((tx) => tx.executingPolicies([p.id]));
+        expect([...executing]).toEqual([p.id]);
+
+        now = t0 + minute;
+        expect(await e.runDue()).toEqual({ fired: 0, settled: 0 });
+        expect((await logsOf(p.id))[0]?.status).toBe('EXECUTING');
+
+        now = t0 + 2 * minute;
+        expect(await e.runDue()).toEqual({ fired: 0, settled: 1 });
+        const [log] = await logsOf(p.id);
+        expect(log?.status).toBe('SUCCESS');
+        expect([log?.oldValue, log?.desireValue, log?.limitValue]).toEqual(['3', '2', '1']);
+        const g = await groupNow();
+        expect(currentInstances(g, now)).toBe(2);
+        expect(g.lastScaledAt).toBe(t0 + 2 * minute);
+      });
+
+      it('clamps a target beyond a bound to the bound', async () => {
+        const p = policy({ action: { operation: 'ADD', number: 10 } });
+        await setup(group(), p);
+        await engine().execute(project, p.id);
+        const [log] = await logsOf(p.id);
+        expect([log?.status, log?.oldValue, log?.desireValue]).toEqual(['SUCCESS', '2', '5']);
+      });
+
+      it('adds by percentage, rounding as the cloud does', async () => {
+        const p = policy({ action: { operation: 'ADD', percentage: 30 } });
+        await setup(group({ maxInstances: 20, desireInstances: 5, previousInstances: 5 }), p);
+        await engine().execute(project, p.id);
+        // 30% of 5 is 1.5: rounded down to one instance.
+        expect((await logsOf(p.id))[0]?.desireValue).toBe('6');
+      });
+    });
+
+    describe('an execution that cannot act is a FAIL whose reason names the rule', () => {
+      const failure = async (p: ScalingPolicy): Promise<ExecutionLog | undefined> => {
+        const outcome = await engine().execute(project, p.id);
+        expect(outcome?.status).toBe('FAIL');
+        const logs = await logsOf(p.id);
+        expect(logs).toHaveLength(1);
+        return logs[0];
+      };
+
+      it('policy paused', async () => {
+        const p = policy({ status: 'PAUSED' });
+        await setup(group(), p);
+        const log = await failure(p);
+        expect(log?.failedReason).toMatch(/^AS\.3027: The policy .* is PAUSED/);
+        expect((await groupNow()).desireInstances).toBe(2);
+      });
+
+      it('group not in service', async () => {
+        const p = policy();
+        await setup(group({ status: 'PAUSED' }), p);
+        const log = await failure(p);
+        expect(log?.failedReason).toMatch(/^AS\.3027: The scaling group .* is PAUSED/);
+        expect(log?.oldValue).toBe('2');
+      });
+
+      it('group gone', async () => {
+        const p = policy();
+        await setup(undefined, p);
+        expect((await failure(p))?.failedReason).toMatch(
+          /^AS\.2007: The scaling group .* does not exist/,
+        );
+      });
+
+      it('already at the bound it pushes against', async () => {
+        const add = policy({ action: { operation: 'ADD', number: 1 } });
+        const remove = policy({ action: { operation: 'REMOVE', number: 1 } });
+        await setup(group({ desireInstances: 5, previousInstances: 5 }), add);
+        const log = await failure(add);
+        expect(log?.failedReason).toMatch(/^AS\.3040: .*upper bound \(5 instances\)/);
+        expect([log?.oldValue, log?.desireValue, log?.limitValue, log?.type]).toEqual([
+          '5',
+          '5',
+          '5',
+          'ADD',
+        ]);
+        await store.engineSession(async (tx) => {
+          await tx.updateGroup(group({ desireInstances: 1, previousInstances: 1 }));
+          await tx.insertPolicy(remove);
+        });
+        expect((await failure(remove))?.failedReason).toMatch(
+          /^AS\.3040: .*lower bound \(1 instances\)/,
+        );
+      });
+
+      it('SET to the number the group already wants', async () => {
+        const p = policy({ action: { operation: 'SET', number: 2 } });
+        await setup(group(), p);
+        expect((await failure(p))?.failedReason).toMatch(/^AS\.2028: /);
+      });
+
+      it('busy with another policy, and the same policy still executing', async () => {
+        const first = policy({ action: { operation: 'ADD', number: 1 } });
+        const second = policy({ action: { operation: 'ADD', number: 1 } });
+        await setup(group(), first, second);
+        const e = engine({ instanceSettleMs: minute });
+        expect((await e.execute(project, first.id))?.status).toBe('EXECUTING');
+        const busy = await e.execute(project, second.id);
+        expect(busy?.status).toBe('FAIL');
+        expect(busy?.log.failedReason).toMatch(
+          /^AS\.0034: The scaling group .* is busy with an execution of policy/,
+        );
+        const again = await e.execute(project, first.id);
+        expect(again?.log.failedReason).toMatch(/^AS\.3038: The policy .* is still executing/);
+        expect((await groupNow()).desireInstances).toBe(3);
+        now += minute;
+        await e.runDue();
+        expect((await e.execute(project, second.id))?.status).toBe('EXECUTING');
+      });
+
+      it('cooldown holds back alarm executions only', async () => {
+        const p = policy({ action: { operation: 'ADD', number: 1 } });
+        await setup(group({ lastScaledAt: t0 - minute, coolDownSeconds: 300 }), p);
+        const e = engine();
+        const [alarm] = await e.fireAlarm(project, 'al-cpu-high');
+        expect(alarm?.status).toBe('FAIL');
+        expect(alarm?.log.executeType).toBe('ALARM');
+        expect(alarm?.log.failedReason).toMatch(
+          /^AS\.0026: .*cooling down until 2026-03-01T10:04:00Z/,
+        );
+        expect((await e.execute(project, p.id))?.status).toBe('EXECUTING');
+        // The manual run restarted the cooldown; once it is over an alarm acts again.
+        now = t0 + 5 * minute;
+        const [later] = await e.fireAlarm(project, 'al-cpu-high');
+        expect(later?.status).toBe('EXECUTING');
+        expect((await groupNow()).desireInstances).toBe(4);
+      });
+
+      it('the group deleted before the instances settled', async () => {
+        const p = policy();
+        await setup(group(), p);
+        const e = engine({ instanceSettleMs: minute });
+        await e.execute(project, p.id);
+        await store.engineSession((tx) => tx.deleteGroup(project, groupId));
+        now += minute;
+        expect((await e.runDue()).settled).toBe(1);
+        const [log] = await logsOf(p.id);
+        expect(log?.status).toBe('FAIL');
+        expect(log?.failedReason).toMatch(
+          /^AS\.2007: The scaling group .* was deleted before its instances reached 3/,
+        );
+      });
+    });
+
+    describe('alarms', () => {
+      it('trigger every in-service alarm policy bound to the alarm, and no other', async () => {
+        const bound = policy({ action: { operation: 'ADD', number: 1 } });
+        const paused = policy({ status: 'PAUSED' });
+        const other = policy({ alarmId: 'al-other' });
+        await setup(group({ coolDownSeconds: 0 }), bound, paused, other);
+        const outcomes = await engine().fireAlarm(project, 'al-cpu-high');
+        expect(outcomes.map((o) => o.log.policyId)).toEqual([bound.id]);
+        expect(await logsOf(paused.id)).toEqual([]);
+        expect(await logsOf(other.id)).toEqual([]);
+        expect(await engine().fireAlarm('ffffffffffffffffffffffffffffffff', 'al-cpu-high')).toEqual(
+          [],
+        );
+      });
+    });
+
+    describe('bandwidths', () => {
+      it('resize at once, with the API job record, limits and meta_data', async () => {
+        const p = policy({
+          resourceType: 'BANDWIDTH',
+          resourceId: bandwidthId,
+          action: { operation: 'ADD', number: 50, limits: 40 },
+        });
+        await store.engineSession(async (tx) => {
+          await tx.insertBandwidth(bandwidth());
+          await tx.insertPolicy(p);
+        });
+        await engine().execute(project, p.id);
+        const [log] = await logsOf(p.id);
+        expect(log).toMatchObject({
+          status: 'SUCCESS',
+          resourceType: 'BANDWIDTH',
+          oldValue: '10',
+          desireValue: '40',
+          limitValue: '40',
+          type: 'ADD',
+          metaData: {
+            metadata_bandwidth_share_type: 'PER',
+            metadata_eip_id: 'eip-1',
+            metadataeip_address: '192.0.2.10',
+          },
+        });
+        const record = log?.jobRecords[0];
+        expect(record).toMatchObject({ recordType: 'API', code: '200', jobStatus: 'SUCCESS' });
+        expect(JSON.parse(record?.request ?? '')).toEqual({
+          method: 'PUT',
+          uri: `/v1/${project}/bandwidths/${bandwidthId}`,
+          body: { bandwidth: { size: 40 } },
+        });
+        expect(JSON.parse(record?.response ?? '')).toEqual({
+          bandwidth: { id: bandwidthId, size: 40 },
+        });
+        const b = await store.engineRead((tx) => tx.getBandwidth(project, bandwidthId));
+        expect(b?.size).toBe(40);
+        // At the limit now: the next ADD is refused and says so.
+        const refused = await engine().execute(project, p.id);
+        expect(refused?.log.failedReason).toMatch(/^AS\.3040: .*upper bound \(40 Mbit\/s\)/);
+      });
+    });
+
+    describe('schedules', () => {
+      it('a SCHEDULED policy fires once at its launch time', async () => {
+        const p = policy({
+          policyType: 'SCHEDULED',
+          scheduledPolicy: { launchTime: '2026-03-01T10:30Z' },
+          nextFireAt: t0 + 30 * minute,
+        });
+        await setup(group(), p);
+        const e = engine();
+        now = t0 + 29 * minute;
+        expect(await e.runDue()).toEqual({ fired: 0, settled: 0 });
+        now = t0 + 30 * minute + 1500;
+        expect((await e.runDue()).fired).toBe(1);
+        expect(await e.runDue()).toEqual({ fired: 0, settled: 0 });
+        const logs = await logsOf(p.id);
+        expect(logs.map((l) => [l.status, l.executeType, l.executeTime])).toEqual([
+          ['SUCCESS', 'SCHEDULED', (t0 + 30 * minute + 1500 - 500) / 1000],
+        ]);
+        expect(
+          (await store.engineRead((tx) => tx.getPolicy(project, p.id)))?.nextFireAt,
+        ).toBeUndefined();
+      });
+
+      it('a daily recurrence fires every day inside its window and stops after it', async () => {
+        const p = policy({
+          policyType: 'RECURRENCE',
+          scheduledPolicy: {
+            launchTime: '10:05',
+            recurrenceType: 'Daily',
+            startTime: '2026-03-01T00:00Z',
+            endTime: '2026-03-03T12:00Z',
+          },
+          action: { operation: 'ADD', number: 1 },
+        });
+        const schedule = policySchedule(p);
+        const first = schedule === undefined ? undefined : nextFireTime(schedule, t0);
+        expect(first).toBe(t0 + 5 * minute);
+        await setup(group({ maxInstances: 10 }), { ...p, nextFireAt: t0 + 5 * minute });
+        const e = engine();
+        const fired: number[] = [];
+        for (let day = 0; day < 4; day += 1) {
+          now = t0 + day * 86_400_000 + 5 * minute;
+          fired.push((await e.runDue()).fired);
+        }
+        expect(fired).toEqual([1, 1, 1, 0]);
+        expect((await logsOf(p.id)).map((l) => l.executeType)).toEqual([
+          'RECURRENCE',
+          'RECURRENCE',
+          'RECURRENCE',
+        ]);
+        expect((await groupNow()).desireInstances).toBe(5);
+      });
+
+      it('a trigger missed by more than the grace is one FAIL log, and the schedule moves on', async () => {
+        const p = policy({
+          policyType: 'RECURRENCE',
+          scheduledPolicy: {
+            launchTime: '10:05',
+            recurrenceType: 'Daily',
+            startTime: '2026-03-01T00:00Z',
+            endTime: '2026-03-31T00:00Z',
+          },
+        });
+        await setup(group(), { ...p, nextFireAt: t0 + 5 * minute });
+        // The service comes back three days later, at 10:07: today's 10:05 is within the grace.
+        now = t0 + 3 * 86_400_000 + 7 * minute;
+        expect((await engine().runDue()).fired).toBe(2);
+        const logs = await logsOf(p.id);
+        expect(logs.map((l) => [l.status, l.executeTime])).toEqual([
+          ['SUCCESS', now / 1000],
+          ['FAIL', (t0 + 5 * minute) / 1000],
+        ]);
+        expect(logs[1]?.failedReason).toMatch(
+          /^The trigger due at 2026-03-01T10:05:00Z was missed/,
+        );
+        const stored = await store.engineRead((tx) => tx.getPolicy(project, p.id));
+        expect(stored?.nextFireAt).toBe(t0 + 4 * 86_400_000 + 5 * minute);
+      });
+
+      it('fires a pending trigger on request, and the schedule moves on', async () => {
+        const p = policy({
+          policyType: 'SCHEDULED',
+          scheduledPolicy: { launchTime: '2026-03-02T10:00Z' },
+          nextFireAt: t0 + 86_400_000,
+        });
+        await setup(group(), p);
+        const e = engine();
+        const outcome = await e.fireTriggerNow(project, p.id);
+        expect(outcome !== 'no-trigger' && outcome?.log.executeType).toBe('SCHEDULED');
+        expect(await e.fireTriggerNow(project, p.id)).toBe('no-trigger');
+        now = t0 + 86_400_000;
+        expect((await e.runDue()).fired).toBe(0);
+        expect(await logsOf(p.id)).toHaveLength(1);
+        expect(
+          await e.fireTriggerNow(project, 'a0000000-0000-4000-8000-999999999999'),
+        ).toBeUndefined();
+      });
+    });
+  });
+}

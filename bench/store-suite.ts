@@ -7,6 +7,7 @@ import type { LogQuery } from '../src/domain/log-query.js';
 import { importNdjson } from '../src/ingest/import-ndjson.js';
 import type { ImportReport } from '../src/ingest/import-ndjson.js';
 import { openStore } from '../src/store/open-store.js';
+import type { EngineStore } from '../src/store/engine-store.js';
 import type { CredentialStore, Store } from '../src/store/store.js';
 import { benchDatabase } from './bench-database.js';
 import type { BenchDatabase } from './bench-database.js';
@@ -113,7 +114,7 @@ export async function runStoreSuite(input: StoreSuiteInput): Promise<StoreSuiteR
 
   const main = benchDatabase(kind, 'main', where);
   const dropLater: BenchDatabase[] = [main];
-  let store: (Store & CredentialStore) | undefined;
+  let store: (Store & CredentialStore & EngineStore) | undefined;
   let driver: DriverFloor | undefined;
   let storeVersion = 'unknown';
   try {

@@ -12,13 +12,20 @@ import { executeLogRoutes } from './api/execute-log-routes.js';
 import { healthRoutes } from './api/health-routes.js';
 import { ingestRoutes } from './api/ingest-routes.js';
 import { methodNotAllowed } from './api/method-not-allowed.js';
+import { triggerRoutes } from './api/trigger-routes.js';
 import { captureReceivedBody } from './api/received-body.js';
 import { docsPrefix, registerDocs } from './api/register-docs.js';
 import type { CredentialService } from './auth/credential-service.js';
+import { bandwidthToWire } from './api/bandwidth-wire.js';
+import { groupRoutes } from './api/group-routes.js';
+import { bandwidthRoutes } from './api/bandwidth-routes.js';
+import { PolicyEngine } from './engine/policy-engine.js';
+import { Scheduler } from './engine/scheduler.js';
+import type { EngineStore } from './store/engine-store.js';
 import type { Store } from './store/store.js';
 
 export interface AppDeps {
-  readonly store: Store;
+  readonly store: Store & EngineStore;
   readonly config: Config;
   /** Who may call: AK/SK credentials and tokens, each bound to one project. */
   readonly credentials: CredentialService;
@@ -26,6 +33,25 @@ export interface AppDeps {
   readonly now?: () => number;
   /** A pino logger to log through, `true` for Fastify's own, `false` or absent for none. */
   readonly logger?: Logger | boolean;
+  /**
+   * Run the policy scheduler while the server listens (`serve`): due triggers fire and
+   * executions settle every `schedulerIntervalMs`. Off for an app that only answers requests
+   * (tests drive the engine through its API and `runDue`).
+   */
+  readonly scheduler?: boolean;
+}
+
+/** The policy engine of a store, on a clock, with the settings of `config`. */
+export function policyEngine(
+  store: EngineStore,
+  config: Pick<Config, 'instanceSettleMs' | 'misfireGraceMs'>,
+  now: () => number,
+): PolicyEngine {
+  return new PolicyEngine(store, now, {
+    instanceSettleMs: config.instanceSettleMs,
+    misfireGraceMs: config.misfireGraceMs,
+    bandwidthResponse: (b) => JSON.stringify(bandwidthToWire(b)),
+  });
 }
 
 const isDocsUrl = (url: string | undefined): boolean =>
@@ -133,7 +159,28 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     }),
   );
   void app.register(executeLogRoutes({ store, config }));
+  // One engine for the API's executions and alarms and for the scheduler: it keeps no state
+  // of its own, every decision is taken in a store transaction.
+  const engine = policyEngine(store, config, now);
+  void app.register(groupRoutes({ store, now, config }));
+  void app.register(bandwidthRoutes({ store, now }));
+  if (deps.scheduler === true) {
+    const scheduler = new Scheduler(engine, {
+      intervalMs: config.schedulerIntervalMs,
+      onError: (e: unknown) => {
+        app.log.error({ err: e }, 'policy scheduler pass failed; retrying at the next interval');
+      },
+    });
+    app.addHook('onListen', (done) => {
+      scheduler.start();
+      done();
+    });
+    app.addHook('onClose', async () => {
+      await scheduler.stop();
+    });
+  }
   void app.register(ingestRoutes({ store }));
+  void app.register(triggerRoutes({ engine, config }));
   registerMethodFallbacks();
   return app;
 }

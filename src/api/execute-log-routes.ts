@@ -3,6 +3,7 @@ import type { Config } from '../config/config.js';
 import { apiErrors } from '../domain/api-error.js';
 import { parseLogQuery } from '../domain/log-query.js';
 import { projectIdPattern } from '../domain/project-id.js';
+import type { EngineStore } from '../store/engine-store.js';
 import type { Store } from '../store/store.js';
 import { acceptAsIs } from './accept-as-is.js';
 import { logToWire } from './log-wire.js';
@@ -12,7 +13,8 @@ import { rawQuery } from './raw-query.js';
 import { errorResponses, wireSchemas } from './wire-schemas.js';
 
 export interface ExecuteLogRoutesDeps {
-  readonly store: Store;
+  /** The logs, and the engine's policies: a policy that exists but never ran has no logs yet. */
+  readonly store: Store & EngineStore;
   readonly config: Pick<Config, 'executeTypeOutput'>;
 }
 
@@ -44,7 +46,7 @@ export function executeLogRoutes(deps: ExecuteLogRoutesDeps): FastifyPluginCallb
         schema: {
           summary: 'Query AS policy execution logs',
           description:
-            'Filters combine with AND; start_time is inclusive and end_time exclusive. Newest first, ties by id descending. A policy with no logs ever recorded is 404 AS.3020. A parameter given twice is 400 with its code; unknown parameters are ignored.',
+            'Filters combine with AND; start_time is inclusive and end_time exclusive. Newest first, ties by id descending. A policy that neither exists nor ever had a log recorded is 404 AS.3020; a policy that exists but never ran gives an empty page. A parameter given twice is 400 with its code; unknown parameters are ignored.',
           tags: ['execution logs'],
           params: {
             type: 'object',
@@ -78,7 +80,13 @@ export function executeLogRoutes(deps: ExecuteLogRoutesDeps): FastifyPluginCallb
           rawQuery(request.url),
         );
         // The store enforces its own query time limit (StoreTimeoutError, 504).
-        const page = await deps.store.queryLogs(query);
+        const page =
+          (await deps.store.queryLogs(query)) ??
+          // No log was ever recorded for it: known all the same if the engine has the policy.
+          ((await deps.store.engineRead((tx) => tx.getPolicy(projectId, query.policyId))) ===
+          undefined
+            ? undefined
+            : { totalNumber: 0, logs: [] });
         if (page === undefined) throw apiErrors.policyNotFound();
         return {
           total_number: page.totalNumber,

@@ -239,6 +239,7 @@ const errorResponse = {
   },
   404: { ...asError, description: 'The policy does not exist (AS.3020).' },
   406: { ...gatewayError, description: 'The Accept header rules out application/json (gateway).' },
+  409: { ...asError, description: 'The request conflicts with the current state (AS).' },
   413: { ...gatewayError, description: 'The body is larger than the limit (gateway).' },
   415: { ...gatewayError, description: 'The Content-Type is not accepted (gateway).' },
   500: { ...asError, description: 'Anything unexpected: AS.0001 "System error.", no details.' },

@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { CredentialService } from '../auth/credential-service.js';
 import type { Config } from '../config/config.js';
 import type { OpenStoreOptions } from '../store/open-store.js';
+import type { EngineStore } from '../store/engine-store.js';
 import type { CredentialStore, Store } from '../store/store.js';
 
 /** What `serve` needs of the HTTP app: a Fastify instance satisfies it. */
@@ -15,10 +16,12 @@ export interface ServableApp {
 
 /** The app factory `serve` composes with; `buildApp` from `src/app.ts` in production. */
 export type BuildApp = (deps: {
-  store: Store;
+  store: Store & EngineStore;
   config: Config;
   logger: Logger;
   credentials: CredentialService;
+  /** Run the policy scheduler while the server listens. */
+  scheduler: boolean;
 }) => ServableApp | Promise<ServableApp>;
 
 /** Where SIGINT and SIGTERM arrive: the process in production. */
@@ -39,7 +42,10 @@ export interface CliContext {
   /** A progress bar is drawn only when `isTTY` is true. */
   readonly stderr: Writable & { readonly isTTY?: boolean };
   readonly signals: SignalSource;
-  readonly openStore: (url: string, options?: OpenStoreOptions) => Promise<Store & CredentialStore>;
+  readonly openStore: (
+    url: string,
+    options?: OpenStoreOptions,
+  ) => Promise<Store & CredentialStore & EngineStore>;
   readonly buildApp: BuildApp;
   /**
    * How the user runs this program (`bin/scalelog`, `scalelog`), for the commands printed to

@@ -148,6 +148,7 @@ export async function serveCommand(config: Config, context: CliContext): Promise
       logger,
       // The public development credential works only in development mode.
       credentials: config.dev ? credentials : withoutDevCredential(credentials),
+      scheduler: true,
     });
     try {
       await app.listen({ host: config.listen.host, port: config.listen.port });

@@ -37,6 +37,23 @@ export interface Config {
    */
   readonly credentialCacheTtlMs: number;
   /**
+   * How long a scaling group's instances take to follow a new desired number; a policy
+   * execution's log stays EXECUTING that long. 0 settles at once.
+   */
+  readonly instanceSettleMs: number;
+  /**
+   * How late a scheduled or recurring trigger may still fire, e.g. after the service was
+   * down when it fell due. A later one is recorded as a FAIL log and does not act.
+   */
+  readonly misfireGraceMs: number;
+  /** How often `serve` looks for due triggers and executions to settle. */
+  readonly schedulerIntervalMs: number;
+  /**
+   * Whether Scalelog's developer endpoint that fires a scheduled or recurring policy's trigger
+   * now is served. Off by default; on with `dev` unless set.
+   */
+  readonly devTriggers: boolean;
+  /**
    * Development mode of `serve`: the well-known development credential exists, and only
    * loopback addresses are served.
    */
@@ -56,5 +73,9 @@ export const defaultConfig: Config = Object.freeze({
   secretKey: undefined,
   secretKeyFile: 'data/scalelog.key',
   credentialCacheTtlMs: 2_000,
+  instanceSettleMs: 0,
+  misfireGraceMs: 300_000,
+  schedulerIntervalMs: 1_000,
+  devTriggers: false,
   dev: false,
 });

@@ -108,6 +108,19 @@ export const configSettings: { readonly [K in keyof Config]: Setting<Config[K]> 
     env: 'SCALELOG_CREDENTIAL_CACHE_TTL_MS',
     parse: (c) => integer(c, 0, maxCredentialCacheTtlMs, 'milliseconds'),
   },
+  instanceSettleMs: {
+    env: 'SCALELOG_INSTANCE_SETTLE_MS',
+    parse: (c) => integer(c, 0, maxTimerMs, 'milliseconds'),
+  },
+  misfireGraceMs: {
+    env: 'SCALELOG_MISFIRE_GRACE_MS',
+    parse: (c) => integer(c, 0, maxTimerMs, 'milliseconds'),
+  },
+  schedulerIntervalMs: {
+    env: 'SCALELOG_SCHEDULER_INTERVAL_MS',
+    parse: (c) => integer(c, 10, 3_600_000, 'milliseconds'),
+  },
+  devTriggers: { env: 'SCALELOG_DEV_TRIGGERS', parse: parseBoolean },
   dev: { env: 'SCALELOG_DEV', flag: 'dev', flagName: '--dev', parse: parseBoolean },
 };
 
@@ -165,6 +178,8 @@ export async function loadConfig(options: LoadConfigOptions): Promise<Config> {
     if (value !== undefined) merged[key] = value;
   };
   for (const key of settingKeys) set(key, resolve(key));
+  // Development mode serves the developer endpoints unless they were set either way.
+  if (merged.dev && !sources.has('devTriggers')) merged.devTriggers = true;
 
   // The development credential is public, so a dev server must not be reachable from elsewhere.
   if (merged.dev && !isLoopback(merged.listen.host)) {

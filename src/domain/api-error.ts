@@ -55,6 +55,11 @@ function iam(reason: string): ApiError {
 const authorizationForm =
   'SDK-HMAC-SHA256 Access=<AK>, SignedHeaders=<header names joined by ;>, Signature=<64 hex digits>';
 
+/** A 400 in the AS envelope: the cloud's message for `code`, then what was wrong. */
+function badRequest(code: string, cloudMessage: string, detail: string): ApiError {
+  return new ApiError(400, code, `${cloudMessage} ${detail}`);
+}
+
 /** One factory per documented code. Messages say what was wrong and what is accepted. */
 export const apiErrors = {
   // 400: query parameters (contract §1)
@@ -126,6 +131,408 @@ export const apiErrors = {
     ),
   badRequestBody: (message: string) => new ApiError(400, 'AS.0022', message),
 
+  // 400: resources and policies (contract §4, §6). The cloud answers these 400 with its own
+  // message; ours starts with it and goes on to say what was wrong and what is accepted.
+  requestBodyNull: () =>
+    badRequest('AS.0002', 'Request body is null.', 'Send a JSON object as the request body.'),
+  coolingDown: (detail: string) =>
+    badRequest('AS.0026', 'Scaling action is not allowed in the cooling duration.', detail),
+  groupBusy: (detail: string) =>
+    badRequest(
+      'AS.0034',
+      'Failed to execute the policy because the AS group is in active state.',
+      detail,
+    ),
+  invalidListStart: (value: string) =>
+    badRequest(
+      'AS.1001',
+      'The value of parameter Start number is invalid.',
+      `Got ${show(value)}: expected an integer of 0 or more.`,
+    ),
+  invalidListLimit: (value: string) =>
+    badRequest(
+      'AS.1002',
+      'The value of parameter Limit is invalid.',
+      `Got ${show(value)}: expected an integer from 0 to 100.`,
+    ),
+  groupNameNull: () =>
+    badRequest(
+      'AS.2002',
+      'The name of the AS group is null.',
+      'Give scaling_group_name: 1 to 64 letters, digits, underscores or hyphens.',
+    ),
+  groupNameTooLong: (value: string) =>
+    badRequest(
+      'AS.2003',
+      'The AS group name is too long.',
+      `Got ${show(value)}: at most 64 characters.`,
+    ),
+  groupNameInvalid: (value: string) =>
+    badRequest(
+      'AS.2022',
+      'The AS group name contains invalid characters.',
+      `Got ${show(value)}: use letters, digits, underscores, hyphens or Chinese characters.`,
+    ),
+  groupMinMax: (detail: string) =>
+    badRequest('AS.2004', 'Invalid min or max number of instances in the AS group.', detail),
+  groupDesireOutside: (detail: string) =>
+    badRequest(
+      'AS.2005',
+      'The expected number cannot be less than the minimum number of instances or greater than the maximum number of instances.',
+      detail,
+    ),
+  groupCoolDown: (detail: string) =>
+    badRequest('AS.2006', 'Invalid cooldown period of the AS group.', detail),
+  groupNotFound: (groupId: string) =>
+    badRequest(
+      'AS.2007',
+      'The AS group does not exist.',
+      `No scaling group ${show(groupId)} in this project.`,
+    ),
+  groupActionInvalid: (value: string) =>
+    badRequest(
+      'AS.2008',
+      'Invalid execution action of the AS group.',
+      `Got action ${show(value)}: expected resume or pause.`,
+    ),
+  groupForceDeleteInvalid: (value: string) =>
+    badRequest(
+      'AS.2019',
+      'The value of the parameter that specifies whether to forcibly delete an AS group is invalid.',
+      `Got force_delete ${show(value)}: expected yes or no.`,
+    ),
+  groupNotEmpty: (detail: string) =>
+    badRequest('AS.2021', 'The current number of instances in the AS group is not 0.', detail),
+  groupDesireUnchanged: (detail: string) =>
+    badRequest(
+      'AS.2028',
+      'The modified expected number of instances is the same as the original number.',
+      detail,
+    ),
+  groupStatusForbids: (status: string, detail: string) =>
+    badRequest(
+      'AS.2033',
+      `You are not allowed to perform the operation when the AS group is in current [${status}] status.`,
+      detail,
+    ),
+  invalidGroupField: (detail: string) => badRequest('AS.0022', 'Request body error', detail),
+  groupNetworksInvalid: (detail: string) =>
+    badRequest('AS.2013', 'Parameter networks in the AS group is invalid.', detail),
+  groupVpcNull: () =>
+    badRequest(
+      'AS.2017',
+      'The ID of the VPC in the AS group is null.',
+      "Give vpc_id, the VPC the group's instances live in.",
+    ),
+  groupSubnetsTooMany: (count: number) =>
+    badRequest(
+      'AS.2024',
+      'The number of subnets in the AS group exceeds the upper limit.',
+      `Got ${String(count)} networks: at most 5.`,
+    ),
+  groupSecurityGroupsTooMany: (count: number) =>
+    badRequest(
+      'AS.2025',
+      'The number of security groups in the AS group exceeds the upper limit.',
+      `Got ${String(count)} security_groups: at most 1.`,
+    ),
+  groupListenersNotUnique: () =>
+    badRequest(
+      'AS.2026',
+      'The type of listeners in the AS group is not unique.',
+      'Give lb_listener_id or lbaas_listeners, not both.',
+    ),
+  groupAuditMethodInvalid: (value: string) =>
+    badRequest(
+      'AS.2029',
+      'Invalid health check method of the AS group.',
+      `Got ${show(value)}: expected ELB_AUDIT or NOVA_AUDIT.`,
+    ),
+  groupAuditTimeInvalid: (value: string) =>
+    badRequest(
+      'AS.2031',
+      'Invalid health check period of the AS group.',
+      `Got ${show(value)}: expected 0, 1, 5, 15, 60 or 180 (minutes; 0 checks every 10 seconds).`,
+    ),
+  groupTerminatePolicyInvalid: (value: string) =>
+    badRequest(
+      'AS.2032',
+      'Invalid instance removal policy.',
+      `Got ${show(value)}: expected OLD_CONFIG_OLD_INSTANCE, OLD_CONFIG_NEW_INSTANCE, OLD_INSTANCE or NEW_INSTANCE.`,
+    ),
+  groupGracePeriodInvalid: (value: string) =>
+    badRequest(
+      'AS.2046',
+      'Invalid health check grace period of the AS group.',
+      `Got ${show(value)}: expected an integer from 0 to 86400 (seconds).`,
+    ),
+  groupMultiAzPolicyInvalid: (value: string) =>
+    badRequest(
+      'AS.2053',
+      'Invalid multi az priority policy.',
+      `Got ${show(value)}: expected EQUILIBRIUM_DISTRIBUTE or PICK_FIRST.`,
+    ),
+  policyTypeInvalid: (value: string, accepted: string) =>
+    badRequest('AS.3002', 'Invalid AS policy type.', `Got ${show(value)}: expected ${accepted}.`),
+  scheduledPolicyNull: (type: string) =>
+    badRequest(
+      'AS.3003',
+      'The information about the AS policy is null.',
+      `A ${type} policy needs scheduled_policy.`,
+    ),
+  recurrenceTypeInvalid: (value: string) =>
+    badRequest(
+      'AS.3004',
+      'Invalid recurrence type in the AS policy.',
+      `Got ${show(value)}: expected Daily, Weekly or Monthly.`,
+    ),
+  endTimeNull: () =>
+    badRequest(
+      'AS.3005',
+      'The end time of the scaling action triggered periodically is empty.',
+      'A RECURRENCE policy needs scheduled_policy.end_time, YYYY-MM-DDThh:mmZ (UTC).',
+    ),
+  endTimeFormat: (value: string) =>
+    badRequest(
+      'AS.3006',
+      'The format of the end time for the scaling action triggered periodically is incorrect.',
+      `Got ${show(value)}: expected YYYY-MM-DDThh:mmZ (UTC) such as 2026-12-31T23:59Z.`,
+    ),
+  endTimeNotFuture: (value: string, now: string) =>
+    badRequest(
+      'AS.3007',
+      'The end time of the scaling action triggered periodically must be later than the current time.',
+      `Got ${value}; it is ${now} now.`,
+    ),
+  launchTimeNull: () =>
+    badRequest(
+      'AS.3008',
+      'Parameter lanchTime in the AS policy is null.',
+      'Give scheduled_policy.launch_time.',
+    ),
+  launchTimeFormat: (value: string, expected: string) =>
+    badRequest(
+      'AS.3009',
+      'The format of parameter lanchTime is incorrect.',
+      `Got ${show(value)}: expected ${expected}.`,
+    ),
+  launchTimeNotFuture: (value: string, now: string) =>
+    badRequest(
+      'AS.3010',
+      'The triggering time of the scheduled policy must be later than the current time.',
+      `Got ${value}; it is ${now} now.`,
+    ),
+  policyTypeNull: (accepted: string) =>
+    badRequest('AS.3011', 'The AS policy type is null.', `Give scaling_policy_type: ${accepted}.`),
+  policyCoolDown: (value: string) =>
+    badRequest(
+      'AS.3012',
+      'Invalid cooldown period in the AS policy.',
+      `Got cool_down_time ${show(value)}: expected an integer from 0 to 86400 (seconds).`,
+    ),
+  policyNameNull: () =>
+    badRequest(
+      'AS.3013',
+      'The AS policy name is null.',
+      'Give scaling_policy_name: 1 to 64 letters, digits, underscores or hyphens.',
+    ),
+  policyNameLength: (value: string) =>
+    badRequest(
+      'AS.3014',
+      'The length of the AS policy name is invalid.',
+      `Got ${show(value)}: 1 to 64 characters.`,
+    ),
+  policyActionNull: () =>
+    badRequest(
+      'AS.3015',
+      'The action in the AS policy is null.',
+      'scaling_policy_action must be an object such as {"operation":"ADD","instance_number":1}.',
+    ),
+  operationNull: () =>
+    badRequest(
+      'AS.3016',
+      'The operation to perform the action in the AS policy is null.',
+      'Give scaling_policy_action.operation.',
+    ),
+  operationInvalid: (value: string, accepted: string) =>
+    badRequest(
+      'AS.3017',
+      'The operation to perform the action in the AS policy action is invalid.',
+      `Got ${show(value)}: expected ${accepted}.`,
+    ),
+  actionNumberInvalid: (field: string, value: string, accepted: string) =>
+    badRequest(
+      'AS.3018',
+      'The number of instances which action in the AS policy operates on is invalid.',
+      `Got ${field} ${show(value)}: expected ${accepted}.`,
+    ),
+  policyGroupIdNull: () =>
+    badRequest(
+      'AS.3019',
+      'The AS group ID in the AS policy cannot be null.',
+      'Give scaling_group_id, the id of a scaling group of this project.',
+    ),
+  policyActionInvalid: (value: string, accepted: string) =>
+    badRequest(
+      'AS.3022',
+      'The action of the AS policy request body is invalid.',
+      `Got action ${show(value)}: expected ${accepted}.`,
+    ),
+  recurrenceTypeNull: () =>
+    badRequest(
+      'AS.3023',
+      'The period type of the AS policy is null.',
+      'A RECURRENCE policy needs scheduled_policy.recurrence_type: Daily, Weekly or Monthly.',
+    ),
+  recurrenceValueNull: (type: string) =>
+    badRequest(
+      'AS.3024',
+      'The value of the period type of the AS policy is null.',
+      `A ${type} recurrence needs scheduled_policy.recurrence_value.`,
+    ),
+  recurrenceValueInvalid: (value: string, accepted: string) =>
+    badRequest(
+      'AS.3025',
+      'The value of period type of the AS policy is invalid.',
+      `Got ${show(value)}: expected ${accepted}.`,
+    ),
+  alarmIdNull: () =>
+    badRequest(
+      'AS.3026',
+      'The alarm ID in the AS policy is null.',
+      'An ALARM policy needs alarm_id.',
+    ),
+  policyNotInService: (detail: string) =>
+    badRequest(
+      'AS.3027',
+      'The AS policy must be in the inservice status when the AS policy is performed.',
+      detail,
+    ),
+  startTimeFormat: (value: string) =>
+    badRequest(
+      'AS.3028',
+      'The format of the start time for the scaling action triggered periodically is incorrect.',
+      `Got ${show(value)}: expected YYYY-MM-DDThh:mmZ (UTC) such as 2026-12-01T00:00Z.`,
+    ),
+  startAfterEnd: (start: string, end: string) =>
+    badRequest(
+      'AS.3029',
+      'The start time of the scaling action triggered periodically must be earlier than the end time.',
+      `Got start_time ${start} and end_time ${end}.`,
+    ),
+  policyNameInvalid: (value: string) =>
+    badRequest(
+      'AS.3031',
+      'Invalid AS policy name.',
+      `Got ${show(value)}: use letters, digits, underscores, hyphens or Chinese characters.`,
+    ),
+  policyQuota: (max: number) =>
+    badRequest(
+      'AS.3032',
+      'The number of AS policies exceeds the upper limit.',
+      `A scaling resource has at most ${String(max)} policies; delete one first.`,
+    ),
+  recurrenceWindowEmpty: (detail: string) =>
+    badRequest(
+      'AS.3033',
+      'The triggering time of the periodic policy is not included in the effective time of the policy.',
+      detail,
+    ),
+  percentageInvalid: (field: string, value: string, accepted: string) =>
+    badRequest(
+      'AS.3035',
+      'The percentage of instances which action in the AS policy operates on is invalid.',
+      `Got ${field} ${show(value)}: expected ${accepted}.`,
+    ),
+  actionNotUnique: (number: string, percentage: string) =>
+    badRequest(
+      'AS.3036',
+      'The action in the AS policy operates is not unique.',
+      `Give ${number} or ${percentage}, not both.`,
+    ),
+  resourceTypeInvalid: (value: string) =>
+    badRequest(
+      'AS.3037',
+      'The scaling resource type in the AS policy is invalid.',
+      `Got ${show(value)}: expected SCALING_GROUP or BANDWIDTH.`,
+    ),
+  policyExecuting: (detail: string) =>
+    badRequest('AS.3038', 'The AS policy is in executing status.', detail),
+  adjustmentLimit: (detail: string) =>
+    badRequest('AS.3040', 'The adjustment by policy reached the limit', detail),
+  resourceIdNull: () =>
+    badRequest(
+      'AS.3041',
+      'The scaling resource ID in the AS policy is null.',
+      'Give scaling_resource_id, the id of a scaling group or bandwidth of this project.',
+    ),
+  resourceNotFound: (type: string, id: string) =>
+    badRequest(
+      'AS.3042',
+      'The scaling resource in the AS policy does not exist.',
+      `No ${type} ${show(id)} in this project.`,
+    ),
+  limitsInvalid: (detail: string) =>
+    badRequest(
+      'AS.3043',
+      'The limit which action in the AS policy operates on is invalid.',
+      detail,
+    ),
+  batchFailed: (action: 'delete' | 'resume' | 'pause', detail: string) =>
+    badRequest(
+      action === 'delete' ? 'AS.3045' : action === 'resume' ? 'AS.3046' : 'AS.3047',
+      `Failed to ${action} policies in a batch.`,
+      detail,
+    ),
+  policyForceDeleteInvalid: (value: string) =>
+    badRequest(
+      'AS.3048',
+      'The value of the parameter that specifies whether to forcibly delete the policy is invalid.',
+      `Got force_delete ${show(value)}: expected yes or no.`,
+    ),
+  batchEmpty: () =>
+    badRequest(
+      'AS.3049',
+      'The list of AS policies to be batched is empty.',
+      'Give scaling_policy_id as an array of 1 to 20 policy ids.',
+    ),
+  alarmIdIllegal: (value: string) =>
+    badRequest(
+      'AS.3050',
+      'The alarm ID in the AS policy is illegal.',
+      `Got ${show(value)}: 1 to 64 letters, digits, underscores or hyphens.`,
+    ),
+  resourceTypeNull: () =>
+    badRequest(
+      'AS.3054',
+      'The scaling resource type in the AS policy is null.',
+      'Give scaling_resource_type: SCALING_GROUP or BANDWIDTH.',
+    ),
+  resourceIdFormat: (value: string) =>
+    badRequest(
+      'AS.3055',
+      'The scaling resource ID in the AS policy is format wrong.',
+      `Got ${show(value)}: expected a UUID such as 1f2d3e73-7ef6-40b3-a8fa-514b68eccaa7.`,
+    ),
+  deleteAlarmInvalid: (value: string) =>
+    badRequest(
+      'AS.3056',
+      'The value of the parameter that specifies whether to delete the alarm in the AS policy is invalid.',
+      `Got delete_alarm ${show(value)}: expected yes or no.`,
+    ),
+  sortByInvalid: (value: string) =>
+    badRequest(
+      'AS.3057',
+      'The value of parameter sort_by in the request is invalid.',
+      `Got ${show(value)}: expected POLICY_NAME, TRIGGER_CONDITION or CREATE_TIME.`,
+    ),
+  orderInvalid: (value: string) =>
+    badRequest(
+      'AS.3058',
+      'The value of parameter order in the request is invalid.',
+      `Got ${show(value)}: expected ASC or DESC.`,
+    ),
+
   // 401: authentication (contract §4, §5)
   credentialsMissing: () =>
     iam(
@@ -166,6 +573,24 @@ export const apiErrors = {
 
   // 404
   policyNotFound: () => new ApiError(404, 'AS.3020', 'The AS policy does not exist.'),
+  /** Scalelog's own resources (bandwidths, alarms), where the VPC service would answer. */
+  resourceMissing: (what: string, id: string) =>
+    new ApiError(
+      404,
+      'AS.0007',
+      `The requested resource [${what} ${show(id)}] could not be found.`,
+    ),
+  /** Scalelog's trigger endpoint on a policy with no trigger pending (its own code: not a cloud API). */
+  noPendingTrigger: (detail: string) =>
+    new ApiError(409, 'SCALELOG.0409', `The policy has no trigger pending. ${detail}`),
+  /** A developer endpoint that this server does not serve (off unless configured). */
+  devEndpointOff: () =>
+    new ApiError(
+      404,
+      'APIGW.0101',
+      'The API does not exist or has not been published in the environment. Scalelog serves its developer endpoints only with devTriggers on (SCALELOG_DEV_TRIGGERS=true, or serve --dev).',
+      { envelope: 'gateway' },
+    ),
   apiNotFound: () =>
     new ApiError(
       404,
@@ -175,6 +600,11 @@ export const apiErrors = {
         envelope: 'gateway',
       },
     ),
+
+  // 409: a write that conflicts with the current state (contract §4: AS.0003).
+  /** A resource that something still depends on; `detail` says what, and what to do. */
+  resourceInUse: (what: string, id: string, detail: string) =>
+    new ApiError(409, 'AS.0003', `The ${what} ${show(id)} is in use: ${detail}`),
 
   // 405, 406, 408, 413, 415: protocol-level refusals, answered as the gateway answers them.
   // The gateway's APIGW.0201 covers bad requests of this kind ("Request entity too large" etc.).

@@ -13,6 +13,7 @@ import { importNdjson } from '../../src/ingest/import-ndjson.js';
 import type { ImportReport } from '../../src/ingest/import-ndjson.js';
 import { openStore } from '../../src/store/open-store.js';
 import type { OpenStoreOptions } from '../../src/store/open-store.js';
+import type { EngineStore } from '../../src/store/engine-store.js';
 import type { CredentialStore, Store } from '../../src/store/store.js';
 import type { TestBackend } from '../support/backends.js';
 import { testBackends } from '../support/backends.js';
@@ -66,7 +67,7 @@ export interface TestClock {
 export interface TestApi {
   /** The app itself: `app.inject` sends a request exactly as given, with no credentials. */
   readonly app: FastifyInstance;
-  readonly store: Store;
+  readonly store: Store & EngineStore;
   readonly credentials: CredentialService;
   readonly clock: TestClock;
   /** Sends a request with credentials (see {@link SendAs}). */
@@ -169,7 +170,7 @@ export async function openTestApi(
 ): Promise<TestApi> {
   const fresh = await backend.fresh();
   const url = options.url === undefined ? fresh.url : await options.url(fresh.url);
-  let store: Store & CredentialStore;
+  let store: Store & CredentialStore & EngineStore;
   try {
     store = await openStore(url, options.store);
   } catch (e: unknown) {

@@ -53,6 +53,10 @@ describe('loadConfig', () => {
       secretKey: undefined,
       secretKeyFile: 'data/scalelog.key',
       credentialCacheTtlMs: 2000,
+      instanceSettleMs: 0,
+      misfireGraceMs: 300_000,
+      schedulerIntervalMs: 1000,
+      devTriggers: false,
       dev: false,
     });
     expect(Object.keys(config)).toContain('secretKey');
@@ -82,6 +86,10 @@ describe('loadConfig', () => {
         SCALELOG_SECRET_KEY: secretKey,
         SCALELOG_SECRET_KEY_FILE: '/etc/scalelog/key',
         SCALELOG_CREDENTIAL_CACHE_TTL_MS: '500',
+        SCALELOG_INSTANCE_SETTLE_MS: '30000',
+        SCALELOG_MISFIRE_GRACE_MS: '60000',
+        SCALELOG_SCHEDULER_INTERVAL_MS: '250',
+        SCALELOG_DEV_TRIGGERS: 'false',
         SCALELOG_DEV: '1',
       },
     });
@@ -98,8 +106,19 @@ describe('loadConfig', () => {
       secretKey,
       secretKeyFile: '/etc/scalelog/key',
       credentialCacheTtlMs: 500,
+      instanceSettleMs: 30_000,
+      misfireGraceMs: 60_000,
+      schedulerIntervalMs: 250,
+      // Set explicitly: dev mode does not turn it on then.
+      devTriggers: false,
       dev: true,
     });
+  });
+
+  it('serves the developer trigger endpoint in dev mode unless devTriggers is set', async () => {
+    expect((await loadConfig({ env: {}, flags: { dev: true } })).devTriggers).toBe(true);
+    expect((await loadConfig({ env: {} })).devTriggers).toBe(false);
+    expect((await loadConfig({ env: { SCALELOG_DEV_TRIGGERS: 'true' } })).devTriggers).toBe(true);
   });
 
   it('reads a JSON file named by --config, with listen as text or as an object', async () => {
@@ -330,6 +349,10 @@ describe('loadConfig', () => {
     ['SCALELOG_SHUTDOWN_TIMEOUT_MS', '99999999999', 'from 0 to 2147483647'],
     ['SCALELOG_CREDENTIAL_CACHE_TTL_MS', '60001', 'from 0 to 60000'],
     ['SCALELOG_CREDENTIAL_CACHE_TTL_MS', '2s', 'whole number of milliseconds'],
+    ['SCALELOG_INSTANCE_SETTLE_MS', '-5', 'whole number of milliseconds'],
+    ['SCALELOG_MISFIRE_GRACE_MS', '5m', 'whole number of milliseconds'],
+    ['SCALELOG_SCHEDULER_INTERVAL_MS', '5', 'from 10 to 3600000'],
+    ['SCALELOG_DEV_TRIGGERS', 'maybe', 'true'],
   ])('refuses %s=%s', async (name, value, expected) => {
     const problems = await problemsOf({ env: { [name]: value } });
     expect(problems).toEqual([expect.stringContaining(expected)]);

@@ -5,6 +5,7 @@ import { buildApp } from '../../src/app.js';
 import type { CredentialService } from '../../src/auth/credential-service.js';
 import { defaultConfig } from '../../src/config/config.js';
 import { openStore } from '../../src/store/open-store.js';
+import type { EngineStore } from '../../src/store/engine-store.js';
 import type { CredentialStore, Store } from '../../src/store/store.js';
 import { credentialsOver, sendTo, testClock, withCredentials } from '../api/api-harness.js';
 import type { SendAs, TestRequest } from '../api/api-harness.js';
@@ -100,7 +101,7 @@ function at<T>(items: readonly T[], i: number): T {
 
 for (const backend of testBackends) {
   describe.skipIf(!backend.available)(`tenant isolation: ${backend.name}`, () => {
-    let store: Store & CredentialStore;
+    let store: Store & CredentialStore & EngineStore;
     let credentials: CredentialService;
     let app: FastifyInstance;
     let cleanup: () => Promise<void> = () => Promise.resolve();

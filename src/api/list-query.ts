@@ -1,0 +1,39 @@
+import { apiErrors } from '../domain/api-error.js';
+import { defaultLimit, maxLimit } from '../domain/log-query.js';
+import type { Paging } from '../store/engine-store.js';
+import { rawQuery } from './raw-query.js';
+
+const integerPattern = /^\d{1,15}$/;
+
+/**
+ * The query parameters of a list request (groups, policies, bandwidths), each at most once:
+ * a repeated one is 400 AS.0022 naming it. Unknown parameters are ignored, as the cloud's
+ * gateway ignores them. Empty values count as absent (`?scaling_group_name=`).
+ */
+export function listParameters(url: string, known: readonly string[]): Map<string, string> {
+  const params = new Map<string, string>();
+  for (const [key, value] of rawQuery(url)) {
+    if (!known.includes(key)) continue;
+    if (params.has(key)) {
+      throw apiErrors.badRequestBody(
+        `Parameter ${key} is given more than once; give it at most once.`,
+      );
+    }
+    if (value !== '') params.set(key, value);
+  }
+  return params;
+}
+
+/** `start_number` (default 0) and `limit` (default 20, at most 100), as the cloud's lists take them. */
+export function listPaging(params: ReadonlyMap<string, string>): Paging {
+  const start = params.get('start_number');
+  const limit = params.get('limit');
+  if (start !== undefined && !integerPattern.test(start)) throw apiErrors.invalidListStart(start);
+  if (limit !== undefined && (!integerPattern.test(limit) || Number(limit) > maxLimit)) {
+    throw apiErrors.invalidListLimit(limit);
+  }
+  return {
+    startNumber: start === undefined ? 0 : Number(start),
+    limit: limit === undefined ? defaultLimit : Number(limit),
+  };
+}

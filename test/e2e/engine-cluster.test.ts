@@ -1,0 +1,151 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { parseLogQuery } from '../../src/domain/log-query.js';
+import { openStore } from '../../src/store/open-store.js';
+import { testBackends } from '../support/backends.js';
+import { assertBuilt, ScalelogProcess } from './scalelog-process.js';
+
+/**
+ * Several real `bin/scalelog serve` processes on one PostgreSQL database: every trigger fires
+ * exactly once, and a server killed mid-run (SIGKILL, no shutdown) loses and doubles nothing.
+ */
+
+const project = 'c1a5e1090000000000000000000000de';
+const policies = 300;
+const id = (kind: number, n: number): string =>
+  `00000000-0000-4000-${String(8000 + kind)}-${n.toString(16).padStart(12, '0')}`;
+
+const running: ScalelogProcess[] = [];
+const dirs: string[] = [];
+beforeAll(assertBuilt);
+afterEach(async () => {
+  for (const p of running.splice(0)) p.kill();
+  for (const d of dirs.splice(0)) await rm(d, { recursive: true, force: true });
+});
+
+const postgres = testBackends.find((backend) => backend.name === 'postgres');
+
+describe.skipIf(postgres?.available !== true)('three servers on one PostgreSQL', () => {
+  it('fire a few hundred due triggers exactly once, also when one is killed mid-run', async () => {
+    if (postgres === undefined) throw new Error('no postgres backend');
+    const db = await postgres.fresh();
+    const store = await openStore(db.url);
+    try {
+      const dir = await mkdtemp(join(tmpdir(), 'scalelog-cluster-'));
+      dirs.push(dir);
+      const env = {
+        SCALELOG_DB: db.url,
+        SCALELOG_SECRET_KEY: randomBytes(32).toString('base64'),
+        SCALELOG_SCHEDULER_INTERVAL_MS: '20',
+        // Executions stay pending a while, so the kill lands with work in flight.
+        SCALELOG_INSTANCE_SETTLE_MS: '1500',
+      };
+      const servers = [0, 1, 2].map((n) => {
+        const p = new ScalelogProcess(['serve', '--listen', '127.0.0.1:0'], {
+          cwd: dir,
+          env: { ...env, SCALELOG_SECRET_KEY_FILE: join(dir, `key-${String(n)}`) },
+        });
+        running.push(p);
+        return p;
+      });
+      await Promise.all(
+        servers.map((s) =>
+          s.waitForLog((l) => typeof l.msg === 'string' && l.msg.startsWith('scalelog listening')),
+        ),
+      );
+
+      // Each policy on a group of its own, so no execution waits for another; due over
+      // the next two seconds.
+      const start = Date.now() + 500;
+      await store.engineSession(async (tx) => {
+        for (let n = 0; n < policies; n += 1) {
+          await tx.insertGroup({
+            id: id(1, n),
+            projectId: project,
+            name: `g${String(n)}`,
+            status: 'INSERVICE',
+            minInstances: 0,
+            maxInstances: 10,
+            desireInstances: 2,
+            previousInstances: 2,
+            coolDownSeconds: 0,
+            createTime: start,
+            attributes: {},
+          });
+          const launchAt = start + n * 7;
+          await tx.insertPolicy({
+            id: id(2, n),
+            projectId: project,
+            name: `p${String(n)}`,
+            resourceType: 'SCALING_GROUP',
+            resourceId: id(1, n),
+            policyType: 'SCHEDULED',
+            scheduledPolicy: { launchTime: new Date(launchAt).toISOString().slice(0, 16) + 'Z' },
+            action: { operation: 'ADD', number: 1 },
+            coolDownSeconds: 0,
+            status: 'INSERVICE',
+            createTime: start,
+            nextFireAt: launchAt,
+          });
+        }
+      });
+
+      const pending = () =>
+        store.engineRead(async (tx) => ({
+          triggers: (await tx.duePolicies(Number.MAX_SAFE_INTEGER, policies)).length,
+          executions: (await tx.dueExecutions(Number.MAX_SAFE_INTEGER, policies)).length,
+        }));
+
+      // Kill one server once about half of the triggers have fired and executions are in
+      // flight: it dies holding claimed work, with no chance to finish or roll back itself.
+      const firstDeadline = Date.now() + 30_000;
+      for (;;) {
+        const now = await pending();
+        if (Date.now() > firstDeadline) {
+          throw new Error(
+            `half the triggers not fired in 30 s: ${JSON.stringify(now)}\n${servers.map((s) => s.stdout).join('\n')}`,
+          );
+        }
+        if (now.triggers <= policies / 2) {
+          expect(now.executions).toBeGreaterThan(0);
+          break;
+        }
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      servers[0]?.child.kill('SIGKILL');
+      const killed = await servers[0]?.exited;
+      expect(killed?.signal).toBe('SIGKILL');
+
+      const deadline = Date.now() + 60_000;
+      for (;;) {
+        const now = await pending();
+        if (now.triggers === 0 && now.executions === 0) break;
+        if (Date.now() > deadline) {
+          throw new Error(
+            `work left after 60 s: ${JSON.stringify(now)}\n${servers.map((s) => s.stdout).join('\n')}`,
+          );
+        }
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+
+      for (let n = 0; n < policies; n += 1) {
+        const page = await store.queryLogs(parseLogQuery(project, id(2, n), new URLSearchParams()));
+        expect(
+          page?.logs.map((l) => [l.status, l.executeType, l.oldValue, l.desireValue]),
+          `policy ${String(n)}`,
+        ).toEqual([['SUCCESS', 'SCHEDULED', '2', '3']]);
+        const group = await store.engineRead((tx) => tx.getGroup(project, id(1, n)));
+        expect(group?.desireInstances, `group ${String(n)}`).toBe(3);
+      }
+      // The two survivors are still serving.
+      for (const s of servers.slice(1)) expect(s.child.exitCode).toBeNull();
+    } finally {
+      await store.close();
+      for (const p of running) p.kill();
+      await db.cleanup();
+    }
+  }, 120_000);
+});

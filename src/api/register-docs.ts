@@ -54,6 +54,23 @@ export function registerDocs(app: FastifyInstance): void {
       tags: [
         { name: 'execution logs', description: 'The cloud API (AS v1).' },
         { name: 'ingest', description: "Scalelog's own endpoint for reporting executions." },
+        {
+          name: 'scaling groups',
+          description: 'The cloud API (AS v1): the groups policies scale.',
+        },
+        {
+          name: 'scaling policies',
+          description: 'The cloud API (AS v1 and v2): policies, their triggers and executions.',
+        },
+        {
+          name: 'bandwidths',
+          description:
+            "Bandwidths that bandwidth policies resize: the VPC service's paths, and Scalelog's own.",
+        },
+        {
+          name: 'triggers',
+          description: "Scalelog's own: fire an alarm, or a schedule's trigger now (developer).",
+        },
         { name: 'probes', description: 'Liveness and readiness.' },
       ],
     },

@@ -63,6 +63,31 @@ function report(outcome: ExecutionOutcome): ExecutionReport {
 export function triggerRoutes(deps: TriggerRoutesDeps): FastifyPluginCallback {
   const { engine } = deps;
   return (app, _options, done) => {
+    // These take no body, but clients (the SDKs among them) send Content-Type: application/json
+    // on every POST: an empty body is fine here, where Fastify's own parser refuses it. This
+    // plugin is its own encapsulation context, so the other routes keep the default parser.
+    app.removeContentTypeParser('application/json');
+    app.addContentTypeParser(
+      'application/json',
+      { parseAs: 'string' },
+      (_request, body, parsed) => {
+        const text = (body as string).trim();
+        if (text === '') {
+          parsed(null, undefined);
+          return;
+        }
+        try {
+          parsed(null, JSON.parse(text));
+        } catch {
+          parsed(
+            apiErrors.badRequestBody(
+              'The request body is not valid JSON; these endpoints need none.',
+            ),
+            undefined,
+          );
+        }
+      },
+    );
     app.post<{ Params: { project_id: string; alarm_id: string } }>(
       '/scalelog/v1/:project_id/alarms/:alarm_id/fire',
       {
@@ -71,12 +96,18 @@ export function triggerRoutes(deps: TriggerRoutesDeps): FastifyPluginCallback {
           description:
             'Scalelog stands in for the monitoring service: every INSERVICE ALARM or INTERVAL_ALARM policy of the project bound to alarm_id executes, oldest first, and the answer lists each execution. Paused policies do not react. The group cooldown holds back alarm-triggered executions (recorded as FAIL AS.0026). No body.',
           tags: ['triggers'],
-          params: projectAnd('alarm_id', 'The alarm id the policies name (1-64 letters, digits, _ or -).'),
+          params: projectAnd(
+            'alarm_id',
+            'The alarm id the policies name (1-64 letters, digits, _ or -).',
+          ),
           response: {
             200: {
               type: 'object',
               required: ['alarm_id', 'executions'],
-              properties: { alarm_id: { type: 'string' }, executions: { type: 'array', items: execution } },
+              properties: {
+                alarm_id: { type: 'string' },
+                executions: { type: 'array', items: execution },
+              },
             },
             ...engineErrorResponses([400, 401, 403, 406, 500, 503]),
           },

@@ -177,6 +177,19 @@ for (const backend of testBackends) {
         expect(g.lastScaledAt).toBe(t0 + 2 * minute);
       });
 
+      it('finishes an execution whose policy was deleted meanwhile', async () => {
+        const p = policy({ action: { operation: 'ADD', number: 1 } });
+        await setup(group(), p);
+        const e = engine({ instanceSettleMs: minute });
+        await e.execute(project, p.id);
+        await store.engineSession((tx) => tx.deletePolicy(project, p.id));
+        now += minute;
+        expect(await e.runDue()).toEqual({ fired: 0, settled: 1 });
+        const [log] = await logsOf(p.id);
+        expect([log?.status, log?.desireValue]).toEqual(['SUCCESS', '3']);
+        expect(currentInstances(await groupNow(), now)).toBe(3);
+      });
+
       it('clamps a target beyond a bound to the bound', async () => {
         const p = policy({ action: { operation: 'ADD', number: 10 } });
         await setup(group(), p);

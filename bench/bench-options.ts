@@ -2,7 +2,7 @@
 
 export type BenchMode = 'quick' | 'full';
 export type BenchStore = 'sqlite' | 'postgres';
-export const benchParts = ['import', 'export', 'latency', 'memory', 'http'] as const;
+export const benchParts = ['import', 'export', 'latency', 'memory', 'http', 'engine'] as const;
 export type BenchPart = (typeof benchParts)[number];
 
 /** The data set and the load, per mode. */
@@ -21,6 +21,8 @@ export interface BenchSizes {
   readonly deepPageStart: number;
   /** Logs imported by the smaller of the two import-memory runs. */
   readonly memorySmallLogs: number;
+  /** Scheduled triggers the engine figure fires and settles. */
+  readonly engineExecutions: number;
   /** Timed repetitions per latency figure (fewer when a query is slow, see latencyBudgetMs). */
   readonly latencyReps: number;
   readonly latencyBudgetMs: number;
@@ -45,6 +47,7 @@ export const sizesByMode: Readonly<Record<BenchMode, BenchSizes>> = Object.freez
     busyLogs: Object.freeze([1_000_000, 500_000, 250_000]),
     deepPageStart: 500_000,
     memorySmallLogs: 100_000,
+    engineExecutions: 20_000,
     latencyReps: 1000,
     latencyBudgetMs: 10_000,
     http: Object.freeze({
@@ -64,6 +67,7 @@ export const sizesByMode: Readonly<Record<BenchMode, BenchSizes>> = Object.freez
     busyLogs: Object.freeze([30_000, 10_000, 5_000]),
     deepPageStart: 15_000,
     memorySmallLogs: 20_000,
+    engineExecutions: 2_000,
     latencyReps: 200,
     latencyBudgetMs: 1_000,
     http: Object.freeze({

@@ -24,8 +24,9 @@ export interface Figure {
   readonly ours: Quantity;
   readonly floor?: Quantity;
   readonly ratio?: number;
-  readonly target: { readonly op: '>=' | '<='; readonly value: number };
-  /** Undefined when the figure could not be judged (a failed measurement). */
+  /** Absent for a figure that is reported, not judged (no target was set for it). */
+  readonly target?: { readonly op: '>=' | '<='; readonly value: number };
+  /** Undefined when the figure could not be judged (a failed measurement, or no target). */
   readonly met: boolean | undefined;
   readonly note?: string;
 }
@@ -35,23 +36,25 @@ export function figure(input: {
   title: string;
   ours: Quantity;
   floor?: Quantity;
-  target: { op: '>=' | '<='; value: number };
+  target?: { op: '>=' | '<='; value: number };
   note?: string;
 }): Figure {
   const ratio = input.floor === undefined ? undefined : input.ours.value / input.floor.value;
   const judged = ratio ?? input.ours.value;
-  const met = Number.isFinite(judged)
-    ? input.target.op === '>='
-      ? judged >= input.target.value
-      : judged <= input.target.value
-    : undefined;
+  const target = input.target;
+  const met =
+    target !== undefined && Number.isFinite(judged)
+      ? target.op === '>='
+        ? judged >= target.value
+        : judged <= target.value
+      : undefined;
   return {
     id: input.id,
     title: input.title,
     ours: input.ours,
     ...(input.floor === undefined ? {} : { floor: input.floor }),
     ...(ratio === undefined ? {} : { ratio }),
-    target: input.target,
+    ...(target === undefined ? {} : { target }),
     met,
     ...(input.note === undefined ? {} : { note: input.note }),
   };
@@ -73,7 +76,9 @@ const showQuantity = (q: Quantity | undefined): string => {
 };
 
 const showTarget = (f: Figure): string =>
-  `${f.floor === undefined ? 'ours' : 'ratio'} ${f.target.op} ${f.target.value.toLocaleString('en')}`;
+  f.target === undefined
+    ? 'reported'
+    : `${f.floor === undefined ? 'ours' : 'ratio'} ${f.target.op} ${f.target.value.toLocaleString('en')}`;
 
 /** The figures as a plain-text table, with what each floor is below it. */
 export function renderTable(heading: string, figures: readonly Figure[]): string {
@@ -84,7 +89,7 @@ export function renderTable(heading: string, figures: readonly Figure[]): string
     showQuantity(f.floor),
     f.ratio === undefined ? '' : `${f.ratio.toFixed(2)}x`,
     showTarget(f),
-    f.met === undefined ? 'n/a' : f.met ? 'yes' : 'NO',
+    f.target === undefined ? '' : f.met === undefined ? 'n/a' : f.met ? 'yes' : 'NO',
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: readonly string[]): string =>

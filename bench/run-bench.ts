@@ -107,8 +107,9 @@ async function main(argv: readonly string[]): Promise<number> {
     ).toLocaleString('en')} logs, ${seconds.toFixed(0)} s`;
     process.stdout.write(`${renderTable(heading, result.figures)}\n`);
     const figures: Figure[] = result.figures;
-    judged += figures.length;
-    missed += figures.filter((f) => f.met !== true).length;
+    const withTargets = figures.filter((f) => f.target !== undefined);
+    judged += withTargets.length;
+    missed += withTargets.filter((f) => f.met !== true).length;
     const partial = options.skip.size > 0;
     const paths = await writeResult(
       resultsDir,

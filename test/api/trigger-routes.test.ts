@@ -47,6 +47,7 @@ async function setup(
   });
 }
 
+/** A policy of the group; an ALARM policy on `al-cpu` unless `over` says otherwise. */
 const policy = (api: TestApi, n: number, over: Partial<ScalingPolicy> = {}): ScalingPolicy => ({
   id: uuid(n),
   projectId: project,
@@ -54,7 +55,7 @@ const policy = (api: TestApi, n: number, over: Partial<ScalingPolicy> = {}): Sca
   resourceType: 'SCALING_GROUP',
   resourceId: groupId,
   policyType: 'ALARM',
-  alarmId: 'al-cpu',
+  ...((over.policyType ?? 'ALARM') === 'ALARM' ? { alarmId: 'al-cpu' } : {}),
   action: { operation: 'ADD', number: 1 },
   coolDownSeconds: 300,
   status: 'INSERVICE',
@@ -143,8 +144,7 @@ for (const backend of testBackends) {
         scheduledPolicy: { launchTime },
         nextFireAt: Math.floor(launch / 60_000) * 60_000,
       });
-      const { alarmId: _unused, ...noAlarm } = scheduled;
-      await setup(api, {}, noAlarm);
+      await setup(api, {}, scheduled);
       const res = await api.inject({ method: 'POST', url: triggerUrl(scheduled.id) });
       expect(res.statusCode, res.body).toBe(200);
       expect(res.json()).toMatchObject({

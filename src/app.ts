@@ -18,6 +18,7 @@ import { docsPrefix, registerDocs } from './api/register-docs.js';
 import type { CredentialService } from './auth/credential-service.js';
 import { bandwidthToWire } from './api/bandwidth-wire.js';
 import { groupRoutes } from './api/group-routes.js';
+import { policyRoutes } from './api/policy-routes.js';
 import { bandwidthRoutes } from './api/bandwidth-routes.js';
 import { PolicyEngine } from './engine/policy-engine.js';
 import { Scheduler } from './engine/scheduler.js';
@@ -163,6 +164,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   // of its own, every decision is taken in a store transaction.
   const engine = policyEngine(store, config, now);
   void app.register(groupRoutes({ store, now, config }));
+  void app.register(policyRoutes({ store, engine, now }));
   void app.register(bandwidthRoutes({ store, now }));
   if (deps.scheduler === true) {
     const scheduler = new Scheduler(engine, {

@@ -30,8 +30,12 @@ const engineFields = [
 
 /** Fields accepted and kept as sent, each with its check. */
 const attributeChecks: Readonly<Record<string, (value: unknown) => void>> = {
-  scaling_configuration_id: (v) => { expectType(v, 'string', 'scaling_configuration_id'); },
-  lb_listener_id: (v) => { expectType(v, 'string', 'lb_listener_id'); },
+  scaling_configuration_id: (v) => {
+    expectType(v, 'string', 'scaling_configuration_id');
+  },
+  lb_listener_id: (v) => {
+    expectType(v, 'string', 'lb_listener_id');
+  },
   lbaas_listeners: (v) => {
     expectArrayOf(v, 'lbaas_listeners', 'object');
   },
@@ -65,7 +69,9 @@ const attributeChecks: Readonly<Record<string, (value: unknown) => void>> = {
     if ((v as unknown[]).length > 1)
       throw apiErrors.groupSecurityGroupsTooMany((v as unknown[]).length);
   },
-  vpc_id: (v) => { expectType(v, 'string', 'vpc_id'); },
+  vpc_id: (v) => {
+    expectType(v, 'string', 'vpc_id');
+  },
   health_periodic_audit_method: (v) => {
     if (v !== 'ELB_AUDIT' && v !== 'NOVA_AUDIT')
       throw apiErrors.groupAuditMethodInvalid(showValue(v));
@@ -95,15 +101,23 @@ const attributeChecks: Readonly<Record<string, (value: unknown) => void>> = {
   notifications: (v) => {
     expectArrayOf(v, 'notifications', 'string');
   },
-  delete_publicip: (v) => { expectType(v, 'boolean', 'delete_publicip'); },
-  delete_volume: (v) => { expectType(v, 'boolean', 'delete_volume'); },
-  enterprise_project_id: (v) => { expectType(v, 'string', 'enterprise_project_id'); },
+  delete_publicip: (v) => {
+    expectType(v, 'boolean', 'delete_publicip');
+  },
+  delete_volume: (v) => {
+    expectType(v, 'boolean', 'delete_volume');
+  },
+  enterprise_project_id: (v) => {
+    expectType(v, 'string', 'enterprise_project_id');
+  },
   multi_az_priority_policy: (v) => {
     if (v !== 'EQUILIBRIUM_DISTRIBUTE' && v !== 'PICK_FIRST') {
       throw apiErrors.groupMultiAzPolicyInvalid(showValue(v));
     }
   },
-  iam_agency_name: (v) => { expectType(v, 'string', 'iam_agency_name'); },
+  iam_agency_name: (v) => {
+    expectType(v, 'string', 'iam_agency_name');
+  },
   description: (v) => {
     expectType(v, 'string', 'description');
     if ((v as string).length > 256) {

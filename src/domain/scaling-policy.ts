@@ -72,8 +72,12 @@ export interface ScalingPolicy {
   readonly nextFireAt?: number;
 }
 
-/** Policy names: 1-64 letters, digits, underscores and hyphens. */
-export const policyNamePattern = /^[A-Za-z0-9_-]{1,64}$/;
+/**
+ * Policy names: 1-64 letters, digits, underscores, hyphens and Chinese characters (the
+ * Terraform provider's check, `^[\u4e00-\u9fa50-9a-zA-Z-_]+$`). Counted in characters.
+ */
+export const policyNamePattern = /^[\p{Script=Han}A-Za-z0-9_-]{1,64}$/u;
+export const maxPolicyNameLength = 64;
 
 /**
  * The schedule a SCHEDULED or RECURRENCE policy fires on, or undefined for other policies

@@ -20,6 +20,7 @@ interface OpenApiDocument {
   openapi: string;
   info: { title: string; description?: string; version: string };
   paths: Record<string, Record<string, OpenApiOperation>>;
+  tags?: { name: string; description?: string }[];
 }
 
 const methods = new Set(['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace']);
@@ -145,11 +146,36 @@ describe('probes and docs', () => {
       'application/x-ndjson',
     ]);
     expect(Object.keys(doc.paths).sort()).toEqual([
+      '/autoscaling-api/v1/{project_id}/scaling_group',
+      '/autoscaling-api/v1/{project_id}/scaling_group/{scaling_group_id}',
+      '/autoscaling-api/v1/{project_id}/scaling_group/{scaling_group_id}/action',
+      '/autoscaling-api/v1/{project_id}/scaling_policies/action',
+      '/autoscaling-api/v1/{project_id}/scaling_policy',
+      '/autoscaling-api/v1/{project_id}/scaling_policy/{scaling_group_id}/list',
+      '/autoscaling-api/v1/{project_id}/scaling_policy/{scaling_policy_id}',
+      '/autoscaling-api/v1/{project_id}/scaling_policy/{scaling_policy_id}/action',
       '/autoscaling-api/v1/{project_id}/scaling_policy_execute_log/{scaling_policy_id}',
+      '/autoscaling-api/v2/{project_id}/scaling_policy',
+      '/autoscaling-api/v2/{project_id}/scaling_policy/{scaling_policy_id}',
+      '/autoscaling-api/v2/{project_id}/scaling_policy/{scaling_resource_id}/list',
       '/healthz',
       '/readyz',
+      '/scalelog/v1/{project_id}/alarms/{alarm_id}/fire',
+      '/scalelog/v1/{project_id}/bandwidths',
+      '/scalelog/v1/{project_id}/bandwidths/{bandwidth_id}',
       '/scalelog/v1/{project_id}/execution_logs',
+      '/scalelog/v1/{project_id}/scaling_policy/{scaling_policy_id}/trigger',
+      '/v1/{project_id}/bandwidths/{bandwidth_id}',
     ]);
+    // Every tag a route uses is declared, with its description.
+    const declared = new Set((doc.tags ?? []).map((t) => t.name));
+    for (const [path, item] of Object.entries(doc.paths)) {
+      for (const operation of Object.values(item)) {
+        for (const tag of (operation as { tags?: string[] }).tags ?? []) {
+          expect(declared.has(tag), `${path}: tag ${tag}`).toBe(true);
+        }
+      }
+    }
     // The 405 fallbacks document nothing.
     expect(Object.keys(doc.paths['/healthz'] ?? {})).toEqual(['get']);
   });

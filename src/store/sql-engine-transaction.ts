@@ -30,6 +30,12 @@ import type { LogWriter, WriteResult } from './store.js';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
+/** The tables of the resources the API addresses by project and id. */
+type ResourceTable = 'scaling_groups' | 'bandwidths' | 'scaling_policies';
+
+const mapRow = <R, T>(row: R | undefined, map: (row: R) => T): T | undefined =>
+  row === undefined ? undefined : map(row);
+
 function rowToGroup(row: Selectable<ScalingGroupsTable>): ScalingGroup {
   const group: Mutable<ScalingGroup> = {
     id: row.id,
@@ -199,28 +205,47 @@ export class SqlEngineTransaction implements EngineTransaction {
       : sql`${sql.ref(column)} collate ${sql.id(this.#byteCollation)}`;
   }
 
+  /**
+   * The row of `table` with this id in this project; with `lock`, held (on PostgreSQL) until
+   * the session ends.
+   */
+  async #find<T extends ResourceTable>(
+    table: T,
+    projectId: string,
+    id: string,
+    lock: boolean,
+  ): Promise<Selectable<Database[T]> | undefined> {
+    // Widened from T: Kysely resolves the columns of a union of tables, not of a type parameter.
+    const from: ResourceTable = table;
+    const query = this.#db
+      .selectFrom(from)
+      .selectAll()
+      .where('project_id', '=', projectId)
+      .where('id', '=', id);
+    const row = await (lock && this.#rowLocks ? query.forUpdate() : query).executeTakeFirst();
+    // Every resource table is keyed by (project_id, id): the row is of `table`.
+    return row as Selectable<Database[T]> | undefined;
+  }
+
+  async #delete(table: ResourceTable, projectId: string, id: string): Promise<boolean> {
+    const r = await this.#db
+      .deleteFrom(table)
+      .where('project_id', '=', projectId)
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return r.numDeletedRows > 0n;
+  }
+
   async insertGroup(group: ScalingGroup): Promise<void> {
     await this.#db.insertInto('scaling_groups').values(groupToRow(group)).execute();
   }
 
   async getGroup(projectId: string, id: string): Promise<ScalingGroup | undefined> {
-    const row = await this.#db
-      .selectFrom('scaling_groups')
-      .selectAll()
-      .where('project_id', '=', projectId)
-      .where('id', '=', id)
-      .executeTakeFirst();
-    return row === undefined ? undefined : rowToGroup(row);
+    return mapRow(await this.#find('scaling_groups', projectId, id, false), rowToGroup);
   }
 
   async lockGroup(projectId: string, id: string): Promise<ScalingGroup | undefined> {
-    const query = this.#db
-      .selectFrom('scaling_groups')
-      .selectAll()
-      .where('project_id', '=', projectId)
-      .where('id', '=', id);
-    const row = await (this.#rowLocks ? query.forUpdate() : query).executeTakeFirst();
-    return row === undefined ? undefined : rowToGroup(row);
+    return mapRow(await this.#find('scaling_groups', projectId, id, true), rowToGroup);
   }
 
   async updateGroup(group: ScalingGroup): Promise<void> {
@@ -233,13 +258,8 @@ export class SqlEngineTransaction implements EngineTransaction {
       .execute();
   }
 
-  async deleteGroup(projectId: string, id: string): Promise<boolean> {
-    const r = await this.#db
-      .deleteFrom('scaling_groups')
-      .where('project_id', '=', projectId)
-      .where('id', '=', id)
-      .executeTakeFirst();
-    return r.numDeletedRows > 0n;
+  deleteGroup(projectId: string, id: string): Promise<boolean> {
+    return this.#delete('scaling_groups', projectId, id);
   }
 
   async listGroups(
@@ -288,23 +308,11 @@ export class SqlEngineTransaction implements EngineTransaction {
   }
 
   async getBandwidth(projectId: string, id: string): Promise<Bandwidth | undefined> {
-    const row = await this.#db
-      .selectFrom('bandwidths')
-      .selectAll()
-      .where('project_id', '=', projectId)
-      .where('id', '=', id)
-      .executeTakeFirst();
-    return row === undefined ? undefined : rowToBandwidth(row);
+    return mapRow(await this.#find('bandwidths', projectId, id, false), rowToBandwidth);
   }
 
   async lockBandwidth(projectId: string, id: string): Promise<Bandwidth | undefined> {
-    const query = this.#db
-      .selectFrom('bandwidths')
-      .selectAll()
-      .where('project_id', '=', projectId)
-      .where('id', '=', id);
-    const row = await (this.#rowLocks ? query.forUpdate() : query).executeTakeFirst();
-    return row === undefined ? undefined : rowToBandwidth(row);
+    return mapRow(await this.#find('bandwidths', projectId, id, true), rowToBandwidth);
   }
 
   async updateBandwidth(bandwidth: Bandwidth): Promise<void> {
@@ -317,13 +325,8 @@ export class SqlEngineTransaction implements EngineTransaction {
       .execute();
   }
 
-  async deleteBandwidth(projectId: string, id: string): Promise<boolean> {
-    const r = await this.#db
-      .deleteFrom('bandwidths')
-      .where('project_id', '=', projectId)
-      .where('id', '=', id)
-      .executeTakeFirst();
-    return r.numDeletedRows > 0n;
+  deleteBandwidth(projectId: string, id: string): Promise<boolean> {
+    return this.#delete('bandwidths', projectId, id);
   }
 
   async listBandwidths(
@@ -352,23 +355,11 @@ export class SqlEngineTransaction implements EngineTransaction {
   }
 
   async getPolicy(projectId: string, id: string): Promise<ScalingPolicy | undefined> {
-    const row = await this.#db
-      .selectFrom('scaling_policies')
-      .selectAll()
-      .where('project_id', '=', projectId)
-      .where('id', '=', id)
-      .executeTakeFirst();
-    return row === undefined ? undefined : rowToPolicy(row);
+    return mapRow(await this.#find('scaling_policies', projectId, id, false), rowToPolicy);
   }
 
   async lockPolicy(projectId: string, id: string): Promise<ScalingPolicy | undefined> {
-    const query = this.#db
-      .selectFrom('scaling_policies')
-      .selectAll()
-      .where('project_id', '=', projectId)
-      .where('id', '=', id);
-    const row = await (this.#rowLocks ? query.forUpdate() : query).executeTakeFirst();
-    return row === undefined ? undefined : rowToPolicy(row);
+    return mapRow(await this.#find('scaling_policies', projectId, id, true), rowToPolicy);
   }
 
   async updatePolicy(policy: ScalingPolicy): Promise<void> {
@@ -381,13 +372,8 @@ export class SqlEngineTransaction implements EngineTransaction {
       .execute();
   }
 
-  async deletePolicy(projectId: string, id: string): Promise<boolean> {
-    const r = await this.#db
-      .deleteFrom('scaling_policies')
-      .where('project_id', '=', projectId)
-      .where('id', '=', id)
-      .executeTakeFirst();
-    return r.numDeletedRows > 0n;
+  deletePolicy(projectId: string, id: string): Promise<boolean> {
+    return this.#delete('scaling_policies', projectId, id);
   }
 
   async listPolicies(

@@ -209,12 +209,6 @@ export const apiErrors = {
       'The modified expected number of instances is the same as the original number.',
       detail,
     ),
-  groupStatusForbids: (status: string, detail: string) =>
-    badRequest(
-      'AS.2033',
-      `You are not allowed to perform the operation when the AS group is in current [${status}] status.`,
-      detail,
-    ),
   invalidGroupField: (detail: string) => badRequest('AS.0022', 'Request body error', detail),
   groupNetworksInvalid: (detail: string) =>
     badRequest('AS.2013', 'Parameter networks in the AS group is invalid.', detail),
@@ -347,12 +341,6 @@ export const apiErrors = {
       'AS.3015',
       'The action in the AS policy is null.',
       'scaling_policy_action must be an object such as {"operation":"ADD","instance_number":1}.',
-    ),
-  operationNull: () =>
-    badRequest(
-      'AS.3016',
-      'The operation to perform the action in the AS policy is null.',
-      'Give scaling_policy_action.operation.',
     ),
   operationInvalid: (value: string, accepted: string) =>
     badRequest(

@@ -350,7 +350,7 @@ function parseActionObject(
     if (bandwidth) {
       throw apiErrors.percentageInvalid(
         percentageField,
-        display(value),
+        value,
         `no ${percentageField}: percentages are for scaling group policies only; a bandwidth policy gives ${numberField} in Mbit/s`,
       );
     }
@@ -358,7 +358,7 @@ function parseActionObject(
     const percentage = integerField(action, percentageField, min, maxPercentage, (v) =>
       apiErrors.percentageInvalid(
         percentageField,
-        display(v),
+        v,
         `an integer from ${String(min)} to ${String(maxPercentage)} for ${operation}`,
       ),
     );
@@ -368,7 +368,7 @@ function parseActionObject(
     const number = integerField(action, numberField, min, maxActionNumber, (v) =>
       apiErrors.actionNumberInvalid(
         numberField,
-        display(v),
+        v,
         `an integer from ${String(min)} to ${String(maxActionNumber)} for ${operation}${bandwidth ? ' (Mbit/s)' : ' (instances)'}`,
       ),
     );
@@ -472,7 +472,7 @@ function parseBehaviour(
       : undefined;
   const coolDownSeconds =
     integerField(body, 'cool_down_time', 0, maxPolicyCoolDownSeconds, (v) =>
-      apiErrors.policyCoolDown(display(v)),
+      apiErrors.policyCoolDown(v),
     ) ?? defaultPolicyCoolDownSeconds;
   const description = dialect === v2 ? parseDescription(body.description) : undefined;
   return {

@@ -32,6 +32,12 @@ export class ApiError extends Error {
 const show = (value: string): string =>
   JSON.stringify(value.length > 80 ? `${value.slice(0, 80)}…` : value);
 
+/** A JSON value as the client sent it: a number bare, a string quoted, shortened past 80. */
+const showJson = (value: unknown): string => {
+  const text = (JSON.stringify(value) as string | undefined) ?? String(value);
+  return text.length > 80 ? `${text.slice(0, 80)}…` : text;
+};
+
 function gateway(status: number, message: string, headers?: Record<string, string>): ApiError {
   return new ApiError(
     status,
@@ -318,11 +324,11 @@ export const apiErrors = {
     ),
   policyTypeNull: (accepted: string) =>
     badRequest('AS.3011', 'The AS policy type is null.', `Give scaling_policy_type: ${accepted}.`),
-  policyCoolDown: (value: string) =>
+  policyCoolDown: (value: unknown) =>
     badRequest(
       'AS.3012',
       'Invalid cooldown period in the AS policy.',
-      `Got cool_down_time ${show(value)}: expected an integer from 0 to 86400 (seconds).`,
+      `Got cool_down_time ${showJson(value)}: expected an integer from 0 to 86400 (seconds).`,
     ),
   policyNameNull: () =>
     badRequest(
@@ -348,11 +354,11 @@ export const apiErrors = {
       'The operation to perform the action in the AS policy action is invalid.',
       `Got ${show(value)}: expected ${accepted}.`,
     ),
-  actionNumberInvalid: (field: string, value: string, accepted: string) =>
+  actionNumberInvalid: (field: string, value: unknown, accepted: string) =>
     badRequest(
       'AS.3018',
       'The number of instances which action in the AS policy operates on is invalid.',
-      `Got ${field} ${show(value)}: expected ${accepted}.`,
+      `Got ${field} ${showJson(value)}: expected ${accepted}.`,
     ),
   policyGroupIdNull: () =>
     badRequest(
@@ -426,11 +432,11 @@ export const apiErrors = {
       'The triggering time of the periodic policy is not included in the effective time of the policy.',
       detail,
     ),
-  percentageInvalid: (field: string, value: string, accepted: string) =>
+  percentageInvalid: (field: string, value: unknown, accepted: string) =>
     badRequest(
       'AS.3035',
       'The percentage of instances which action in the AS policy operates on is invalid.',
-      `Got ${field} ${show(value)}: expected ${accepted}.`,
+      `Got ${field} ${showJson(value)}: expected ${accepted}.`,
     ),
   actionNotUnique: (number: string, percentage: string) =>
     badRequest(

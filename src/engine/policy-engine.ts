@@ -130,7 +130,7 @@ export class PolicyEngine {
       const now = this.#clock();
       const executions = await this.#store.engineRead((tx) => tx.dueExecutions(now, batch));
       for (const execution of executions) {
-        if (await this.#store.engineSession((tx) => settleExecution(tx, execution, now))) {
+        if (await this.#store.engineSession((tx) => settleExecution(tx, execution))) {
           settled += 1;
         }
       }
@@ -199,18 +199,14 @@ export class PolicyEngine {
     if (outcome.settlesAt > now) return outcome;
     const { log } = outcome;
     await this.#store.engineSession((tx) =>
-      settleExecution(
-        tx,
-        {
-          logId: log.id,
-          projectId: log.projectId,
-          policyId: log.policyId,
-          resourceType: log.resourceType,
-          resourceId: log.resourceId,
-          settlesAt: outcome.settlesAt,
-        },
-        now,
-      ),
+      settleExecution(tx, {
+        logId: log.id,
+        projectId: log.projectId,
+        policyId: log.policyId,
+        resourceType: log.resourceType,
+        resourceId: log.resourceId,
+        settlesAt: outcome.settlesAt,
+      }),
     );
     return outcome;
   }

@@ -309,13 +309,12 @@ async function record(
 
 /**
  * Finishes a pending execution that is due, inside `tx`: the log becomes SUCCESS (or FAIL when
- * its resource was deleted meanwhile) and a group's instances are taken as settled, which starts
- * its cooldown. False when another session finished it first.
+ * its resource was deleted meanwhile), and a group's cooldown starts at the time the action
+ * completed (`settlesAt`). False when another session finished it first.
  */
 export async function settleExecution(
   tx: EngineTransaction,
   execution: PendingExecution,
-  nowMs: number,
 ): Promise<boolean> {
   if (!(await tx.takeExecution(execution.logId))) return false;
   const log = await tx.getLog(execution.projectId, execution.logId);
@@ -337,14 +336,9 @@ export async function settleExecution(
       ]);
       return true;
     }
-    const settledAt = Math.min(nowMs, Math.max(execution.settlesAt, group.settlesAt ?? 0));
-    await tx.updateGroup({
-      ...group,
-      ...(group.settlesAt !== undefined && group.settlesAt <= nowMs
-        ? { previousInstances: group.desireInstances }
-        : {}),
-      lastScaledAt: execution.settlesAt <= nowMs ? execution.settlesAt : settledAt,
-    });
+    // The cooldown starts when the scaling action completes. The running instances need no
+    // update: currentInstances derives them from settlesAt.
+    await tx.updateGroup({ ...group, lastScaledAt: execution.settlesAt });
   }
   const settled: ExecutionLog = { ...log, status: 'SUCCESS' };
   await tx.writeLogs([settled]);

@@ -1,12 +1,10 @@
-import { randomUUID } from 'node:crypto';
 import type { ExecuteType } from '../domain/execution-log.js';
 import { nextFireTime } from '../domain/recurrence.js';
 import { policySchedule } from '../domain/scaling-policy.js';
 import type { ScalingPolicy } from '../domain/scaling-policy.js';
 import { formatWireTime } from '../domain/wire-time.js';
 import type { EngineStore, EngineTransaction } from '../store/engine-store.js';
-import { failedReason } from './execution-rules.js';
-import { settleExecution, startExecution } from './policy-executor.js';
+import { logBase, recordRefusal, settleExecution, startExecution } from './policy-executor.js';
 import type { ExecutionOutcome, ExecutorOptions } from './policy-executor.js';
 
 /** Where the engine takes the time from (Unix ms): the wall clock, or a test's. */
@@ -168,46 +166,19 @@ export class PolicyEngine {
     if (dueAt >= graceStart) {
       return startExecution(tx, policy, triggerType(policy), now, this.#options);
     }
-    const log = {
-      id: (this.#options.newId ?? randomUUID)(),
-      projectId: policy.projectId,
-      policyId: policy.id,
-      status: 'FAIL' as const,
-      failedReason: failedReason({
-        rule: 'missed-trigger',
-        message: `The trigger due at ${formatWireTime(Math.floor(dueAt / 1000))} was missed: no Scalelog server was running within ${String(Math.round(this.#options.misfireGraceMs / 1000))} s of it (checked at ${formatWireTime(Math.floor(now / 1000))}). Occurrences due before ${formatWireTime(Math.floor(graceStart / 1000))} were skipped.`,
-      }),
-      executeType: triggerType(policy),
-      executeTime: Math.floor(dueAt / 1000),
-      resourceType: policy.resourceType,
-      resourceId: policy.resourceId,
-      type: policy.action.operation,
-      jobRecords: [],
-    };
-    await tx.writeLogs([log]);
-    return {
-      status: 'FAIL',
-      log,
-      refusal: { rule: 'missed-trigger', message: log.failedReason },
-    };
+    // Dated when it was due: the history shows the occurrence that did not run.
+    return recordRefusal(tx, logBase(policy, triggerType(policy), dueAt, this.#options), {
+      rule: 'missed-trigger',
+      message: `The trigger due at ${formatWireTime(Math.floor(dueAt / 1000))} was missed: no Scalelog server was running within ${String(Math.round(this.#options.misfireGraceMs / 1000))} s of it (checked at ${formatWireTime(Math.floor(now / 1000))}). Occurrences due before ${formatWireTime(Math.floor(graceStart / 1000))} were skipped.`,
+    });
   }
 
   /** Finishes an execution whose action completes at once (settle delay 0, a bandwidth). */
   async #settleAtOnce<T extends ExecutionOutcome | undefined>(outcome: T): Promise<T> {
     if (outcome?.status !== 'EXECUTING') return outcome;
     const now = this.#clock();
-    if (outcome.settlesAt > now) return outcome;
-    const { log } = outcome;
-    await this.#store.engineSession((tx) =>
-      settleExecution(tx, {
-        logId: log.id,
-        projectId: log.projectId,
-        policyId: log.policyId,
-        resourceType: log.resourceType,
-        resourceId: log.resourceId,
-        settlesAt: outcome.settlesAt,
-      }),
-    );
+    if (outcome.pending.settlesAt > now) return outcome;
+    await this.#store.engineSession((tx) => settleExecution(tx, outcome.pending));
     return outcome;
   }
 }

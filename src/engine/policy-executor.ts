@@ -26,7 +26,12 @@ export interface ExecutorOptions {
 
 /** What became of one execution. */
 export type ExecutionOutcome =
-  | { readonly status: 'EXECUTING'; readonly log: ExecutionLog; readonly settlesAt: number }
+  | {
+      readonly status: 'EXECUTING';
+      readonly log: ExecutionLog;
+      /** The pending execution recorded with it, which settles at `pending.settlesAt`. */
+      readonly pending: PendingExecution;
+    }
   | { readonly status: 'FAIL'; readonly log: ExecutionLog; readonly refusal: Refusal };
 
 const seconds = (ms: number): number => Math.floor(ms / 1000);
@@ -44,30 +49,8 @@ export async function startExecution(
   nowMs: number,
   options: ExecutorOptions,
 ): Promise<ExecutionOutcome> {
-  const base = {
-    id: (options.newId ?? randomUUID)(),
-    projectId: policy.projectId,
-    policyId: policy.id,
-    executeType,
-    executeTime: seconds(nowMs),
-    resourceType: policy.resourceType,
-    resourceId: policy.resourceId,
-    type: policy.action.operation,
-  } as const;
-  const fail = async (
-    refusal: Refusal,
-    values: Partial<ExecutionLog> = {},
-  ): Promise<ExecutionOutcome> => {
-    const log: ExecutionLog = {
-      ...base,
-      ...values,
-      status: 'FAIL',
-      failedReason: failedReason(refusal),
-      jobRecords: values.jobRecords ?? [],
-    };
-    await tx.writeLogs([log]);
-    return { status: 'FAIL', log, refusal };
-  };
+  const base = logBase(policy, executeType, nowMs, options);
+  const fail: Fail = (refusal, values = {}) => recordRefusal(tx, base, refusal, values);
 
   if (policy.status !== 'INSERVICE') {
     return fail({
@@ -107,6 +90,46 @@ type LogBase = Pick<
   | 'type'
 >;
 type Fail = (refusal: Refusal, values?: Partial<ExecutionLog>) => Promise<ExecutionOutcome>;
+
+/** The fields every log of an execution of `policy` at `atMs` has, with a new log id. */
+export function logBase(
+  policy: ScalingPolicy,
+  executeType: ExecuteType,
+  atMs: number,
+  options: Pick<ExecutorOptions, 'newId'>,
+): LogBase {
+  return {
+    id: (options.newId ?? randomUUID)(),
+    projectId: policy.projectId,
+    policyId: policy.id,
+    executeType,
+    executeTime: seconds(atMs),
+    resourceType: policy.resourceType,
+    resourceId: policy.resourceId,
+    type: policy.action.operation,
+  };
+}
+
+/**
+ * Records an execution that did not act: its FAIL log, with the refusal as `failed_reason` and
+ * whatever `values` (old and desired values...) the rule had come to know.
+ */
+export async function recordRefusal(
+  tx: EngineTransaction,
+  base: LogBase,
+  refusal: Refusal,
+  values: Partial<ExecutionLog> = {},
+): Promise<ExecutionOutcome> {
+  const log: ExecutionLog = {
+    ...base,
+    ...values,
+    status: 'FAIL',
+    failedReason: failedReason(refusal),
+    jobRecords: values.jobRecords ?? [],
+  };
+  await tx.writeLogs([log]);
+  return { status: 'FAIL', log, refusal };
+}
 
 /** A pending execution on the resource: the same policy's, or another's. */
 async function busyRefusal(
@@ -304,7 +327,7 @@ async function record(
     throw new Error(`an execution on ${log.resourceId} started while the resource was locked`);
   }
   await tx.writeLogs([log]);
-  return { status: 'EXECUTING', log, settlesAt };
+  return { status: 'EXECUTING', log, pending };
 }
 
 /**

@@ -2,6 +2,7 @@
  * `npm run bench`: Scalelog's speed and memory as ratios to what the machine does at best,
  * measured side by side in one run. See bench/README.md.
  */
+import { mkdir } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadavg } from 'node:os';
@@ -51,6 +52,8 @@ async function main(argv: readonly string[]): Promise<number> {
   const repoRoot = findRepoRoot();
   const resultsDir = join(repoRoot, 'bench', 'results');
   const scratchDir = join(resultsDir, 'tmp', options.mode);
+  // Every part writes scratch files here; only the SQLite databases used to create it.
+  await mkdir(scratchDir, { recursive: true });
   const bareServerScript = join(here, 'bare-server.js');
   const started = performance.now();
   const machine = await machineInfo(repoRoot);

@@ -14,6 +14,7 @@ import { ingestRoutes } from './api/ingest-routes.js';
 import { methodNotAllowed } from './api/method-not-allowed.js';
 import { triggerRoutes } from './api/trigger-routes.js';
 import { captureReceivedBody } from './api/received-body.js';
+import { refuseUnstorableText } from './api/refuse-unstorable-text.js';
 import { docsPrefix, registerDocs } from './api/register-docs.js';
 import type { CredentialService } from './auth/credential-service.js';
 import { bandwidthToWire } from './api/bandwidth-wire.js';
@@ -147,6 +148,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   });
   app.addHook('preParsing', captureReceivedBody);
   app.addHook('preHandler', authenticate({ credentials, now, isOpenRoute }));
+  app.addHook('preHandler', refuseUnstorableText);
   app.setErrorHandler(errorHandler(errorOptions));
   app.setNotFoundHandler(() => Promise.reject(apiErrors.apiNotFound()));
 

@@ -1,4 +1,5 @@
 import { formatWireTime, parseWireTime } from '../domain/wire-time.js';
+import { unstorableReason } from '../domain/storable-text.js';
 import {
   executionStatuses,
   jobStatuses,
@@ -127,17 +128,10 @@ function requireText(obj: Record<string, unknown>, key: string, max: number): st
   return v;
 }
 
-/**
- * Text both stores can hold unchanged: PostgreSQL refuses U+0000 in text, and a lone UTF-16
- * surrogate (valid as a JSON escape) has no UTF-8 form, so either store would alter it.
- */
+/** Text both stores can hold unchanged (see {@link unstorableReason}). */
 function requireStorable(path: string, v: string): void {
-  if (v.includes('\u0000'))
-    throw new WireLogError(`${path} contains a NUL character (U+0000), which cannot be stored.`);
-  if (/[\uD800-\uDFFF]/u.test(v))
-    throw new WireLogError(
-      `${path} contains an unpaired UTF-16 surrogate; send valid Unicode text.`,
-    );
+  const reason = unstorableReason(v);
+  if (reason !== undefined) throw new WireLogError(`${path} ${reason}.`);
 }
 
 function optionalText(obj: Record<string, unknown>, key: string, path = key): string | undefined {

@@ -604,6 +604,12 @@ export const apiErrors = {
   // The gateway's APIGW.0201 covers bad requests of this kind ("Request entity too large" etc.).
   /** A request the HTTP layer could not make sense of (malformed request line, bad escape). */
   malformedRequest: (message: string) => gateway(400, message),
+  /** `%00` in the path or query: no id, name or filter value can hold U+0000. */
+  urlHasNul: () =>
+    gateway(
+      400,
+      'The request URL contains %00 (U+0000), which no id, name or filter value can hold.',
+    ),
   methodNotAllowed: (method: string, allow: readonly string[]) =>
     gateway(405, `Method ${method} is not allowed on this path; allowed: ${allow.join(', ')}.`, {
       allow: allow.join(', '),

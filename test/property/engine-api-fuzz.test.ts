@@ -209,13 +209,13 @@ function changed(
   value: Json | undefined,
 ): Json | undefined {
   if (path.length === 0) return value;
-  const copy = structuredClone(valid) as Json;
+  const copy = structuredClone<Json>(valid);
   let parent: Json = copy;
   for (const part of path.slice(0, -1)) parent = (parent as Record<string, Json>)[part] as Json;
   const last = path[path.length - 1] as string | number;
   if (value === undefined) {
     if (Array.isArray(parent)) parent.splice(last as number, 1);
-    else delete (parent as Record<string, Json>)[last];
+    else Reflect.deleteProperty(parent as Record<string, Json>, last);
   } else {
     (parent as Record<string | number, Json>)[last] = value;
   }

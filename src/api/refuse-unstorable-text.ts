@@ -2,26 +2,43 @@ import type { preHandlerHookHandler } from 'fastify';
 import { apiErrors } from '../domain/api-error.js';
 import { unstorableReason } from '../domain/storable-text.js';
 
-/** The first string in `value` (keys included) that no store can keep, with its path and why. */
-function firstUnstorable(value: unknown, path: string): string | undefined {
-  if (typeof value === 'string') {
-    const reason = unstorableReason(value);
-    return reason === undefined ? undefined : `${path === '' ? 'The body' : path} ${reason}`;
-  }
-  if (Array.isArray(value)) {
-    for (const [i, item] of value.entries()) {
-      const found = firstUnstorable(item, `${path}[${String(i)}]`);
-      if (found !== undefined) return found;
-    }
-    return undefined;
-  }
-  if (typeof value === 'object' && value !== null) {
-    for (const [key, item] of Object.entries(value)) {
-      const at = path === '' ? key : `${path}.${key}`;
-      const reason = unstorableReason(key);
-      if (reason !== undefined) return `The field name ${JSON.stringify(at)} ${reason}`;
-      const found = firstUnstorable(item, at);
-      if (found !== undefined) return found;
+/** Objects and arrays nested deeper than this in a JSON body are refused; the APIs use 4. */
+export const maxBodyDepth = 32;
+
+/**
+ * What is wrong with `body`, or undefined: the first string (field names included) that no
+ * store can keep, with its path and why, or nesting past {@link maxBodyDepth}. Iterative:
+ * JSON.parse takes bodies nested millions deep, which recursion here (and JSON.stringify in
+ * an error message) would not.
+ */
+function bodyProblem(body: object): string | undefined {
+  const pending: [unknown, string, number][] = [[body, '', 1]];
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    const [value, path, depth] = next;
+    if (typeof value === 'string') {
+      const reason = unstorableReason(value);
+      if (reason !== undefined) return `${path} ${reason}`;
+    } else if (typeof value === 'object' && value !== null) {
+      if (depth > maxBodyDepth) {
+        return `The body nests objects and arrays more than ${String(maxBodyDepth)} levels deep (at ${path})`;
+      }
+      const children: [unknown, string, number][] = [];
+      if (Array.isArray(value)) {
+        value.forEach((item: unknown, i) =>
+          children.push([item, `${path}[${String(i)}]`, depth + 1]),
+        );
+      } else {
+        for (const [key, item] of Object.entries(value)) {
+          const at = path === '' ? key : `${path}.${key}`;
+          const reason = unstorableReason(key);
+          if (reason !== undefined) return `The field name ${JSON.stringify(at)} ${reason}`;
+          children.push([item, at, depth + 1]);
+        }
+      }
+      // Reversed onto the stack, so fields are looked at in the order they were sent (one at
+      // a time: spreading a million-item array into push() would overflow the stack).
+      for (let i = children.length - 1; i >= 0; i -= 1)
+        pending.push(children[i] as [unknown, string, number]);
     }
   }
   return undefined;
@@ -30,8 +47,10 @@ function firstUnstorable(value: unknown, path: string): string | undefined {
 /**
  * Refuses, before any handler reads it, text that no store can hold: `%00` anywhere in the
  * URL (400 `APIGW.0201`), and U+0000 or a lone surrogate anywhere in a JSON body (400
- * `AS.0022`, naming the field). No id, name or filter value can hold either, and PostgreSQL
- * would fail the statement rather than match nothing. Runs after authentication, so an
+ * `AS.0022`, naming the field). No id, name or filter value can hold either, and
+ * PostgreSQL would fail the statement rather than match nothing. A JSON body nested past
+ * {@link maxBodyDepth} is 400 `AS.0022` too: handlers quote bad values with JSON.stringify,
+ * which overflows the stack on such a body. Runs after authentication, so an
  * unauthenticated request is still 401 first. Bodies that are not JSON (NDJSON ingest) are
  * checked line by line by their own parser.
  */
@@ -46,6 +65,6 @@ export const refuseUnstorableText: preHandlerHookHandler = (request, _reply, don
     return;
   }
   const body: unknown = request.body;
-  const found = typeof body === 'object' && body !== null ? firstUnstorable(body, '') : undefined;
+  const found = typeof body === 'object' && body !== null ? bodyProblem(body) : undefined;
   done(found === undefined ? undefined : apiErrors.badRequestBody(`${found}.`));
 };

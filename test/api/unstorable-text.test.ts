@@ -62,5 +62,29 @@ for (const backend of testBackends) {
       });
       expect(ok.statusCode, ok.body).toBe(200);
     });
+
+    it('refuses a JSON body nested past the limit with 400 AS.0022, where quoting it used to overflow (500)', async () => {
+      const api = await openTestApi(backend);
+      const deep = `${'['.repeat(1_000_000)}${']'.repeat(1_000_000)}`;
+      for (const [url, payload] of [
+        [groupsUrl, `{"scaling_group_name":"web","vpc_id":"v","networks":${deep}}`],
+        [`/scalelog/v1/${project}/bandwidths`, `{"bandwidth":${deep}}`],
+        [
+          `/autoscaling-api/v1/${project}/scaling_policies/action`,
+          `{"action":"pause","scaling_policy_id":${deep}}`,
+        ],
+      ] as const) {
+        const res = await api.inject({ method: 'POST', url, headers: json, payload });
+        expect(expectAsError(res, 400, 'AS.0022')).toContain('more than 32 levels deep');
+      }
+      // Wide is not deep: a long array gets the route's own answer.
+      const wide = await api.inject({
+        method: 'POST',
+        url: groupsUrl,
+        headers: json,
+        payload: `{"scaling_group_name":"web","vpc_id":"v","networks":[${'{"id":"n"},'.repeat(100_000)}{"id":"n"}]}`,
+      });
+      expectAsError(wide, 400, 'AS.2024');
+    });
   });
 }

@@ -11,6 +11,7 @@ import { errorHandler, sendApiError, toApiError } from './api/error-handler.js';
 import { executeLogRoutes } from './api/execute-log-routes.js';
 import { healthRoutes } from './api/health-routes.js';
 import { ingestRoutes } from './api/ingest-routes.js';
+import { jsonBodyParsers } from './api/json-body-parsers.js';
 import { methodNotAllowed } from './api/method-not-allowed.js';
 import { triggerRoutes } from './api/trigger-routes.js';
 import { captureReceivedBody } from './api/received-body.js';
@@ -83,20 +84,22 @@ function connectionsCheckingInterval(requestTimeoutMs: number): number {
  * 1. Node's HTTP parser. Requests not received within `requestTimeout` and malformed ones
  *    never reach Fastify; `clientErrorHandler` answers them 408/400 on the raw socket.
  * 2. Routing. A bad URL goes to `frameworkErrors` (400); an unknown path to the not-found
- *    handler (404 APIGW.0101); a known path under another method to its 405 fallback.
- * 3. `onRequest`: first the `X-Request-Id` header, so every later refusal carries it; then
- *    the `Accept` check (406), before any body is read or any store is touched.
+ *    route, refused 404 APIGW.0101 in the first `onRequest` hook; a known path under another
+ *    method to its 405 fallback, refused in its own `onRequest`.
+ * 3. `onRequest`: first the `X-Request-Id` header, so every later refusal carries it, and the
+ *    404; then the `Accept` check (406), before any body is read or any store is touched.
  * 4. `preParsing` keeps a copy of the body bytes as they arrive (`captureReceivedBody`):
  *    an AK/SK signature covers the exact bytes, which the parsers do not keep.
  * 5. Body parsing, per route: the body limit (413) and the content type (415). These are
  *    answered before authentication, since a signature cannot be checked before the whole
- *    body is in; neither touches the store nor reveals anything.
+ *    body is in; neither touches the store nor reveals anything. An empty body is no body,
+ *    whatever its content type (`jsonBodyParsers`), so a bodiless request as the SDKs send
+ *    it (`Content-Type: application/json`, nothing after) goes on to authentication.
  * 6. `preHandler`: authentication (`authenticate`), then tenant isolation, for every route
  *    but the probes, `/openapi.json` and the docs: 401 APIGW.0301, then 400 AS.0022 /
  *    AS.0008 and 403 AS.0011 for the path's project. No handler runs, so no log is read or
- *    written, for a request refused here. The not-found handler (404) and the 405 fallbacks
- *    (which answer in `onRequest`) come before it: an unknown API or method is refused
- *    whoever asks.
+ *    written, for a request refused here. The 404 and the 405 fallbacks (which answer in
+ *    `onRequest`) come before it: an unknown API or method is refused whoever asks.
  * 7. The handler, which validates parameters itself and calls the store.
  * 8. The error handler, for anything thrown above: the cloud's envelopes, 5xx without
  *    internals.
@@ -139,7 +142,9 @@ export function buildApp(deps: AppDeps): FastifyInstance {
 
   app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
-    done();
+    // An unknown path is refused here, before its body is read or parsed: the path alone
+    // decides, whatever the Accept header, body or credentials.
+    done(request.is404 ? apiErrors.apiNotFound() : undefined);
   });
   app.addHook('onRequest', (request, _reply, done) => {
     // Every answer is JSON except the docs page's HTML and assets.
@@ -147,6 +152,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     done(isDocs || acceptsJson(request.headers.accept) ? undefined : apiErrors.notAcceptable());
   });
   app.addHook('preParsing', captureReceivedBody);
+  jsonBodyParsers(app);
   app.addHook('preHandler', authenticate({ credentials, now, isOpenRoute }));
   app.addHook('preHandler', refuseUnstorableText);
   app.setErrorHandler(errorHandler(errorOptions));

@@ -13,9 +13,13 @@ const shown = (value: unknown): string => {
   return text.length > 80 ? `${text.slice(0, 80)}…` : text;
 };
 
-/** The body as an object: absent or `null` is 400 AS.0002, any other non-object AS.0022. */
+/**
+ * The body as an object: none (an empty body, whatever its content type) or `null` is 400
+ * AS.0002, any other non-object AS.0022.
+ */
 export function bodyObject(body: unknown): WireBody {
-  if (body === undefined || body === null || body === '') throw apiErrors.requestBodyNull();
+  if (body === undefined || body === '') throw apiErrors.requestBodyNull('empty');
+  if (body === null) throw apiErrors.requestBodyNull('null');
   if (!isObject(body)) {
     throw apiErrors.badRequestBody(`The request body must be a JSON object, not ${shown(body)}.`);
   }

@@ -15,6 +15,10 @@ declare module 'fastify' {
   }
 }
 
+/** Content types the route's body may have, named in its 415 message (default JSON). */
+export const acceptedTypesOf = (request: FastifyRequest): readonly string[] =>
+  request.routeOptions.config.acceptedTypes ?? ['application/json'];
+
 const codeOf = (error: unknown): unknown =>
   typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
 
@@ -43,7 +47,7 @@ export function toApiError(
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return apiErrors.unsupportedMediaType(
         request.headers['content-type'] ?? '',
-        request.routeOptions.config.acceptedTypes ?? ['application/json'],
+        acceptedTypesOf(request),
       );
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
       return apiErrors.badRequestBody('The request body does not match its Content-Length.');

@@ -63,31 +63,6 @@ function report(outcome: ExecutionOutcome): ExecutionReport {
 export function triggerRoutes(deps: TriggerRoutesDeps): FastifyPluginCallback {
   const { engine } = deps;
   return (app, _options, done) => {
-    // These take no body, but clients (the SDKs among them) send Content-Type: application/json
-    // on every POST: an empty body is fine here, where Fastify's own parser refuses it. This
-    // plugin is its own encapsulation context, so the other routes keep the default parser.
-    app.removeContentTypeParser('application/json');
-    app.addContentTypeParser(
-      'application/json',
-      { parseAs: 'string' },
-      (_request, body, parsed) => {
-        const text = (body as string).trim();
-        if (text === '') {
-          parsed(null, undefined);
-          return;
-        }
-        try {
-          parsed(null, JSON.parse(text));
-        } catch {
-          parsed(
-            apiErrors.badRequestBody(
-              'The request body is not valid JSON; these endpoints need none.',
-            ),
-            undefined,
-          );
-        }
-      },
-    );
     app.post<{ Params: { project_id: string; alarm_id: string } }>(
       '/scalelog/v1/:project_id/alarms/:alarm_id/fire',
       {

@@ -139,8 +139,14 @@ export const apiErrors = {
 
   // 400: resources and policies (contract §4, §6). The cloud answers these 400 with its own
   // message; ours starts with it and goes on to say what was wrong and what is accepted.
-  requestBodyNull: () =>
-    badRequest('AS.0002', 'Request body is null.', 'Send a JSON object as the request body.'),
+  requestBodyNull: (sent: 'empty' | 'null') =>
+    badRequest(
+      'AS.0002',
+      'Request body is null.',
+      sent === 'empty'
+        ? 'The request came without a body: send a JSON object as the request body.'
+        : 'The body is the JSON value null: send a JSON object as the request body.',
+    ),
   coolingDown: (detail: string) =>
     badRequest('AS.0026', 'Scaling action is not allowed in the cooling duration.', detail),
   groupBusy: (detail: string) =>

@@ -1,0 +1,53 @@
+import type { FastifyInstance } from 'fastify';
+import { apiErrors } from '../domain/api-error.js';
+import { acceptedTypesOf } from './error-handler.js';
+
+/**
+ * The content-type parsers of the JSON API, set on the root so every route inherits them
+ * (a plugin with bodies of its own, like ingest, replaces them in its context).
+ *
+ * An empty body means "no body", whatever the content type. The official SDKs send
+ * `Content-Type: application/json` on every request, a bodiless DELETE included, and curl
+ * sends a form content type with `-X POST`: Fastify's own parsers refuse the first (400 empty
+ * JSON body) and the second (415) before authentication and the route's own answer. So:
+ *
+ * - `application/json`: an empty or all-white-space body is `undefined`, as if none was sent;
+ *   anything else goes to Fastify's own JSON parser (prototype poisoning refused as before).
+ *   A route that needs a body says so itself (400 AS.0002, `bodyObject`).
+ * - any other type without a parser of its own: an empty body is `undefined`; a body is 415,
+ *   refused at its first byte rather than after reading all of it.
+ */
+export function jsonBodyParsers(app: FastifyInstance): void {
+  const defaultJson = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    const text = body as string;
+    if (text.trim() === '') {
+      done(null, undefined);
+      return;
+    }
+    void defaultJson(request, text, done);
+  });
+  app.addContentTypeParser('*', (request, payload, done) => {
+    let settled = false;
+    const settle = (error: Error | null): void => {
+      if (settled) return;
+      settled = true;
+      done(error, undefined);
+    };
+    payload.once('data', () => {
+      settle(
+        apiErrors.unsupportedMediaType(
+          request.headers['content-type'] ?? '',
+          acceptedTypesOf(request),
+        ),
+      );
+    });
+    payload.once('end', () => {
+      settle(null);
+    });
+    payload.once('error', (e: Error) => {
+      settle(e);
+    });
+  });
+}

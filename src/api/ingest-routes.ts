@@ -46,6 +46,16 @@ function jsonBodyAsNdjson(body: Buffer): Buffer {
   return body;
 }
 
+/** Whether `body` is empty or only a byte order mark and white space: no line to import. */
+function holdsNoLine(body: Buffer): boolean {
+  const start = body[0] === 0xef && body[1] === 0xbb && body[2] === 0xbf ? 3 : 0;
+  for (let i = start; i < body.length; i += 1) {
+    const byte = body[i];
+    if (byte !== 0x20 && byte !== 0x09 && byte !== 0x0a && byte !== 0x0d) return false;
+  }
+  return true;
+}
+
 function parseSkipInvalid(url: string): boolean {
   const values = rawQuery(url)
     .filter(([key]) => key === 'skip_invalid')
@@ -143,8 +153,10 @@ export function ingestRoutes(deps: IngestRoutesDeps): FastifyPluginCallback {
         const skipInvalid = parseSkipInvalid(request.url);
         // Fastify skips body parsing for a request with neither body nor Content-Type.
         const body: unknown = request.body;
-        if (!Buffer.isBuffer(body)) {
-          throw apiErrors.unsupportedMediaType(request.headers['content-type'] ?? '', ingestTypes);
+        // Nothing to import is a mistake, not an import of nothing: `curl --data-binary @FILE`
+        // sends an empty body when FILE is missing.
+        if (!Buffer.isBuffer(body) || holdsNoLine(body)) {
+          throw apiErrors.ingestBodyEmpty();
         }
         try {
           const report = await importNdjson(deps.store, Readable.from([body]), {

@@ -136,6 +136,12 @@ export const apiErrors = {
       `Invalid project id ${show(value)}: expected 1 to 64 letters, digits, '-' or '_'.`,
     ),
   badRequestBody: (message: string) => new ApiError(400, 'AS.0022', message),
+  ingestBodyEmpty: () =>
+    badRequest(
+      'AS.0002',
+      'Request body is null.',
+      'The request body is empty: send NDJSON, one execution log per line (curl --data-binary @FILE sends nothing when FILE is missing).',
+    ),
 
   // 400: resources and policies (contract §4, §6). The cloud answers these 400 with its own
   // message; ours starts with it and goes on to say what was wrong and what is accepted.

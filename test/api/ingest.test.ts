@@ -54,6 +54,30 @@ for (const backend of testBackends) {
       expect(page.scaling_policy_execute_log[0]).toStrictEqual(threeLogs[2]);
     });
 
+    it('refuses a body with no log in it, saying it was empty, and writes nothing', async () => {
+      const { inject } = await openTestApi(backend);
+      const bodies: [string, Record<string, string>, string | undefined][] = [
+        ['empty NDJSON', { 'content-type': 'application/x-ndjson' }, ''],
+        ['empty JSON', { 'content-type': 'application/json' }, ''],
+        ['blank lines and a BOM', { 'content-type': 'application/x-ndjson' }, '\uFEFF\n \r\n\t\n'],
+        ['no body, no content type', {}, undefined],
+      ];
+      for (const [what, headers, payload] of bodies) {
+        const res = await inject({
+          method: 'POST',
+          url: ingestUrl(),
+          headers,
+          ...(payload === undefined ? {} : { payload }),
+        });
+        expect(expectAsError(res, 400, 'AS.0002'), what).toBe(
+          'Request body is null. The request body is empty: send NDJSON, one execution log per line (curl --data-binary @FILE sends nothing when FILE is missing).',
+        );
+      }
+      // Nothing was written: the policy's first log is the next one.
+      expect((await inject(post(ndjson([threeLogs[0] ?? {}])))).statusCode).toBe(200);
+      expect(pageIds(await getPage(inject, logsPath()))).toEqual([uuid(1)]);
+    });
+
     it('is idempotent: the same body twice changes nothing the second time', async () => {
       const { inject } = await openTestApi(backend);
       expect((await inject(post(ndjson(threeLogs)))).statusCode).toBe(200);

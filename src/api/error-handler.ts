@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError, apiErrors } from '../domain/api-error.js';
-import { StoreTimeoutError, StoreUnavailableError } from '../store/store.js';
+import { StoreBusyError, StoreTimeoutError, StoreUnavailableError } from '../store/store.js';
 import { errorEnvelope } from './error-envelope.js';
 
 export interface ErrorHandlerOptions {
@@ -38,6 +38,7 @@ export function toApiError(
   options: ErrorHandlerOptions,
 ): ApiError | undefined {
   if (error instanceof ApiError) return error;
+  if (error instanceof StoreBusyError) return apiErrors.storeBusy(options.retryAfterSeconds);
   if (error instanceof StoreUnavailableError)
     return apiErrors.storeUnavailable(options.retryAfterSeconds);
   if (error instanceof StoreTimeoutError) return apiErrors.queryTimeout();

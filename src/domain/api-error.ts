@@ -645,6 +645,13 @@ export const apiErrors = {
         headers: { 'retry-after': String(retryAfterSeconds) },
       },
     ),
+  storeBusy: (retryAfterSeconds: number) =>
+    new ApiError(
+      503,
+      'AS.0001',
+      `Service temporarily unavailable: the store is busy with another write (another process, such as a running import, holds its write lock). Reads go on; retry the write in ${String(retryAfterSeconds)} seconds.`,
+      { headers: { 'retry-after': String(retryAfterSeconds) } },
+    ),
   queryTimeout: () =>
     new ApiError(
       504,

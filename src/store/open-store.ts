@@ -4,7 +4,7 @@ import { openPostgresBackend } from './postgres/postgres-backend.js';
 import { SqlStore } from './sql-store.js';
 import type { SqlBackend, SqlStoreOptions } from './sql-store.js';
 import { openSqliteBackend } from './sqlite/sqlite-backend.js';
-import { StoreUnavailableError } from './store.js';
+import { StoreBusyError, StoreUnavailableError } from './store.js';
 import type { EngineStore } from './engine-store.js';
 import type { CredentialStore, Store } from './store.js';
 
@@ -36,6 +36,8 @@ export function parseStoreUrl(url: string): StoreTarget {
 export interface OpenStoreOptions extends SqlStoreOptions {
   /** Time limit of one query in milliseconds (PostgreSQL; see spec/DEVIATIONS.md for SQLite). */
   readonly queryTimeoutMs?: number;
+  /** How long a write waits for another process's write lock (SQLite), 5000 ms by default. */
+  readonly busyTimeoutMs?: number;
 }
 
 /** Opens the store a URL names and brings its schema up to date. */
@@ -49,7 +51,10 @@ export async function openStore(
     backend =
       target.backend === 'postgres'
         ? openPostgresBackend(target.url, { queryTimeoutMs: options.queryTimeoutMs ?? 10_000 })
-        : openSqliteBackend(target.path);
+        : openSqliteBackend(
+            target.path,
+            options.busyTimeoutMs === undefined ? {} : { busyTimeoutMs: options.busyTimeoutMs },
+          );
   } catch (e: unknown) {
     throw new StoreUnavailableError(
       `cannot open the store: ${e instanceof Error ? e.message : String(e)}`,
@@ -72,6 +77,12 @@ export async function openStore(
     await store.close().catch(() => undefined);
     const kind = backend.classifyError(e);
     const why = e instanceof Error ? e.message : String(e);
+    if (kind === 'busy') {
+      throw new StoreBusyError(
+        `the store at ${backend.location} is busy: another process holds its write lock (a running import, say); retry when it is done`,
+        { cause: e },
+      );
+    }
     if (kind === 'unavailable') {
       throw new StoreUnavailableError(`cannot reach the store at ${backend.location}: ${why}`, {
         cause: e,

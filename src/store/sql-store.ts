@@ -24,7 +24,7 @@ import type { EngineStore, EngineTransaction } from './engine-store.js';
 import { inTransaction } from './in-transaction.js';
 import { SqlEngineTransaction } from './sql-engine-transaction.js';
 import type { CredentialsTable, Database, ExecutionLogsTable, TokensTable } from './schema.js';
-import { StoreTimeoutError, StoreUnavailableError } from './store.js';
+import { StoreBusyError, StoreTimeoutError, StoreUnavailableError } from './store.js';
 import type {
   Backend,
   CredentialListing,
@@ -41,7 +41,11 @@ import type {
 } from './store.js';
 
 /** What a driver error means to callers of the store. */
-export type ErrorKind = 'unavailable' | 'timeout' | undefined;
+/**
+ * What a driver error means: the store cannot be reached, a query ran past its time limit,
+ * or another connection held the write lock for longer than this one would wait.
+ */
+export type ErrorKind = 'unavailable' | 'busy' | 'timeout' | undefined;
 
 /**
  * What differs between backends, as capabilities rather than `instanceof` checks. A backend
@@ -811,6 +815,12 @@ export class SqlStore implements Store, CredentialStore, EngineStore {
       return await op();
     } catch (e: unknown) {
       const kind = this.#b.classifyError(e);
+      if (kind === 'busy') {
+        throw new StoreBusyError(
+          `the store at ${this.location} is busy: another process holds its write lock`,
+          { cause: e },
+        );
+      }
       if (kind === 'unavailable') {
         throw new StoreUnavailableError(`the store at ${this.location} cannot be reached`, {
           cause: e,

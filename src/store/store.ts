@@ -170,6 +170,18 @@ export class StoreUnavailableError extends Error {
   }
 }
 
+/**
+ * Another process held the store's write lock for longer than a write waits for it (SQLite:
+ * one writer at a time, such as a long `scalelog import`). The store is up and reads go on;
+ * the API answers 503 saying so, with `Retry-After`.
+ */
+export class StoreBusyError extends StoreUnavailableError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'StoreBusyError';
+  }
+}
+
 /** A query ran past its time limit. The API answers 504. */
 export class StoreTimeoutError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {

@@ -1,6 +1,7 @@
 import { connect } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { Readable, Writable } from 'node:stream';
+import BetterSqlite3 from 'better-sqlite3';
 import pg from 'pg';
 import { pino } from 'pino';
 import type { Logger } from 'pino';
@@ -237,6 +238,60 @@ describe('500 for anything unexpected', () => {
     const res = await inject({ method: 'GET', url: logsPath() });
     expect(expectAsError(res, 500, 'AS.0001')).toBe('System error.');
     expect(res.body).not.toContain('bare string');
+  });
+});
+
+describe('a SQLite store whose write lock another process holds', () => {
+  it('answers writes 503 saying the store is busy, with Retry-After, while reads go on', async () => {
+    let file = '';
+    const api = await openTestApi(sqliteBackend, {
+      config: { retryAfterSeconds: 3 },
+      store: { busyTimeoutMs: 50 },
+      url: (fresh) => (file = fresh.slice('sqlite:'.length)),
+    });
+    await api.seed([wireLog(1)]);
+    await api.credentialFor(project);
+    // Another process's long import: a connection of its own that holds the write lock.
+    const importer = new BetterSqlite3(file);
+    onTestFinished(() => {
+      importer.close();
+    });
+    importer.exec('begin immediate');
+
+    const ingest = await api.inject({
+      method: 'POST',
+      url: ingestUrl(),
+      headers: { 'content-type': 'application/x-ndjson' },
+      payload: JSON.stringify(wireLog(2)),
+    });
+    expect(expectAsError(ingest, 503, 'AS.0001')).toBe(
+      'Service temporarily unavailable: the store is busy with another write (another process, such as a running import, holds its write lock). Reads go on; retry the write in 3 seconds.',
+    );
+    expect(ingest.headers['retry-after']).toBe('3');
+    const group = await api.inject({
+      method: 'POST',
+      url: `/autoscaling-api/v1/${project}/scaling_group`,
+      headers: { 'content-type': 'application/json' },
+      payload: JSON.stringify({
+        scaling_group_name: 'web',
+        vpc_id: 'a8327883-6b07-4497-9c61-68d03ee193a1',
+        networks: [{ id: '3cd35bca-5a10-416f-8994-f79169559870' }],
+      }),
+    });
+    expect(expectAsError(group, 503, 'AS.0001')).toContain('the store is busy with another write');
+
+    const read = await api.inject({ method: 'GET', url: logsPath() });
+    expect(read.statusCode, read.body).toBe(200);
+    expect((await api.inject({ method: 'GET', url: '/readyz' })).statusCode).toBe(200);
+
+    importer.exec('rollback');
+    const retried = await api.inject({
+      method: 'POST',
+      url: ingestUrl(),
+      headers: { 'content-type': 'application/x-ndjson' },
+      payload: JSON.stringify(wireLog(2)),
+    });
+    expect(retried.statusCode, retried.body).toBe(200);
   });
 });
 

@@ -9,10 +9,11 @@ import type { ErrorKind, SqlBackend } from '../sql-store.js';
 /** SQLite's limit on bound parameters is 32766; 16 columns x 1000 rows stays well within it. */
 const insertChunkRows = 1;
 
+/** Error codes that mean another connection holds the lock this one waited for, in vain. */
+const busyCodes = new Set(['SQLITE_BUSY', 'SQLITE_LOCKED']);
+
 /** Error codes that mean the database file cannot be used right now. */
 const unavailableCodes = new Set([
-  'SQLITE_BUSY',
-  'SQLITE_LOCKED',
   'SQLITE_CANTOPEN',
   'SQLITE_IOERR',
   'SQLITE_FULL',
@@ -24,6 +25,7 @@ const unavailableCodes = new Set([
 function classifyError(error: unknown): ErrorKind {
   if (typeof error !== 'object' || error === null) return undefined;
   const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string' && [...busyCodes].some((c) => code.startsWith(c))) return 'busy';
   if (typeof code === 'string' && [...unavailableCodes].some((c) => code.startsWith(c)))
     return 'unavailable';
   const message = error instanceof Error ? error.message : '';
@@ -72,15 +74,20 @@ function withStatementCache(
  *
  * WAL lets readers go on while one writer writes; `synchronous = FULL` makes every
  * committed transaction durable before the commit returns, so nothing acknowledged is lost
- * on a crash or power cut. Writers wait up to 5 s for the lock before the store reports
- * itself unavailable.
+ * on a crash or power cut. Writers wait up to `busyTimeoutMs` (5 s by default) for another
+ * connection's write lock before the store reports itself busy.
  */
-export function openSqliteBackend(path: string): SqlBackend {
+export function openSqliteBackend(
+  path: string,
+  options: { readonly busyTimeoutMs?: number } = {},
+): SqlBackend {
   const inMemory = path === ':memory:';
   if (!inMemory) mkdirSync(dirname(resolve(path)), { recursive: true });
   const database = new BetterSqlite3(path);
   // First, so that even switching to WAL waits for another process's lock.
-  database.pragma('busy_timeout = 5000');
+  database.pragma(
+    `busy_timeout = ${String(Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000)))}`,
+  );
   database.pragma('journal_mode = WAL');
   database.pragma('synchronous = FULL');
   database.pragma('foreign_keys = ON');

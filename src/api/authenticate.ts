@@ -1,5 +1,6 @@
 import type { FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
 import type { CredentialService } from '../auth/credential-service.js';
+import { devCredentials } from '../auth/dev-credentials.js';
 import { apiErrors } from '../domain/api-error.js';
 import type { SdkAuthorization } from '../domain/sdk-signature.js';
 import {
@@ -41,7 +42,12 @@ async function verifyAkSk(
     throw e;
   }
   const key = await deps.credentials.lookupAccessKey(authorization.ak);
-  if (key === undefined) throw apiErrors.accessKeyUnknown(authorization.ak);
+  if (key === undefined) {
+    // Outside development mode the development AK does not exist; say why it is refused.
+    throw authorization.ak === devCredentials.ak
+      ? apiErrors.devAccessKeyNotServed(authorization.ak)
+      : apiErrors.accessKeyUnknown(authorization.ak);
+  }
   const now = deps.now();
   // Refused without looking at the signature: a locked key is no oracle for guesses.
   if (key.lockedUntil !== undefined && key.lockedUntil > now) {

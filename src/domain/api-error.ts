@@ -465,7 +465,7 @@ export const apiErrors = {
   policyExecuting: (detail: string) =>
     badRequest('AS.3038', 'The AS policy is in executing status.', detail),
   adjustmentLimit: (detail: string) =>
-    badRequest('AS.3040', 'The adjustment by policy reached the limit', detail),
+    badRequest('AS.3040', 'The adjustment by policy reached the limit.', detail),
   resourceIdNull: () =>
     badRequest(
       'AS.3041',
@@ -558,6 +558,10 @@ export const apiErrors = {
     ),
   accessKeyUnknown: (ak: string) =>
     iam(`ak not exist: no credential has the access key ${show(ak)}.`),
+  devAccessKeyNotServed: (ak: string) =>
+    iam(
+      `ak not exist: ${show(ak)} is the development credential, which only a server started with 'scalelog serve --dev' accepts. Sign with a credential of this store ('scalelog credentials create'), or start the server with --dev.`,
+    ),
   accessKeyLocked: (seconds: number) =>
     iam(
       `the access key is locked for ${seconds} more seconds after repeated signature failures; wait, then retry with a correct signature.`,
@@ -630,7 +634,10 @@ export const apiErrors = {
     gateway(406, 'The Accept header rules out application/json, the only type this API returns.'),
   requestTimeout: () => gateway(408, 'The request was not received in time.'),
   bodyTooLarge: (limitBytes: number) =>
-    gateway(413, `Request entity too large: the limit is ${limitBytes} bytes.`),
+    gateway(
+      413,
+      `Request entity too large: the limit is ${String(limitBytes)} bytes. Send less per request, or raise the server's limit with the setting bodyLimitBytes (SCALELOG_BODY_LIMIT_BYTES).`,
+    ),
   unsupportedMediaType: (type: string, accepted: readonly string[]) =>
     gateway(415, `Content-Type ${show(type)} is not accepted here; send ${accepted.join(' or ')}.`),
 

@@ -816,8 +816,8 @@ for (const backend of testBackends) {
           ).scaling_policy_execute_log.map((l) => [l.status, l.execute_type, l.failed_reason]);
 
         // At the group's max.
-        expect(expectAsError(await action(api, id, 'execute'), 400, 'AS.3040')).toContain(
-          'upper bound (2 instances)',
+        expect(expectAsError(await action(api, id, 'execute'), 400, 'AS.3040')).toBe(
+          `The adjustment by policy reached the limit. The scaling group ${groupId} is already at its upper bound (2 instances): the adjustment reached the limit.`,
         );
         // A paused policy.
         expect((await action(api, id, 'pause')).statusCode).toBe(204);

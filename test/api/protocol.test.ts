@@ -167,7 +167,9 @@ describe('the HTTP protocol around the API', () => {
       headers: { 'content-type': 'application/x-ndjson' },
       payload: lines,
     });
-    expect(expectGatewayError(res, 413, 'APIGW.0201')).toContain('1024 bytes');
+    expect(expectGatewayError(res, 413, 'APIGW.0201')).toBe(
+      "Request entity too large: the limit is 1024 bytes. Send less per request, or raise the server's limit with the setting bodyLimitBytes (SCALELOG_BODY_LIMIT_BYTES).",
+    );
     const page = await inject({ method: 'GET', url: logsPath() });
     expect(page.json<{ total_number: number }>().total_number).toBe(1);
   });

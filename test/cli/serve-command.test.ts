@@ -202,6 +202,10 @@ describe('scalelog serve', () => {
         path: policyPath(devCredentials.projectId),
       });
       expect(refused.status).toBe(401);
+      // It says why: this is the development credential, and it needs --dev.
+      expect(((await refused.json()) as { error_msg: string }).error_msg).toBe(
+        `Incorrect IAM authentication information: ak not exist: "${devCredentials.ak}" is the development credential, which only a server started with 'scalelog serve --dev' accepts. Sign with a credential of this store ('scalelog credentials create'), or start the server with --dev.`,
+      );
       const credential = firstRunCredential(cli.stderr.text);
       expect(
         (await signedFetch(url, credential, { path: policyPath(credential.projectId) })).status,

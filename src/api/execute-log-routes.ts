@@ -69,6 +69,10 @@ export function executeLogRoutes(deps: ExecuteLogRoutesDeps): FastifyPluginCallb
         // Parameters are validated by parseLogQuery from the raw query string, so repeats are
         // seen and each parameter fails with its documented code; the schema only documents.
         validatorCompiler: acceptAsIs,
+        // Keys go out in the order of the cloud's example response, which the handler builds
+        // (logToWire): Fastify's schema serializer would put every required key before the
+        // optional ones (job_records before old_value). The schema still documents the shape.
+        serializerCompiler: () => (data) => JSON.stringify(data),
       },
       async (request) => {
         // The path project has been checked against X-Project-Id and the credential already
@@ -88,12 +92,13 @@ export function executeLogRoutes(deps: ExecuteLogRoutesDeps): FastifyPluginCallb
             ? undefined
             : { totalNumber: 0, logs: [] });
         if (page === undefined) throw apiErrors.policyNotFound();
+        // In the order of the cloud's example response.
         return {
+          limit: query.limit,
+          scaling_policy_execute_log: page.logs.map((log) => logToWire(log, wireOptions)),
           total_number: page.totalNumber,
           // Echo the values used, defaults included: a Go pager computes the next page from them.
           start_number: query.startNumber,
-          limit: query.limit,
-          scaling_policy_execute_log: page.logs.map((log) => logToWire(log, wireOptions)),
         };
       },
     );

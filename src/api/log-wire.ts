@@ -49,41 +49,45 @@ export interface WireOptions {
   readonly scheduledAs: 'SCHEDULED' | 'SCHEDULE';
 }
 
+/**
+ * Keys are set in the order of the cloud's example response (wire-schemas.ts, where the API's
+ * serializer takes its order from), so an exported line reads as the API shows the log.
+ */
 const jobRecordToWire = (r: JobRecord): WireJobRecord => {
   const w: WireJobRecord = {};
+  if (r.message !== undefined) w.message = r.message;
   if (r.jobName !== undefined) w.job_name = r.jobName;
   if (r.recordType !== undefined) w.record_type = r.recordType;
   if (r.recordTime !== undefined) w.record_time = r.recordTime;
   if (r.request !== undefined) w.request = r.request;
   if (r.response !== undefined) w.response = r.response;
   if (r.code !== undefined) w.code = r.code;
-  if (r.message !== undefined) w.message = r.message;
   if (r.jobStatus !== undefined) w.job_status = r.jobStatus;
   return w;
 };
 
-/** Absent fields are omitted, never null; `job_records` is always an array. */
+/**
+ * Absent fields are omitted, never null; `job_records` is always an array. Keys in the order
+ * of the cloud's example response, as the API serializes them.
+ */
 export function logToWire(log: ExecutionLog, options: WireOptions): WireLog {
   const executeType: string =
     log.executeType === 'SCHEDULED' ? options.scheduledAs : log.executeType;
-  const w: WireLog = {
-    id: log.id,
-    status: log.status,
-    execute_type: executeType,
-    execute_time: formatWireTime(log.executeTime),
-    tenant_id: log.projectId,
-    scaling_policy_id: log.policyId,
-    scaling_resource_type: log.resourceType,
-    scaling_resource_id: log.resourceId,
-    job_records: log.jobRecords.map(jobRecordToWire),
-  };
+  const w: Partial<WireLog> = { id: log.id, status: log.status };
   if (log.failedReason !== undefined) w.failed_reason = log.failedReason;
+  if (log.type !== undefined) w.type = log.type;
+  w.tenant_id = log.projectId;
+  w.scaling_resource_type = log.resourceType;
+  w.scaling_resource_id = log.resourceId;
+  w.scaling_policy_id = log.policyId;
   if (log.oldValue !== undefined) w.old_value = log.oldValue;
   if (log.desireValue !== undefined) w.desire_value = log.desireValue;
   if (log.limitValue !== undefined) w.limit_value = log.limitValue;
-  if (log.type !== undefined) w.type = log.type;
+  w.execute_time = formatWireTime(log.executeTime);
+  w.execute_type = executeType;
+  w.job_records = log.jobRecords.map(jobRecordToWire);
   if (log.metaData !== undefined) w.meta_data = { ...log.metaData };
-  return w;
+  return w as WireLog;
 }
 
 /** Bounds on imported text, so one log cannot swell the store without limit. */

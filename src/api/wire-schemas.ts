@@ -14,14 +14,16 @@ const jobRecord = {
   type: 'object',
   description:
     'One step of the action. API records carry request, response and code; MEG records carry message.',
+  // Keys in the order of the cloud's example response; request, response and code, which it
+  // does not show, where its field table has them.
   properties: {
+    message: text,
     job_name: { type: 'string', description: 'Only ADJUST_VM_NUMBERS is documented.' },
     record_type: { type: 'string', enum: ['API', 'MEG'] },
     record_time: { type: 'string', description: 'UTC yyyy-MM-ddThh:mm:ssZ.' },
     request: text,
     response: text,
     code: text,
-    message: text,
     job_status: { type: 'string', enum: ['SUCCESS', 'FAIL'] },
   },
 } as const;
@@ -45,6 +47,8 @@ const executeLog = {
     'scaling_resource_id',
     'job_records',
   ],
+  // Keys in the order of the cloud's example response (failed_reason, which it does not show,
+  // after status as in its field table; meta_data, which neither shows, last).
   properties: {
     id: { type: 'string', description: 'Log id (UUID).' },
     status: { type: 'string', enum: ['SUCCESS', 'FAIL', 'EXECUTING'] },
@@ -52,17 +56,11 @@ const executeLog = {
       type: 'string',
       description: 'Why the execution failed; absent unless it failed.',
     },
-    execute_type: {
-      type: 'string',
-      enum: ['SCHEDULED', 'SCHEDULE', 'RECURRENCE', 'ALARM', 'MANUAL', 'INTERVAL_ALARM'],
-      description:
-        'What triggered the execution. A scheduled one is SCHEDULED by default, SCHEDULE with the compatibility setting.',
-    },
-    execute_time: { type: 'string', description: 'UTC yyyy-MM-ddThh:mm:ssZ.' },
+    type: { type: 'string', enum: ['ADD', 'REMOVE', 'REDUCE', 'SET'] },
     tenant_id: { type: 'string', description: 'The project id.' },
-    scaling_policy_id: text,
     scaling_resource_type: { type: 'string', enum: ['SCALING_GROUP', 'BANDWIDTH'] },
     scaling_resource_id: { type: 'string', description: 'Scaling group id or bandwidth id.' },
+    scaling_policy_id: text,
     old_value: {
       type: 'string',
       description: 'Instance count or bandwidth (Mbit/s) before, as a string.',
@@ -72,7 +70,13 @@ const executeLog = {
       type: 'string',
       description: 'Bandwidth bound for ADD (upper) or REDUCE (lower), as a string.',
     },
-    type: { type: 'string', enum: ['ADD', 'REMOVE', 'REDUCE', 'SET'] },
+    execute_time: { type: 'string', description: 'UTC yyyy-MM-ddThh:mm:ssZ.' },
+    execute_type: {
+      type: 'string',
+      enum: ['SCHEDULED', 'SCHEDULE', 'RECURRENCE', 'ALARM', 'MANUAL', 'INTERVAL_ALARM'],
+      description:
+        'What triggered the execution. A scheduled one is SCHEDULED by default, SCHEDULE with the compatibility setting.',
+    },
     job_records: { type: 'array', items: jobRecord, description: 'Always present; may be empty.' },
     meta_data: {
       type: 'object',
@@ -93,14 +97,15 @@ const executeLogPage = {
   description:
     "One page of a policy's execution logs, newest first (ties broken by id, descending).",
   required: ['total_number', 'start_number', 'limit', 'scaling_policy_execute_log'],
+  // Keys in the order of the cloud's example response.
   properties: {
+    limit: { type: 'integer', description: `The page size used (${defaultLimit} when not given).` },
+    scaling_policy_execute_log: { type: 'array', items: executeLog },
     total_number: {
       type: 'integer',
       description: 'Logs matching the filters in all, not just this page.',
     },
     start_number: { type: 'integer', description: 'The offset used (0 when not given).' },
-    limit: { type: 'integer', description: `The page size used (${defaultLimit} when not given).` },
-    scaling_policy_execute_log: { type: 'array', items: executeLog },
   },
 } as const;
 

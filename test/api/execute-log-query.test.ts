@@ -139,6 +139,9 @@ for (const backend of testBackends) {
       expect(res.headers['content-type']).toBe('application/json; charset=utf-8');
       // toStrictEqual tells "1" from 1 and a missing key from one set to undefined or null.
       expect(res.json()).toStrictEqual(documentedExample);
+      // And the text itself: keys in the example's order (page, log and job record), so a
+      // golden-text test written from the cloud's page matches byte for byte.
+      expect(res.body).toBe(JSON.stringify(documentedExample));
     });
 
     it("serializes every field with the SDK models' JSON types and omits absent ones", async () => {
@@ -184,6 +187,33 @@ for (const backend of testBackends) {
         old_value: '3',
         limit_value: '100',
       });
+      // Every key in the cloud's example order; those it does not show where its table has them.
+      expect(Object.keys(first ?? {})).toEqual([
+        'id',
+        'status',
+        'failed_reason',
+        'type',
+        'tenant_id',
+        'scaling_resource_type',
+        'scaling_resource_id',
+        'scaling_policy_id',
+        'old_value',
+        'desire_value',
+        'limit_value',
+        'execute_time',
+        'execute_type',
+        'job_records',
+        'meta_data',
+      ]);
+      expect(Object.keys((first?.job_records as object[] | undefined)?.[0] ?? {})).toEqual([
+        'job_name',
+        'record_type',
+        'record_time',
+        'request',
+        'response',
+        'code',
+        'job_status',
+      ]);
       // No nulls, no empty strings for what was never given; job_records is still an array.
       expect(second).toStrictEqual({
         id: uuid(8),

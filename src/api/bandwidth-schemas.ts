@@ -60,6 +60,7 @@ const vpcFields = {
 
 /** The VPC service's `bandwidth` object (BandwidthResp). */
 const vpcBandwidth = {
+  title: 'BandwidthResp',
   type: 'object',
   required: Object.keys(vpcFields),
   properties: vpcFields,
@@ -67,6 +68,7 @@ const vpcBandwidth = {
 
 /** A bandwidth in Scalelog's own answers: the VPC object and its bounds. */
 const scalelogBandwidth = {
+  title: 'ScalelogBandwidth',
   type: 'object',
   required: [...Object.keys(vpcFields), 'min_size', 'max_size'],
   properties: {

@@ -1,5 +1,5 @@
 import { projectIdPattern } from '../domain/project-id.js';
-import { errorResponses, wireSchemas } from './wire-schemas.js';
+import { asErrorOf, errorResponses } from './wire-schemas.js';
 
 /**
  * Schema pieces the resource and policy routes share: path parameters, empty answers, and
@@ -74,10 +74,10 @@ type Status = Parameters<typeof errorResponses>[0][number];
 export function engineErrorResponses<const S extends Status>(statuses: readonly S[]) {
   const responses = errorResponses(statuses) as Record<number, unknown>;
   if (statuses.includes(404 as S)) {
-    responses[404] = {
-      ...wireSchemas.asError,
-      description: 'The policy (AS.3020) or resource (AS.0007) does not exist.',
-    };
+    responses[404] = asErrorOf(
+      ['AS.3020', 'AS.0007'],
+      'The policy (AS.3020) or resource (AS.0007) does not exist.',
+    );
   }
   return responses as ReturnType<typeof errorResponses<S>>;
 }

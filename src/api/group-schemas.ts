@@ -13,6 +13,7 @@ const text = { type: 'string' } as const;
 const nullableText = { type: ['string', 'null'] } as const;
 
 const scalingGroup = {
+  title: 'ScalingGroups',
   type: 'object',
   properties: {
     scaling_group_name: text,

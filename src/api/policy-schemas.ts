@@ -23,6 +23,7 @@ const policyStatus = {
 } as const;
 
 const scheduledPolicy = {
+  title: 'ScheduledPolicy',
   type: 'object',
   description:
     'SCHEDULED: launch_time only. RECURRENCE: launch_time, recurrence_type, recurrence_value (Weekly, Monthly), start_time, end_time. Absent for alarm policies.',
@@ -47,12 +48,14 @@ const scheduledPolicy = {
 
 const scheduledPolicyBody = {
   ...scheduledPolicy,
+  title: 'ScheduledPolicyOption',
   required: ['launch_time'],
   description:
     'Required for SCHEDULED and RECURRENCE (AS.3003), ignored for alarm policies. launch_time: AS.3008, AS.3009, AS.3010; recurrence_type: AS.3023, AS.3004; recurrence_value: AS.3024, AS.3025; start_time: AS.3028; end_time: AS.3005, AS.3006, AS.3007; start after end: AS.3029; no launch within the window: AS.3033.',
 } as const;
 
 const v1Action = {
+  title: 'ScalingPolicyActionV1',
   type: 'object',
   required: ['operation'],
   properties: {
@@ -91,12 +94,14 @@ const v2ActionProperties = {
 } as const;
 
 const v2Action = {
+  title: 'ScalingPolicyActionV2',
   type: 'object',
   required: ['operation'],
   properties: v2ActionProperties,
 } as const;
 
 const intervalAlarmAction = {
+  title: 'IntervalAlarmActionsV2',
   type: 'object',
   properties: {
     ...v2ActionProperties,
@@ -121,6 +126,7 @@ const coolDown = {
 } as const;
 
 const v1Policy = {
+  title: 'ScalingV1PolicyDetail',
   type: 'object',
   required: [
     'scaling_group_id',
@@ -147,6 +153,7 @@ const v1Policy = {
 } as const;
 
 const metaData = {
+  title: 'ScalingPolicyV2MetaData',
   type: 'object',
   description:
     'Bandwidth policies only, from the bandwidth. Spelled metadata_eip_address here; the execute log spells it metadataeip_address.',
@@ -158,6 +165,7 @@ const metaData = {
 } as const;
 
 const v2Policy = {
+  title: 'ScalingV2PolicyDetail',
   type: 'object',
   required: [
     'scaling_policy_name',
@@ -214,6 +222,7 @@ const v1Body = (required: readonly string[]) =>
       scheduled_policy: scheduledPolicyBody,
       scaling_policy_action: {
         ...v1Action,
+        title: 'ScalingPolicyActionV1Option',
         required: [],
         description:
           'Default {"operation":"ADD","instance_number":1}; not an object: AS.3015. Replaced whole by an update.',
@@ -247,6 +256,7 @@ const v2Body = (required: readonly string[]) =>
       scheduled_policy: scheduledPolicyBody,
       scaling_policy_action: {
         ...v2Action,
+        title: 'ScalingPolicyActionV2Option',
         required: [],
         description:
           'Default {"operation":"ADD","size":1}; not an object: AS.3015. Replaced whole by an update.',

@@ -1,24 +1,29 @@
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
+import { hoistNamedSchemas } from './named-schemas.js';
 
 /** Where the browsable docs page lives; it alone answers in HTML (see `acceptsJson`). */
 export const docsPrefix = '/docs';
 
 const description = [
-  'Scalelog serves the Huawei Cloud Auto Scaling policy execution log API (AS API v1,',
-  '"Querying AS Policy Execution Logs") wire-exact, for the official SDKs, Terraform and curl,',
-  'from embedded SQLite or PostgreSQL. Logs get in through the NDJSON ingest endpoint under',
-  "Scalelog's own prefix or the `scalelog import` command.",
+  'Scalelog is a self-hosted, wire-exact stand-in for Huawei Cloud Auto Scaling (AS): the',
+  "cloud's scaling group and policy APIs (v1 and v2) with a policy engine that executes",
+  'policies and records every execution, the VPC bandwidths that bandwidth policies resize,',
+  'and "Querying AS Policy Execution Logs". Scalelog\'s own endpoints (under `/scalelog/v1`)',
+  'ingest execution logs, create bandwidths and fire alarms in place of the monitoring service.',
   '',
-  'Every route but the probes and these docs needs credentials: an AK/SK signature',
+  '**Authorizing on this page**: use a token. Get one with',
+  '`scalelog token create --project PROJECT_ID`, choose **Authorize** and paste it as',
+  '`X-Auth-Token`. The official SDKs sign each request with an AK/SK instead',
   '(`Authorization: SDK-HMAC-SHA256 Access=..., SignedHeaders=..., Signature=...` with',
-  '`X-Sdk-Date`, as every official SDK signs) or an `X-Auth-Token` from `scalelog token create`.',
-  'Missing or wrong credentials are 401 `APIGW.0301`; a credential of another project is 403',
-  '`AS.0011`.',
+  '`X-Sdk-Date`): a signature covers the method, path, query, headers and body of one request,',
+  'so it cannot be typed into a box here.',
   '',
   'Errors come in the cloud\'s two envelopes: AS `{"error":{"code","message"}}` and API gateway',
-  '`{"error_code","error_msg","request_id"}`. Every response carries `X-Request-Id`.',
+  '`{"error_code","error_msg","request_id"}`. Missing or wrong credentials are 401 `APIGW.0301`;',
+  'a credential of another project is 403 `AS.0011`; a path no API has is 404 `APIGW.0101`',
+  'whoever asks. Every response carries `X-Request-Id`.',
 ].join('\n');
 
 /**
@@ -30,27 +35,26 @@ const description = [
  */
 export function registerDocs(app: FastifyInstance): void {
   void app.register(swagger, {
+    // Shared schemas with a title become named models (components.schemas).
+    transformObject: (documentObject) =>
+      'openapiObject' in documentObject
+        ? hoistNamedSchemas(documentObject.openapiObject)
+        : documentObject.swaggerObject,
     openapi: {
       openapi: '3.0.3',
       info: { title: 'Scalelog', description, version: '1' },
       components: {
         securitySchemes: {
-          akSk: {
-            type: 'apiKey',
-            in: 'header',
-            name: 'Authorization',
-            description:
-              'SDK-HMAC-SHA256 Access=<AK>, SignedHeaders=<names joined by ;>, Signature=<hex HMAC-SHA256>, with X-Sdk-Date (YYYYMMDDTHHMMSSZ, within 15 minutes of server time). Made by every official SDK.',
-          },
           token: {
             type: 'apiKey',
             in: 'header',
             name: 'X-Auth-Token',
-            description: 'A project-scoped token from `scalelog token create`.',
+            description:
+              'A project-scoped token from `scalelog token create --project PROJECT_ID`: the way to authorize from this page. (The SDKs sign with an AK/SK, which no box here can do; see the description above.)',
           },
         },
       },
-      security: [{ akSk: [] }, { token: [] }],
+      security: [{ token: [] }],
       tags: [
         { name: 'execution logs', description: 'The cloud API (AS v1).' },
         { name: 'ingest', description: "Scalelog's own endpoint for reporting executions." },
@@ -75,7 +79,12 @@ export function registerDocs(app: FastifyInstance): void {
       ],
     },
   });
-  void app.register(swaggerUi, { routePrefix: docsPrefix });
+  void app.register(swaggerUi, {
+    routePrefix: docsPrefix,
+    theme: { title: 'Scalelog API' },
+    // A token pasted into Authorize survives a reload of the page.
+    uiConfig: { persistAuthorization: true },
+  });
   void app.register((instance, _options, done) => {
     instance.get('/openapi.json', { schema: { hide: true } }, () => instance.swagger());
     done();

@@ -5,6 +5,7 @@ import type { PolicyEngine } from '../engine/policy-engine.js';
 import type { ExecutionOutcome } from '../engine/policy-executor.js';
 import { acceptAsIs } from './accept-as-is.js';
 import { engineErrorResponses, projectAnd } from './engine-schemas.js';
+import { asErrorOf } from './wire-schemas.js';
 import { parseProjectId } from './parse-project-id.js';
 
 export interface TriggerRoutesDeps {
@@ -109,7 +110,9 @@ export function triggerRoutes(deps: TriggerRoutesDeps): FastifyPluginCallback {
           params: projectAnd('scaling_policy_id', 'The policy. Unknown: 404 AS.3020.'),
           response: {
             200: execution,
-            ...engineErrorResponses([400, 401, 403, 404, 406, 409, 500, 503]),
+            ...engineErrorResponses([400, 401, 403, 406, 500, 503]),
+            404: asErrorOf(['AS.3020'], 'The policy does not exist.'),
+            409: asErrorOf(['SCALELOG.0409'], 'The policy has no trigger pending.'),
           },
         },
         validatorCompiler: acceptAsIs,

@@ -11,6 +11,7 @@ const uuidLike = '^[0-9a-z]{8}-[0-9a-z]{4}-[0-9a-z]{4}-[0-9a-z]{4}-[0-9a-z]{12}$
 const wireTime = '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}Z$';
 
 const jobRecord = {
+  title: 'JobRecords',
   type: 'object',
   description:
     'One step of the action. API records carry request, response and code; MEG records carry message.',
@@ -35,6 +36,7 @@ const jobRecord = {
  * Absent fields are not `required`, so the serializer omits them instead of writing null.
  */
 const executeLog = {
+  title: 'ScalingPolicyExecuteLogList',
   type: 'object',
   required: [
     'id',
@@ -79,6 +81,7 @@ const executeLog = {
     },
     job_records: { type: 'array', items: jobRecord, description: 'Always present; may be empty.' },
     meta_data: {
+      title: 'EipMetaData',
       type: 'object',
       description:
         'User-defined key/value pairs; bandwidth logs carry the three keys below. metadataeip_address is spelled as every SDK spells it.',
@@ -93,6 +96,7 @@ const executeLog = {
 } as const;
 
 const executeLogPage = {
+  title: 'ListScalingPolicyExecuteLogsResponse',
   type: 'object',
   description:
     "One page of a policy's execution logs, newest first (ties broken by id, descending).",
@@ -133,15 +137,16 @@ const executeLogQuery = {
     start_time: {
       type: 'string',
       pattern: wireTime,
-      examples: ['2019-03-18T16:00:11Z'],
+      // No example value: the docs page would fill it into "Try it out", and a window around
+      // one example time hides most logs.
       description:
-        'Inclusive lower bound on execute_time, UTC. Bad value or later than end_time: 400 AS.9007.',
+        'Inclusive lower bound on execute_time, UTC yyyy-MM-ddThh:mm:ssZ such as 2019-03-18T16:00:11Z. Bad value or later than end_time: 400 AS.9007.',
     },
     end_time: {
       type: 'string',
       pattern: wireTime,
-      examples: ['2019-03-18T17:00:00Z'],
-      description: 'Exclusive upper bound on execute_time, UTC. Bad value: 400 AS.9007.',
+      description:
+        'Exclusive upper bound on execute_time, UTC yyyy-MM-ddThh:mm:ssZ such as 2019-03-18T17:00:00Z. Bad value: 400 AS.9007.',
     },
     start_number: {
       type: 'integer',
@@ -160,6 +165,7 @@ const executeLogQuery = {
 } as const;
 
 const importReport = {
+  title: 'ImportReport',
   type: 'object',
   description: 'What an import did.',
   required: ['lines', 'inserted', 'updated', 'unchanged', 'skipped_count', 'skipped'],
@@ -196,7 +202,7 @@ const asError = {
     error: {
       type: 'object',
       required: ['code', 'message'],
-      properties: { code: { type: 'string', examples: ['AS.3020'] }, message: text },
+      properties: { code: { type: 'string', examples: ['AS.0022'] }, message: text },
     },
   },
 } as const;
@@ -231,25 +237,58 @@ export const wireSchemas = {
   healthStatus,
 } as const;
 
-const errorResponse = {
-  400: { ...asError, description: 'A bad parameter or body (AS).' },
-  401: {
-    ...gatewayError,
-    description:
-      'Missing, malformed, expired or wrong credentials: APIGW.0301 "Incorrect IAM authentication information: <reason>" (gateway).',
-  },
-  403: {
+/** The AS envelope whose `code` is one of `codes` (the first is the example). */
+export function asErrorOf(codes: readonly [string, ...string[]], description: string) {
+  return {
     ...asError,
-    description: 'The credential belongs to another project than the path names (AS.0011).',
+    description,
+    properties: {
+      error: {
+        ...asError.properties.error,
+        properties: {
+          code: { type: 'string', enum: codes },
+          message: text,
+        },
+      },
+    },
+  } as const;
+}
+
+/** The gateway envelope whose `error_code` is `code`. */
+function gatewayErrorOf(code: string, description: string) {
+  return {
+    ...gatewayError,
+    description,
+    properties: { ...gatewayError.properties, error_code: { type: 'string', enum: [code] } },
+  } as const;
+}
+
+/**
+ * Each error status as documented: its envelope and the codes it carries. 400 has many codes,
+ * named in each operation's description; the others one each (404 per route).
+ */
+const errorResponse = {
+  400: {
+    ...asError,
+    description:
+      "A bad parameter or body (AS): the code names the rule, as the operation's description and the cloud's error codes say; the message says what was wrong.",
   },
-  404: { ...asError, description: 'The policy does not exist (AS.3020).' },
-  406: { ...gatewayError, description: 'The Accept header rules out application/json (gateway).' },
-  409: { ...asError, description: 'The request conflicts with the current state (AS).' },
-  413: { ...gatewayError, description: 'The body is larger than the limit (gateway).' },
-  415: { ...gatewayError, description: 'The Content-Type is not accepted (gateway).' },
-  500: { ...asError, description: 'Anything unexpected: AS.0001 "System error.", no details.' },
-  503: { ...asError, description: 'The store cannot be reached; see Retry-After (AS).' },
-  504: { ...asError, description: 'A query ran past its time limit (AS).' },
+  401: gatewayErrorOf(
+    'APIGW.0301',
+    'Missing, malformed, expired or wrong credentials: APIGW.0301 "Incorrect IAM authentication information: <reason>" (gateway).',
+  ),
+  403: asErrorOf(['AS.0011'], 'The credential belongs to another project than the path names.'),
+  404: asErrorOf(['AS.3020'], 'The policy does not exist.'),
+  406: gatewayErrorOf('APIGW.0201', 'The Accept header rules out application/json (gateway).'),
+  409: asErrorOf(['AS.0003'], 'The request conflicts with the current state.'),
+  413: gatewayErrorOf('APIGW.0201', 'The body is larger than the limit, bodyLimitBytes (gateway).'),
+  415: gatewayErrorOf('APIGW.0201', 'The Content-Type is not accepted (gateway).'),
+  500: asErrorOf(['AS.0001'], 'Anything unexpected: AS.0001 "System error.", no details.'),
+  503: asErrorOf(
+    ['AS.0001'],
+    'The store cannot be reached, or is busy with another write; see Retry-After.',
+  ),
+  504: asErrorOf(['AS.0001'], 'A query ran past its time limit.'),
 } as const;
 
 type ErrorStatus = keyof typeof errorResponse;

@@ -21,6 +21,31 @@ interface OpenApiDocument {
   info: { title: string; description?: string; version: string };
   paths: Record<string, Record<string, OpenApiOperation>>;
   tags?: { name: string; description?: string }[];
+  components?: {
+    schemas?: Record<string, Record<string, unknown>>;
+    securitySchemes?: Record<string, { type: string; in?: string; name?: string }>;
+  };
+  security?: Record<string, unknown[]>[];
+}
+
+/** Every `$ref` in `node`. */
+function refsIn(node: unknown): string[] {
+  if (Array.isArray(node)) return node.flatMap(refsIn);
+  if (typeof node !== 'object' || node === null) return [];
+  return Object.entries(node).flatMap(([key, value]) =>
+    key === '$ref' && typeof value === 'string' ? [value] : refsIn(value),
+  );
+}
+
+/** `schema` with a `$ref` (or an `allOf` of one) replaced by the named schema it points to. */
+function resolved(doc: OpenApiDocument, schema: unknown): Record<string, unknown> {
+  const node = schema as { $ref?: string; allOf?: { $ref?: string }[] } | undefined;
+  const ref = node?.$ref ?? node?.allOf?.[0]?.$ref;
+  if (ref === undefined) return (schema ?? {}) as Record<string, unknown>;
+  const name = ref.replace('#/components/schemas/', '');
+  const target = doc.components?.schemas?.[name];
+  expect(target, ref).toBeDefined();
+  return target ?? {};
 }
 
 const methods = new Set(['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace']);
@@ -111,31 +136,84 @@ describe('probes and docs', () => {
       default: 20,
     });
 
-    const page = query?.responses['200']?.content?.['application/json']?.schema as {
-      properties: Record<
-        string,
-        {
-          type: string;
-          items?: {
-            properties: Record<
-              string,
-              { type: string; additionalProperties?: unknown; properties?: Record<string, unknown> }
-            >;
-          };
-        }
-      >;
-    };
-    expect(page.properties.total_number?.type).toBe('integer');
-    const log = page.properties.scaling_policy_execute_log?.items?.properties ?? {};
+    type Properties = Record<string, { type?: string; items?: unknown; $ref?: string }>;
+    const page = resolved(doc, query?.responses['200']?.content?.['application/json']?.schema);
+    expect(page.title).toBe('ListScalingPolicyExecuteLogsResponse');
+    const pageProperties = page.properties as Properties;
+    expect(pageProperties.total_number?.type).toBe('integer');
+    const logModel = resolved(doc, pageProperties.scaling_policy_execute_log?.items);
+    expect(logModel.title).toBe('ScalingPolicyExecuteLogList');
+    const log = logModel.properties as Properties;
     for (const field of ['old_value', 'desire_value', 'limit_value'])
       expect(log[field]?.type, field).toBe('string');
     expect(log.job_records?.type).toBe('array');
-    expect(log.meta_data?.additionalProperties).toEqual({ type: 'string' });
-    expect(Object.keys(log.meta_data?.properties ?? {}).sort()).toEqual([
+    expect(resolved(doc, log.job_records?.items).title).toBe('JobRecords');
+    const metaData = resolved(doc, log.meta_data);
+    expect(metaData.additionalProperties).toEqual({ type: 'string' });
+    expect(Object.keys(metaData.properties ?? {}).sort()).toEqual([
       'metadata_bandwidth_share_type',
       'metadata_eip_id',
       'metadataeip_address',
     ]);
+
+    // Named models under components.schemas, by the official SDK's names, and every
+    // reference resolves.
+    expect(Object.keys(doc.components?.schemas ?? {})).toEqual(
+      expect.arrayContaining([
+        'ScalingGroups',
+        'ScalingV1PolicyDetail',
+        'ScalingV2PolicyDetail',
+        'ScheduledPolicy',
+        'ScalingPolicyActionV1',
+        'ScalingPolicyActionV2',
+        'BandwidthResp',
+      ]),
+    );
+    for (const ref of refsIn(doc)) {
+      expect(ref).toMatch(/^#\/components\/schemas\/\w+$/);
+      expect(doc.components?.schemas?.[ref.split('/').at(-1) ?? ''], ref).toBeDefined();
+    }
+    const groupShow = resolved(
+      doc,
+      doc.paths['/autoscaling-api/v1/{project_id}/scaling_group/{scaling_group_id}']?.get
+        ?.responses['200']?.content?.['application/json']?.schema,
+    );
+    expect(resolved(doc, (groupShow.properties as Properties).scaling_group).title).toBe(
+      'ScalingGroups',
+    );
+
+    // Try it out fills in no time window: no example values on the time filters.
+    for (const name of ['start_time', 'end_time']) {
+      const parameter = parameters.find((p) => p.name === name);
+      expect(parameter, name).toBeDefined();
+      expect(JSON.stringify(parameter), name).not.toMatch(/"examples?"/);
+    }
+
+    // Each error status with its own code and envelope.
+    const codeOf = (status: string): unknown => {
+      const schema = query?.responses[status]?.content?.['application/json']?.schema as {
+        properties: {
+          error_code?: { enum?: string[] };
+          error?: { properties: { code: { enum?: string[] } } };
+        };
+      };
+      return schema.properties.error_code?.enum ?? schema.properties.error?.properties.code.enum;
+    };
+    expect(codeOf('401')).toEqual(['APIGW.0301']);
+    expect(codeOf('403')).toEqual(['AS.0011']);
+    expect(codeOf('404')).toEqual(['AS.3020']);
+    expect(codeOf('406')).toEqual(['APIGW.0201']);
+    expect(codeOf('503')).toEqual(['AS.0001']);
+    expect(doc.info.description).toContain('404 `APIGW.0101`');
+
+    // The token is how a browser authorizes: the only security scheme offered.
+    expect(Object.keys(doc.components?.securitySchemes ?? {})).toEqual(['token']);
+    expect(doc.components?.securitySchemes?.token).toMatchObject({
+      type: 'apiKey',
+      in: 'header',
+      name: 'X-Auth-Token',
+    });
+    expect(doc.security).toEqual([{ token: [] }]);
     expect(Object.keys(query?.responses ?? {})).toEqual(
       expect.arrayContaining(['200', '400', '404', '406', '500', '503', '504']),
     );
@@ -186,6 +264,7 @@ describe('probes and docs', () => {
     expect(page.statusCode).toBe(200);
     expect(page.headers['content-type']).toMatch(/^text\/html/);
     expect(page.body).toContain('swagger-ui');
+    expect(page.body).toContain('<title>Scalelog API</title>');
     const script = await app.inject({ method: 'GET', url: '/docs/static/swagger-initializer.js' });
     expect(script.statusCode).toBe(200);
     const spec = await app.inject({ method: 'GET', url: '/docs/json' });

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
@@ -70,7 +70,43 @@ function withStatementCache(
 }
 
 /**
- * Opens (creating if needed) an SQLite database file, or `:memory:`.
+ * Creates the database file, empty and readable by its owner only, when it does not exist yet
+ * (its folder too, `0700`). SQLite gives the `-wal` and `-shm` files the mode of the database
+ * file, so they are owner-only as well; left to itself it would create all three `0644`.
+ */
+function createOwnerOnly(path: string): void {
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  try {
+    closeSync(openSync(path, 'wx', 0o600));
+  } catch (e: unknown) {
+    // Another process made it in the meantime: its mode is its own.
+    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+  }
+}
+
+/** Says which file is not a database, rather than SQLite's bare "file is not a database". */
+function notADatabase(path: string, e: unknown): Error {
+  const code = (e as { code?: unknown }).code;
+  if (code === 'SQLITE_NOTADB') {
+    return new Error(
+      `${path} is not a SQLite database (SQLite: "${e instanceof Error ? e.message : String(e)}")`,
+      { cause: e },
+    );
+  }
+  if (
+    code === 'SQLITE_CANTOPEN' &&
+    statSync(path, { throwIfNoEntry: false })?.isDirectory() === true
+  ) {
+    return new Error(`${path} is a folder, not a SQLite database file`, { cause: e });
+  }
+  return e instanceof Error ? e : new Error(String(e));
+}
+
+/**
+ * Opens (creating if needed) an SQLite database file, or `:memory:`. A file it creates is
+ * readable by its owner only (`0600`, with its `-wal` and `-shm` files), and so is a folder it
+ * creates (`0700`): the database holds credentials and token hashes. An existing file keeps
+ * its mode.
  *
  * WAL lets readers go on while one writer writes; `synchronous = FULL` makes every
  * committed transaction durable before the commit returns, so nothing acknowledged is lost
@@ -82,19 +118,33 @@ export function openSqliteBackend(
   options: { readonly busyTimeoutMs?: number } = {},
 ): SqlBackend {
   const inMemory = path === ':memory:';
-  if (!inMemory) mkdirSync(dirname(resolve(path)), { recursive: true });
-  const database = new BetterSqlite3(path);
-  // First, so that even switching to WAL waits for another process's lock.
-  database.pragma(
-    `busy_timeout = ${String(Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000)))}`,
-  );
-  database.pragma('journal_mode = WAL');
-  database.pragma('synchronous = FULL');
-  database.pragma('foreign_keys = ON');
+  const absolute = inMemory ? path : resolve(path);
+  if (!inMemory && statSync(absolute, { throwIfNoEntry: false }) === undefined) {
+    createOwnerOnly(absolute);
+  }
+  let database: BetterSqlite3.Database;
+  try {
+    database = new BetterSqlite3(path);
+  } catch (e: unknown) {
+    throw notADatabase(absolute, e);
+  }
+  try {
+    // First, so that even switching to WAL waits for another process's lock.
+    database.pragma(
+      `busy_timeout = ${String(Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000)))}`,
+    );
+    // The first statement that reads the file: a file that is no database fails here.
+    database.pragma('journal_mode = WAL');
+    database.pragma('synchronous = FULL');
+    database.pragma('foreign_keys = ON');
+  } catch (e: unknown) {
+    database.close();
+    throw notADatabase(absolute, e);
+  }
   const statements = withStatementCache(database);
   return {
     backend: 'sqlite',
-    location: inMemory ? 'sqlite::memory:' : `sqlite:${resolve(path)}`,
+    location: inMemory ? 'sqlite::memory:' : `sqlite:${absolute}`,
     db: new Kysely<Database>({ dialect: new SqliteDialect({ database: statements }) }),
     // better-sqlite3 is synchronous and Kysely's SQLite driver has one connection: whatever
     // runs here runs inside the write transaction Kysely opened on it.

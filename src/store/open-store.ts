@@ -75,6 +75,8 @@ export async function openStore(
     });
   } catch (e: unknown) {
     await store.close().catch(() => undefined);
+    const explained = backend.explainOpenError?.(e);
+    if (explained !== undefined) throw new Error(explained, { cause: e });
     const kind = backend.classifyError(e);
     const why = e instanceof Error ? e.message : String(e);
     if (kind === 'busy') {

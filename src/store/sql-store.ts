@@ -74,6 +74,12 @@ export interface SqlBackend {
   readonly byteCollation?: string;
   /** Classifies a driver error; `undefined` leaves it as it is. */
   readonly classifyError: (error: unknown) => ErrorKind;
+  /**
+   * What to tell the user when opening the store failed with `error` for a reason they must
+   * fix themselves (a database that does not exist, say); `undefined` when there is nothing
+   * better to say than the driver's message.
+   */
+  readonly explainOpenError?: (error: unknown) => string | undefined;
   /** Rows per multi-row INSERT, within the backend's limit on bound parameters. */
   readonly insertChunkRows: number;
   /** Makes concurrent migrators on one database wait for each other, where `begin` does not. */

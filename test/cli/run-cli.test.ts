@@ -2,6 +2,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { postgresTestUrl } from '../support/postgres.js';
+import { testBackends } from '../support/backends.js';
 import { runScalelog } from './cli-harness.js';
 import {
   logId,
@@ -264,6 +266,25 @@ describe('scalelog command line', () => {
       expect(run.stderr.text).not.toContain('s3cret');
       expect(run.stderr.text).not.toMatch(/^\s+at /m);
     });
+
+    it.skipIf(testBackends.find((b) => b.name === 'postgres')?.available !== true)(
+      'says that a PostgreSQL database does not exist, and how to create it',
+      async () => {
+        const url = new URL(postgresTestUrl);
+        const name = `scalelog_missing_${Date.now().toString(36)}`;
+        url.pathname = `/${name}`;
+        const host = url.hostname;
+        const port = url.port === '' ? '5432' : url.port;
+        const user = decodeURIComponent(url.username);
+        const run = await runScalelog(['export', '--db', url.toString()]);
+        expect(run.code).toBe(1);
+        expect(run.stderr.text).toBe(
+          `scalelog export: the database "${name}" does not exist on the PostgreSQL server at ${host}:${port}: ` +
+            `create it with \`createdb -h ${host} -p ${port}${user === '' ? '' : ` -U ${user}`} ${name}\` ` +
+            `or the SQL \`CREATE DATABASE "${name}";\`, then try again.\n`,
+        );
+      },
+    );
 
     it('adds stack traces with --verbose or log level debug', async () => {
       for (const run of [

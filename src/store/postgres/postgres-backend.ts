@@ -64,6 +64,46 @@ export function redactPostgresUrl(url: string): string {
   }
 }
 
+/** `"name"`, as PostgreSQL quotes an identifier. */
+const quoteIdentifier = (name: string): string => `"${name.replace(/"/g, '""')}"`;
+
+/** A shell word: as is when it is safe, else in single quotes. */
+const shellWord = (word: string): string =>
+  /^[A-Za-z0-9_@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+
+/**
+ * 3D000 (invalid_catalog_name): the URL names a database the server does not have. Says so,
+ * and how to create it, instead of a failure to bring a schema up to date.
+ */
+function explainMissingDatabase(url: string, error: unknown): string | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
+  if ((error as { code?: unknown }).code !== '3D000') return undefined;
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return undefined;
+  }
+  const user = decodeURIComponent(u.username);
+  // Without a database in the URL, PostgreSQL takes the user's name.
+  const name = decodeURIComponent(u.pathname.replace(/^\//, '')) || user || 'postgres';
+  const host = u.hostname.replace(/^\[(.*)\]$/, '$1') || 'localhost';
+  const port = u.port || '5432';
+  const createdb = [
+    'createdb',
+    '-h',
+    shellWord(host),
+    '-p',
+    port,
+    ...(user === '' ? [] : ['-U', shellWord(user)]),
+    shellWord(name),
+  ].join(' ');
+  return (
+    `the database ${quoteIdentifier(name)} does not exist on the PostgreSQL server at ${host}:${port}: ` +
+    `create it with \`${createdb}\` or the SQL \`CREATE DATABASE ${quoteIdentifier(name)};\`, then try again.`
+  );
+}
+
 /** Named statements kept per connection; past this, further shapes run unnamed. */
 const maxNamedStatements = 200;
 /**
@@ -160,6 +200,7 @@ export function openPostgresBackend(url: string, options: PostgresBackendOptions
     rowLocks: true,
     byteCollation: 'C',
     classifyError,
+    explainOpenError: (error) => explainMissingDatabase(url, error),
     insertChunkRows,
     // A transaction-scoped advisory lock: released by commit or rollback, even if the
     // process dies mid-migration. The key is arbitrary but fixed for Scalelog.

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { parseStoreUrl } from '../store/open-store.js';
+import { parseStoreUrl } from '../store/parse-store-url.js';
 
 /**
  * Refuses an SQLite file that does not exist, before anything opens it: opening would create

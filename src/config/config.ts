@@ -28,7 +28,11 @@ export interface Config {
    * holds it. A secret: never log it.
    */
   readonly secretKey: string | undefined;
-  /** The file holding the secret key, created (0600) on first use. */
+  /**
+   * The file holding the secret key, created (0600) on first use. When not set, the loader
+   * puts it beside an SQLite database (`scalelog.key` in its folder); this default,
+   * `data/scalelog.key` in the working directory, is for PostgreSQL.
+   */
   readonly secretKeyFile: string;
   /**
    * How long `serve` keeps a looked-up AK (its secret key decrypted) or token in memory; 0

@@ -1,6 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { isIPv4, isIPv6 } from 'node:net';
+import { dirname, join } from 'node:path';
 import { decodeSecretKey } from '../auth/sk-cipher.js';
+import { parseStoreUrl } from '../store/parse-store-url.js';
 import { defaultConfig } from './config.js';
 import type { Config, LogLevel } from './config.js';
 import { ConfigError } from './config-error.js';
@@ -178,6 +180,8 @@ export async function loadConfig(options: LoadConfigOptions): Promise<Config> {
     if (value !== undefined) merged[key] = value;
   };
   for (const key of settingKeys) set(key, resolve(key));
+  // The key file belongs with the database whose secret keys it unlocks.
+  if (!sources.has('secretKeyFile')) merged.secretKeyFile = defaultSecretKeyFile(merged.db);
   // Development mode serves the developer endpoints unless they were set either way.
   if (merged.dev && !sources.has('devTriggers')) merged.devTriggers = true;
 
@@ -192,6 +196,27 @@ export async function loadConfig(options: LoadConfigOptions): Promise<Config> {
 
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze({ ...merged, listen: Object.freeze({ ...merged.listen }) });
+}
+
+/** The file name of the secret key file beside an SQLite database. */
+const secretKeyFileName = 'scalelog.key';
+
+/**
+ * Where the secret key file is when `secretKeyFile` is not set: `scalelog.key` in the folder
+ * of an SQLite database (so `data/scalelog.key` for the default `data/scalelog.db`), whatever
+ * the working directory; with PostgreSQL or an in-memory database, which have no folder,
+ * `data/scalelog.key` in the working directory.
+ */
+export function defaultSecretKeyFile(db: string): string {
+  let target;
+  try {
+    target = parseStoreUrl(db);
+  } catch {
+    return defaultConfig.secretKeyFile;
+  }
+  return target.backend === 'sqlite' && target.path !== ':memory:'
+    ? join(dirname(target.path), secretKeyFileName)
+    : defaultConfig.secretKeyFile;
 }
 
 function pickCandidate(

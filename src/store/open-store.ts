@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import { migrateToLatest } from './migrations/migrate-to-latest.js';
+import { parseStoreUrl } from './parse-store-url.js';
 import { openPostgresBackend } from './postgres/postgres-backend.js';
 import { SqlStore } from './sql-store.js';
 import type { SqlBackend, SqlStoreOptions } from './sql-store.js';
@@ -7,31 +8,6 @@ import { openSqliteBackend } from './sqlite/sqlite-backend.js';
 import { StoreBusyError, StoreUnavailableError } from './store.js';
 import type { EngineStore } from './engine-store.js';
 import type { CredentialStore, Store } from './store.js';
-
-export type StoreTarget =
-  | { readonly backend: 'sqlite'; readonly path: string }
-  | { readonly backend: 'postgres'; readonly url: string };
-
-/**
- * Reads a store URL: `postgres://...` or `postgresql://...` for PostgreSQL; `sqlite:PATH`
- * (`sqlite::memory:` for a throw-away database) or a plain file path for SQLite.
- */
-export function parseStoreUrl(url: string): StoreTarget {
-  if (/^postgres(ql)?:\/\//.test(url)) return { backend: 'postgres', url };
-  if (url.startsWith('sqlite:')) {
-    const path = url.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, '');
-    if (path === '') throw new Error('the store URL "sqlite:" names no file; give sqlite:PATH.');
-    return { backend: 'sqlite', path };
-  }
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(url)) {
-    throw new Error(
-      `unsupported store URL ${JSON.stringify(url.replace(/\/\/[^@/]*@/, '//***@'))}: use a file path, sqlite:PATH or postgres://...`,
-    );
-  }
-  if (url === '')
-    throw new Error('the store URL is empty; give a file path, sqlite:PATH or postgres://....');
-  return { backend: 'sqlite', path: url };
-}
 
 export interface OpenStoreOptions extends SqlStoreOptions {
   /** Time limit of one query in milliseconds (PostgreSQL; see spec/DEVIATIONS.md for SQLite). */

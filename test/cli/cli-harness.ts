@@ -63,7 +63,7 @@ export interface StartedCli {
 /**
  * The secret key commands run with unless a test sets `SCALELOG_SECRET_KEY` or
  * `SCALELOG_SECRET_KEY_FILE` itself: they run in the repository's directory, where the default
- * key file (data/scalelog.key) is not theirs to create or read.
+ * key file of a PostgreSQL store (data/scalelog.key) is not theirs to create or read.
  */
 export const harnessSecretKey = randomBytes(32).toString('base64');
 

@@ -151,6 +151,19 @@ describe('scalelog credentials', () => {
       expect(again.stderr.text).toBe('');
     });
 
+    it('puts the key file beside the SQLite database by default, wherever it runs', async () => {
+      await (await openStore(db)).close();
+      // No key in the environment: the default key file is used.
+      const run = await runScalelog(
+        ['credentials', 'create', '--db', db, '--project', 'proj-a', '--json'],
+        { env: { SCALELOG_SECRET_KEY: undefined } },
+      );
+      expect(run.code).toBe(0);
+      const keyFile = join(dir, 'scalelog.key');
+      expect(run.stderr.text).toContain(`Created the secret key file ${keyFile} (owner-only).`);
+      expect((await stat(keyFile)).mode & 0o777).toBe(0o600);
+    });
+
     it('exits 1 with a message when the AK exists, keeping the first credential', async () => {
       await create('--project', 'proj-a', '--ak', 'TAKEN', '--sk', 'first-secret');
       const run = await runScalelog([

@@ -275,6 +275,37 @@ describe('loadConfig', () => {
     expect(problems.join('')).not.toContain(bad.slice(0, 10));
   });
 
+  it.each([
+    ['data/scalelog.db', 'data/scalelog.key'],
+    ['/var/lib/scalelog/logs.db', '/var/lib/scalelog/scalelog.key'],
+    ['sqlite:stores/a.db', 'stores/scalelog.key'],
+    ['sqlite:///srv/scalelog/a.db', '/srv/scalelog/scalelog.key'],
+    ['here.db', 'scalelog.key'],
+    ['sqlite::memory:', 'data/scalelog.key'],
+    ['postgres://u@127.0.0.1:5432/db', 'data/scalelog.key'],
+  ])(
+    'keeps the secret key file of the database %s beside it by default: %s',
+    async (db, keyFile) => {
+      expect((await loadConfig({ env: { SCALELOG_DB: db } })).secretKeyFile).toBe(keyFile);
+    },
+  );
+
+  it('takes a secret key file that is set wherever the database is', async () => {
+    const file = await settingsFile({ secretKeyFile: 'keys/from-file.key' });
+    expect(
+      (await loadConfig({ env: { SCALELOG_DB: '/srv/a.db' }, flags: { config: file } }))
+        .secretKeyFile,
+    ).toBe('keys/from-file.key');
+    expect(
+      (
+        await loadConfig({
+          env: { SCALELOG_SECRET_KEY_FILE: '/etc/scalelog.key' },
+          flags: { db: '/srv/a.db' },
+        })
+      ).secretKeyFile,
+    ).toBe('/etc/scalelog.key');
+  });
+
   it('refuses an empty secret key file path from the file', async () => {
     const file = await settingsFile({ secretKeyFile: ' ' });
     expect(await problemsOf({ env: {}, flags: { config: file } })).toEqual([

@@ -38,7 +38,8 @@ export const testSecretKey = randomBytes(32).toString('base64');
 /**
  * The environment children run with: ours without any SCALELOG_* setting, plus `extra`.
  * A child that runs in the repository's directory gets {@link testSecretKey} unless `extra`
- * names a key: the default key file there (data/scalelog.key) is a developer's, not a test's.
+ * names a key: the default key file of a PostgreSQL store there (data/scalelog.key) is a
+ * developer's, not a test's.
  */
 function childEnv(extra: Readonly<Record<string, string>>, inRepo: boolean): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};

@@ -7,7 +7,7 @@ import { exitCodes } from './exit-codes.js';
 import type { ExitCode } from './exit-codes.js';
 import { UsageError } from './usage-error.js';
 import { keyFileCreatedNotice, openCredentialService } from './open-credential-service.js';
-import { requireExistingStore } from './require-existing-store.js';
+import { noServerKnows, openCommandStore } from './open-command-store.js';
 
 export interface CredentialsCreateOptions {
   readonly project: string;
@@ -39,7 +39,10 @@ export async function credentialsCreateCommand(
     ...(options.sk === undefined ? {} : { sk: checkSk(options.sk) }),
   };
   const { stdout, stderr } = context;
-  const store = await context.openStore(config.db, { queryTimeoutMs: config.queryTimeoutMs });
+  const store = await openCommandStore(config, context, {
+    missing: 'refuse',
+    meaning: noServerKnows('credential', context),
+  });
   try {
     const service = openCredentialService(config, store, (path) => {
       stderr.write(`${keyFileCreatedNotice(path)}\n`);
@@ -71,8 +74,10 @@ export async function credentialsListCommand(
   context: CliContext,
 ): Promise<ExitCode> {
   const project = options.project === undefined ? undefined : checkProjectId(options.project);
-  requireExistingStore(config.db, 'it holds no credentials');
-  const store = await context.openStore(config.db, { queryTimeoutMs: config.queryTimeoutMs });
+  const store = await openCommandStore(config, context, {
+    missing: 'refuse',
+    meaning: 'it holds no credentials',
+  });
   let list;
   try {
     // Listing never opens the secret key.
@@ -109,8 +114,10 @@ export async function credentialsDeleteCommand(
   config: Config,
   context: CliContext,
 ): Promise<ExitCode> {
-  requireExistingStore(config.db, 'it holds no credentials');
-  const store = await context.openStore(config.db, { queryTimeoutMs: config.queryTimeoutMs });
+  const store = await openCommandStore(config, context, {
+    missing: 'refuse',
+    meaning: 'it holds no credentials',
+  });
   let deleted: boolean;
   try {
     deleted = await openCredentialService(config, store, () => undefined).deleteCredential(ak);

@@ -6,7 +6,7 @@ import type { ExportFilter } from '../store/store.js';
 import type { CliContext } from './cli-context.js';
 import { exitCodes } from './exit-codes.js';
 import type { ExitCode } from './exit-codes.js';
-import { requireExistingStore } from './require-existing-store.js';
+import { openCommandStore } from './open-command-store.js';
 import { UsageError } from './usage-error.js';
 import { writeLines } from './write-lines.js';
 
@@ -56,8 +56,10 @@ export async function exportCommand(
   context: CliContext,
 ): Promise<ExitCode> {
   const filter = exportFilter(options);
-  requireExistingStore(config.db, 'nothing to export');
-  const store = await context.openStore(config.db, { queryTimeoutMs: config.queryTimeoutMs });
+  const store = await openCommandStore(config, context, {
+    missing: 'refuse',
+    meaning: 'nothing to export',
+  });
   try {
     await writeLines(context.stdout, ndjsonLines(store.exportLogs(filter)));
   } finally {

@@ -7,6 +7,7 @@ import type { CliContext } from './cli-context.js';
 import { exitCodes } from './exit-codes.js';
 import type { ExitCode } from './exit-codes.js';
 import { createImportProgress } from './import-progress.js';
+import { openCommandStore } from './open-command-store.js';
 
 export interface ImportCommandOptions {
   /** A file path, or `-` for standard input. */
@@ -78,7 +79,7 @@ export async function importCommand(
   const input = await openInput(options.source, context.stdin);
   let report: ImportReport;
   try {
-    const store = await context.openStore(config.db, { queryTimeoutMs: config.queryTimeoutMs });
+    const store = await openCommandStore(config, context, { missing: 'create' });
     const progress =
       context.stderr.isTTY === true ? createImportProgress(context.stderr, input.size) : undefined;
     try {

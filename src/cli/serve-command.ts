@@ -8,6 +8,7 @@ import type { Config } from '../config/config.js';
 import type { CliContext, ServableApp, SignalSource } from './cli-context.js';
 import { exitCodes } from './exit-codes.js';
 import type { ExitCode } from './exit-codes.js';
+import { openCommandStore } from './open-command-store.js';
 import { keyFileCreatedNotice } from './open-credential-service.js';
 import { createFirstCredential, ensureDevCredential } from './serve-credentials.js';
 
@@ -124,7 +125,7 @@ async function closeApp(
 export async function serveCommand(config: Config, context: CliContext): Promise<ExitCode> {
   // Logs are JSON lines on stdout, the usual place for a service's log collector to read.
   const logger = pino({ level: config.logLevel, base: { pid: process.pid } }, context.stdout);
-  const store = await context.openStore(config.db, { queryTimeoutMs: config.queryTimeoutMs });
+  const store = await openCommandStore(config, context, { missing: 'create' });
   let app: ServableApp | undefined;
   let url: string;
   try {

@@ -6,7 +6,7 @@ import { exitCodes } from './exit-codes.js';
 import type { ExitCode } from './exit-codes.js';
 import { openCredentialService } from './open-credential-service.js';
 import { parseTtl } from './parse-ttl.js';
-import { requireExistingStore } from './require-existing-store.js';
+import { noServerKnows, openCommandStore } from './open-command-store.js';
 
 /** The default lifetime of a token, as the cloud's. */
 export const defaultTokenTtl = '24h';
@@ -24,7 +24,10 @@ export async function tokenCreateCommand(
 ): Promise<ExitCode> {
   const projectId = checkProjectId(options.project);
   const ttlMs = parseTtl(options.ttl);
-  const store = await context.openStore(config.db, { queryTimeoutMs: config.queryTimeoutMs });
+  const store = await openCommandStore(config, context, {
+    missing: 'refuse',
+    meaning: noServerKnows('token', context),
+  });
   let issued;
   try {
     issued = await openCredentialService(config, store, () => undefined).createToken({
@@ -53,8 +56,10 @@ export async function tokenRevokeCommand(
   config: Config,
   context: CliContext,
 ): Promise<ExitCode> {
-  requireExistingStore(config.db, 'it holds no tokens');
-  const store = await context.openStore(config.db, { queryTimeoutMs: config.queryTimeoutMs });
+  const store = await openCommandStore(config, context, {
+    missing: 'refuse',
+    meaning: 'it holds no tokens',
+  });
   let revoked: boolean;
   try {
     revoked = await openCredentialService(config, store, () => undefined).revokeToken(token.trim());

@@ -7,14 +7,22 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { hashToken } from '../../src/auth/credential-format.js';
 import { parseWireTime } from '../../src/domain/wire-time.js';
 import { openStore } from '../../src/store/open-store.js';
+import { testBackends } from '../support/backends.js';
 import { harnessSecretKey, runScalelog } from './cli-harness.js';
+
+const postgres = testBackends.find((backend) => backend.name === 'postgres');
 
 let dir: string;
 let db: string;
 beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'scalelog-creds-'));
   db = `sqlite:${join(dir, 'scalelog.db')}`;
+  // These commands need a store that exists, as a server would have made it.
+  await (await openStore(db)).close();
 });
+
+/** The line every command that opened the test's store writes first on stderr. */
+const storeLine = (): string => `store: ${join(dir, 'scalelog.db')} (SQLite)\n`;
 afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
@@ -27,7 +35,7 @@ interface CreatedJson {
 
 async function create(...args: string[]): Promise<CreatedJson> {
   const run = await runScalelog(['credentials', 'create', '--db', db, ...args, '--json']);
-  expect(run.stderr.text).toBe('');
+  expect(run.stderr.text).toBe(storeLine());
   expect(run.code).toBe(0);
   return JSON.parse(run.stdout.text) as CreatedJson;
 }
@@ -74,7 +82,7 @@ describe('scalelog credentials', () => {
         '--json',
       ]);
       expect(run.code).toBe(0);
-      expect(run.stderr.text).toBe('');
+      expect(run.stderr.text).toBe(storeLine());
       expect(run.stdout.lines()).toHaveLength(1);
       const created = JSON.parse(run.stdout.text) as CreatedJson;
       expect(Object.keys(created)).toEqual(['ak', 'sk', 'project_id']);
@@ -103,7 +111,7 @@ describe('scalelog credentials', () => {
         'SK:         my-$ecret-key',
         'Project id: proj-a',
       ]);
-      expect(run.stderr.text).toBe('The SK is shown only this once: keep it now.\n');
+      expect(run.stderr.text).toBe(`${storeLine()}The SK is shown only this once: keep it now.\n`);
     });
 
     it('stores the SK encrypted, under the configured key', async () => {
@@ -123,6 +131,7 @@ describe('scalelog credentials', () => {
       );
       expect(other.code).toBe(2);
       expect(other.stderr.lines()).toEqual([
+        storeLine().trimEnd(),
         expect.stringMatching(
           /^scalelog credentials create: the secret key from SCALELOG_SECRET_KEY \(setting secretKey\) is not the key the store at sqlite:.* was set up with/,
         ),
@@ -140,7 +149,7 @@ describe('scalelog credentials', () => {
       );
       expect(run.code).toBe(0);
       expect(run.stderr.text).toBe(
-        `Created the secret key file ${keyFile} (owner-only). It encrypts the secret keys in the store: keep a copy, and give every server of this store the same key.\n`,
+        `${storeLine()}Created the secret key file ${keyFile} (owner-only). It encrypts the secret keys in the store: keep a copy, and give every server of this store the same key.\n`,
       );
       expect((await stat(keyFile)).mode & 0o777).toBe(0o600);
       const again = await runScalelog(
@@ -148,11 +157,10 @@ describe('scalelog credentials', () => {
         { env },
       );
       expect(again.code).toBe(0);
-      expect(again.stderr.text).toBe('');
+      expect(again.stderr.text).toBe(storeLine());
     });
 
     it('puts the key file beside the SQLite database by default, wherever it runs', async () => {
-      await (await openStore(db)).close();
       // No key in the environment: the default key file is used.
       const run = await runScalelog(
         ['credentials', 'create', '--db', db, '--project', 'proj-a', '--json'],
@@ -180,7 +188,7 @@ describe('scalelog credentials', () => {
       ]);
       expect(run.code).toBe(1);
       expect(run.stderr.text).toBe(
-        'scalelog credentials create: a credential with AK TAKEN exists already; delete it first or choose another AK.\n',
+        `${storeLine()}scalelog credentials create: a credential with AK TAKEN exists already; delete it first or choose another AK.\n`,
       );
       expect(run.stdout.text).toBe('');
       const list = await runScalelog(['credentials', 'list', '--db', db, '--json']);
@@ -211,11 +219,12 @@ describe('scalelog credentials', () => {
         'the SK is not valid (it contains a space or a character that is not printable ASCII): expected 8 to 128 printable ASCII characters without spaces.',
       ],
     ])('refuses %j with exit 2 before opening the store', async (args, message) => {
-      const run = await runScalelog(['credentials', 'create', '--db', db, ...args]);
+      const untouched = join(dir, 'untouched.db');
+      const run = await runScalelog(['credentials', 'create', '--db', untouched, ...args]);
       expect(run.code).toBe(2);
       expect(run.stderr.text).toBe(`scalelog credentials create: ${message}\n`);
       expect(run.storesOpened).toBe(0);
-      expect(existsSync(join(dir, 'scalelog.db'))).toBe(false);
+      expect(existsSync(untouched)).toBe(false);
     });
   });
 
@@ -263,7 +272,7 @@ describe('scalelog credentials', () => {
       const none = await runScalelog(['credentials', 'list', '--db', db, '--project', 'proj-z']);
       expect(none.code).toBe(0);
       expect(none.stdout.text).toBe('');
-      expect(none.stderr.text).toBe('No credentials of project proj-z.\n');
+      expect(none.stderr.text).toBe(`${storeLine()}No credentials of project proj-z.\n`);
       const json = await runScalelog([
         'credentials',
         'list',
@@ -292,15 +301,84 @@ describe('scalelog credentials', () => {
       await create('--project', 'proj-a', '--ak', 'GONE');
       const run = await runScalelog(['credentials', 'delete', '--db', db, 'GONE']);
       expect(run.code).toBe(0);
-      expect(run.stderr.text).toBe('Deleted the credential GONE.\n');
+      expect(run.stderr.text).toBe(`${storeLine()}Deleted the credential GONE.\n`);
       const again = await runScalelog(['credentials', 'delete', '--db', db, 'GONE']);
       expect(again.code).toBe(1);
       expect(again.stderr.text).toBe(
-        `scalelog credentials delete: there is no credential with AK "GONE" in sqlite:${join(dir, 'scalelog.db')}; 'scalelog credentials list' shows them.\n`,
+        `${storeLine()}scalelog credentials delete: there is no credential with AK "GONE" in sqlite:${join(dir, 'scalelog.db')}; 'scalelog credentials list' shows them.\n`,
       );
       const list = await runScalelog(['credentials', 'list', '--db', db, '--json']);
       expect(list.stdout.text).toBe('[]\n');
     });
+  });
+});
+
+describe('a store that does not exist', () => {
+  it.each([
+    [['credentials', 'create', '--project', 'proj-a'], 'credential'],
+    [['token', 'create', '--project', 'proj-a'], 'token'],
+  ])(
+    '%j refuses it with exit 1 and creates nothing: no server would know what it made',
+    async (args, what) => {
+      const elsewhere = join(dir, 'elsewhere');
+      const missing = join(elsewhere, 'scalelog.db');
+      const run = await runScalelog([...args, '--db', missing], {
+        env: { SCALELOG_SECRET_KEY: undefined },
+      });
+      expect(run.code).toBe(1);
+      expect(run.stdout.text).toBe('');
+      expect(run.stderr.text).toBe(
+        `scalelog ${args.slice(0, 2).join(' ')}: there is no SQLite database at ${missing}; ` +
+          `a ${what} made there would be known to no server: give --db the database your server uses ` +
+          '(`scalelog serve` creates it on its first start).\n',
+      );
+      expect(run.storesOpened).toBe(0);
+      expect(existsSync(elsewhere)).toBe(false);
+    },
+  );
+
+  it.each([
+    [['credentials', 'list'], 'it holds no credentials'],
+    [['credentials', 'delete', 'SOME_AK'], 'it holds no credentials'],
+    [['token', 'revoke', 'scalelog_x'], 'it holds no tokens'],
+  ])('%j refuses it with exit 1 and creates nothing', async (args, meaning) => {
+    const missing = join(dir, 'typo.db');
+    const run = await runScalelog([...args, '--db', missing]);
+    expect(run.code).toBe(1);
+    expect(run.stderr.text).toBe(
+      `scalelog ${args.slice(0, 2).join(' ')}: there is no SQLite database at ${missing}; ${meaning}.\n`,
+    );
+    expect(run.storesOpened).toBe(0);
+    expect(existsSync(missing)).toBe(false);
+  });
+});
+
+describe.skipIf(postgres?.available !== true)('on PostgreSQL', () => {
+  it('says which store it used without its password, and keeps stdout for the token', async () => {
+    if (postgres === undefined) throw new Error('test/support/backends.ts lists no PostgreSQL');
+    const fresh = await postgres.fresh();
+    try {
+      const url = new URL(fresh.url);
+      // Trust authentication ignores it; it must still never be shown.
+      url.password = 's3cret';
+      const run = await runScalelog([
+        'token',
+        'create',
+        '--db',
+        url.toString(),
+        '--project',
+        'proj-a',
+      ]);
+      expect(run.code).toBe(0);
+      expect(run.stdout.text).toMatch(/^scalelog_[A-Za-z0-9_-]{43}\n$/);
+      const shown = new URL(fresh.url);
+      shown.password = '***';
+      shown.search = '';
+      expect(run.stderr.lines()[0]).toBe(`store: ${shown.toString()} (PostgreSQL)`);
+      expect(run.stderr.text).not.toContain('s3cret');
+    } finally {
+      await fresh.cleanup();
+    }
   });
 });
 
@@ -312,9 +390,10 @@ describe('scalelog token', () => {
     const [token, ...rest] = run.stdout.lines();
     expect(rest).toEqual([]);
     expect(token).toMatch(/^scalelog_[A-Za-z0-9_-]{43}$/);
+    expect(run.stderr.lines()[0]).toBe(storeLine().trimEnd());
     const m =
       /^Token for project proj-a, valid until (\S+): send it as the X-Auth-Token header\.\n$/.exec(
-        run.stderr.text,
+        run.stderr.text.slice(storeLine().length),
       );
     expect(m).not.toBeNull();
     const expires = (parseWireTime(m?.[1] ?? '') ?? 0) * 1000;
@@ -351,7 +430,7 @@ describe('scalelog token', () => {
       '--json',
     ]);
     expect(run.code).toBe(0);
-    expect(run.stderr.text).toBe('');
+    expect(run.stderr.text).toBe(storeLine());
     expect(run.stdout.lines()).toHaveLength(1);
     const issued = JSON.parse(run.stdout.text) as { token: string; expires_at: string };
     expect(Object.keys(issued)).toEqual(['token', 'expires_at']);
@@ -402,7 +481,7 @@ describe('scalelog token', () => {
     const token = created.stdout.text.trim();
     const run = await runScalelog(['token', 'revoke', '--db', db, token]);
     expect(run.code).toBe(0);
-    expect(run.stderr.text).toBe('Revoked the token.\n');
+    expect(run.stderr.text).toBe(`${storeLine()}Revoked the token.\n`);
     const store = await openStore(db);
     try {
       expect((await store.getToken(hashToken(token)))?.revokedAt).toBeDefined();
@@ -412,7 +491,7 @@ describe('scalelog token', () => {
     const unknown = await runScalelog(['token', 'revoke', '--db', db, 'scalelog_not-a-real-one']);
     expect(unknown.code).toBe(1);
     expect(unknown.stderr.text).toBe(
-      `scalelog token revoke: this token was not issued by sqlite:${join(dir, 'scalelog.db')}; nothing was revoked.\n`,
+      `${storeLine()}scalelog token revoke: this token was not issued by sqlite:${join(dir, 'scalelog.db')}; nothing was revoked.\n`,
     );
     expect(unknown.stderr.text).not.toContain('not-a-real-one');
   });

@@ -1,4 +1,5 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -26,6 +27,10 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
+/** What a command that opened the test's store writes first on stderr. */
+const storeLine = (isNew = false): string =>
+  `store: ${join(dir, 'scalelog.db')} (SQLite${isNew ? ', new database' : ''})`;
+
 async function file(name: string, text: string): Promise<string> {
   const path = join(dir, name);
   await writeFile(path, text);
@@ -34,7 +39,7 @@ async function file(name: string, text: string): Promise<string> {
 
 async function exported(...args: string[]): Promise<Record<string, unknown>[]> {
   const run = await runScalelog(['export', '--db', db, ...args]);
-  expect(run.stderr.text).toBe('');
+  expect(run.stderr.lines()).toEqual([storeLine()]);
   expect(run.code).toBe(0);
   expect(run.storesClosed).toBe(1);
   return run.stdout.lines().map((line) => JSON.parse(line) as Record<string, unknown>);
@@ -120,11 +125,13 @@ describe('scalelog command line', () => {
       expect(first.code).toBe(0);
       expect(first.stdout.text).toBe('');
       expect(first.stderr.lines()).toEqual([
+        storeLine(true),
         `imported ${input}: 5 read, 5 inserted, 0 updated, 0 unchanged, 0 skipped`,
       ]);
       const again = await runScalelog(['import', '--db', db, input]);
       expect(again.code).toBe(0);
       expect(again.stderr.lines()).toEqual([
+        storeLine(),
         `imported ${input}: 5 read, 0 inserted, 0 updated, 5 unchanged, 0 skipped`,
       ]);
     });
@@ -136,7 +143,7 @@ describe('scalelog command line', () => {
       const run = await runScalelog(['import', '--db', db, '-'], { stdin: ndjson([settled]) });
       expect(run.code).toBe(0);
       expect(run.stderr.text).toBe(
-        'imported standard input: 1 read, 0 inserted, 1 updated, 0 unchanged, 0 skipped\n',
+        `${storeLine()}\nimported standard input: 1 read, 0 inserted, 1 updated, 0 unchanged, 0 skipped\n`,
       );
       expect((await exported()).map((log) => log.status)).toEqual(['SUCCESS']);
     });
@@ -152,6 +159,7 @@ describe('scalelog command line', () => {
       ]);
       expect(run.code).toBe(1);
       expect(run.stderr.lines()).toEqual([
+        storeLine(true),
         expect.stringMatching(/^scalelog import: line 3: .*Nothing was imported\.$/),
       ]);
       expect(run.storesClosed).toBe(1);
@@ -177,6 +185,7 @@ describe('scalelog command line', () => {
       ]);
       expect(run.code).toBe(3);
       expect(run.stderr.lines()).toEqual([
+        storeLine(true),
         expect.stringMatching(/^line 2: not valid JSON/),
         expect.stringMatching(/^line 5: unknown field "colour"/),
         expect.stringMatching(/: 5 read, 3 inserted, 0 updated, 0 unchanged, 2 skipped$/),
@@ -196,6 +205,21 @@ describe('scalelog command line', () => {
       expect(run.storesOpened).toBe(0);
     });
 
+    it('refuses to start a database in a folder that does not exist, creating nothing', async () => {
+      const input = await file('in.ndjson', ndjson(sampleLogs()));
+      const folder = join(dir, 'typo');
+      const path = join(folder, 'scalelog.db');
+      const run = await runScalelog(['import', '--db', path, input]);
+      expect(run.code).toBe(1);
+      expect(run.stderr.text).toBe(
+        `scalelog import: there is no folder ${folder} for the SQLite database ${path}: ` +
+          'create the folder first, or give --db a path in a folder that exists ' +
+          '(only the default folder data/ is created when missing).\n',
+      );
+      expect(run.storesOpened).toBe(0);
+      expect(existsSync(folder)).toBe(false);
+    });
+
     it('draws a progress bar only when stderr is a terminal', async () => {
       const input = await file('many.ndjson', ndjson(manyLogs(1200)));
       const tty = await runScalelog(['import', '--db', db, input], { stderrIsTTY: true });
@@ -204,7 +228,7 @@ describe('scalelog command line', () => {
       expect(tty.stderr.text).toContain(`imported ${input}: 1200 read, 1200 inserted`);
       const pipe = await runScalelog(['import', '--db', db, input]);
       expect(pipe.stderr.text).toBe(
-        `imported ${input}: 1200 read, 0 inserted, 0 updated, 1200 unchanged, 0 skipped\n`,
+        `${storeLine()}\nimported ${input}: 1200 read, 0 inserted, 0 updated, 1200 unchanged, 0 skipped\n`,
       );
     });
   });
@@ -283,6 +307,25 @@ describe('scalelog command line', () => {
             `create it with \`createdb -h ${host} -p ${port}${user === '' ? '' : ` -U ${user}`} ${name}\` ` +
             `or the SQL \`CREATE DATABASE "${name}";\`, then try again.\n`,
         );
+      },
+    );
+
+    it.each([
+      [['export'], 'export'],
+      [['import', '-'], 'import'],
+      [['credentials', 'list'], 'credentials list'],
+    ])(
+      '%j names a --db file that is not a database, and leaves it as it was',
+      async (args, command) => {
+        const text = '# Scalelog\n\nNot a database, though a user may point --db at it.\n';
+        const readme = await file('README.md', text);
+        const run = await runScalelog([...args, '--db', readme]);
+        expect(run.code).toBe(1);
+        expect(run.stderr.text).toBe(
+          `scalelog ${command}: cannot open the store: ${readme} is not a SQLite database (SQLite: "file is not a database")\n`,
+        );
+        expect(await readFile(readme, 'utf8')).toBe(text);
+        expect(existsSync(`${readme}-wal`)).toBe(false);
       },
     );
 

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import { createServer } from 'node:net';
@@ -45,6 +46,10 @@ function firstRunCredential(stderr: string): ClientCredential {
   return { ak: field('AK'), sk: field('SK'), projectId: field('project id') };
 }
 
+/** What serve writes first on stderr, once it has opened the test's store. */
+const storeLine = (isNew = false): string =>
+  `store: ${join(dir, 'scalelog.db')} (SQLite${isNew ? ', new database' : ''})\n`;
+
 const policyPath = (projectId: string): string =>
   `/autoscaling-api/v1/${projectId}/scaling_policy_execute_log/nope`;
 
@@ -83,6 +88,7 @@ describe('scalelog serve', () => {
       const run = await cli.done;
       expect(run.code).toBe(0);
 
+      expect(run.stderr.text.startsWith(storeLine(true))).toBe(true);
       const credential = firstRunCredential(run.stderr.text);
       expect(credential.projectId).toMatch(/^[0-9a-f]{32}$/);
       expect(credential.ak).toMatch(/^[A-Z0-9]{20}$/);
@@ -118,7 +124,7 @@ describe('scalelog serve', () => {
       again.signals.emit('SIGTERM', 'SIGTERM');
       const second = await again.done;
       expect(second.code).toBe(0);
-      expect(second.stderr.text).toBe('');
+      expect(second.stderr.text).toBe(storeLine());
     });
 
     it('creates nothing when it cannot listen', async () => {
@@ -254,6 +260,7 @@ describe('scalelog serve', () => {
     }).done;
     expect(run.code).toBe(2);
     expect(run.stderr.lines()).toEqual([
+      storeLine().trimEnd(),
       expect.stringMatching(
         /^scalelog serve: the secret key from SCALELOG_SECRET_KEY \(setting secretKey\) is not the key the store at .* was set up with/,
       ),
@@ -261,6 +268,20 @@ describe('scalelog serve', () => {
     expect(run.stderr.text + run.stdout.text).not.toContain(otherKey);
     expect(run.stdout.text).not.toContain('listening');
     expect(run.storesClosed).toBe(1);
+  });
+
+  it('refuses a --db in a folder that does not exist, creating nothing', async () => {
+    const folder = join(dir, 'no-such-folder');
+    const path = join(folder, 'scalelog.db');
+    const run = await startScalelog(['serve', '--listen', '127.0.0.1:0', '--db', path]).done;
+    expect(run.code).toBe(1);
+    expect(run.stderr.text).toBe(
+      `scalelog serve: there is no folder ${folder} for the SQLite database ${path}: ` +
+        'create the folder first, or give --db a path in a folder that exists ' +
+        '(only the default folder data/ is created when missing).\n',
+    );
+    expect(run.storesOpened).toBe(0);
+    expect(existsSync(folder)).toBe(false);
   });
 
   it('never logs a database password', async () => {
@@ -279,7 +300,7 @@ describe('scalelog serve', () => {
       const run = await startScalelog(['serve', '--listen', `127.0.0.1:${port}`, '--db', db]).done;
       expect(run.code).toBe(1);
       expect(run.stderr.text).toBe(
-        `scalelog serve: cannot listen on 127.0.0.1:${port}: the address is already in use (another Scalelog, or another program, listens there).\n`,
+        `${storeLine(true)}scalelog serve: cannot listen on 127.0.0.1:${port}: the address is already in use (another Scalelog, or another program, listens there).\n`,
       );
       expect(run.storesClosed).toBe(1);
     } finally {

@@ -16,7 +16,9 @@ import {
 import { devCredentials } from '../../src/auth/dev-credentials.js';
 import type { ClientCredential } from '../cli/signed-fetch.js';
 import { sdkFetch, tokenFetch } from '../cli/signed-fetch.js';
-import { assertBuilt, runScalelog, ScalelogProcess } from './scalelog-process.js';
+import { redactPostgresUrl } from '../../src/store/postgres/postgres-backend.js';
+import { parseStoreUrl } from '../../src/store/parse-store-url.js';
+import { assertBuilt, runScalelog, ScalelogProcess, scalelogBin } from './scalelog-process.js';
 
 /**
  * The real `bin/scalelog` as a user runs it: a child process, on a free loopback port,
@@ -91,10 +93,18 @@ async function createCredential(
 const logsPath = (project: string, policy: string): string =>
   `/autoscaling-api/v1/${project}/scaling_policy_execute_log/${policy}`;
 
+/** The line a command writes first on stderr, saying which store it used. */
+function storeLine(db: string, isNew = false): string {
+  const target = parseStoreUrl(db);
+  return target.backend === 'postgres'
+    ? `store: ${redactPostgresUrl(target.url)} (PostgreSQL)\n`
+    : `store: ${target.path} (SQLite${isNew ? ', new database' : ''})\n`;
+}
+
 /** `id` → exported line, checking the export itself succeeded quietly. */
 async function exportLines(db: string): Promise<Map<string, string>> {
   const run = await runScalelog(['export', '--db', db]);
-  expect(run.stderr).toBe('');
+  expect(run.stderr).toBe(storeLine(db));
   expect(run.code).toBe(0);
   const lines = run.stdout.split('\n').filter((line) => line !== '');
   return new Map(lines.map((line) => [(JSON.parse(line) as { id: string }).id, line]));
@@ -102,25 +112,47 @@ async function exportLines(db: string): Promise<Map<string, string>> {
 
 describe('bin/scalelog end to end', () => {
   it(
-    'serves imported logs over HTTP from the default SQLite file, and stops on SIGTERM with exit 0',
+    'starts the default SQLite store in data/ with serve, owner-only, serves logs imported beside it, and stops on SIGTERM with exit 0',
     async () => {
       const input = await file('logs.ndjson', ndjson(sampleLogs()));
-      // A credential first, in the same directory: the default store and key file.
-      const credential = await createCredential(projectA, { cwd: dir });
-      expect((await stat(join(dir, 'data', 'scalelog.key'))).mode & 0o777).toBe(0o600);
+      const data = join(dir, 'data');
+      const dbFile = join(data, 'scalelog.db');
+      // Nothing there yet: a credential made now would be known to no server, so none is made.
+      const early = await runScalelog(['credentials', 'create', '--project', projectA, '--json'], {
+        cwd: dir,
+      });
+      expect(early.code).toBe(1);
+      expect(early.stdout).toBe('');
+      expect(early.stderr).toBe(
+        'scalelog credentials create: there is no SQLite database at data/scalelog.db; a credential made there ' +
+          `would be known to no server: give --db the database your server uses (\`${scalelogBin} serve\` creates it on its first start).\n`,
+      );
+      expect(existsSync(data)).toBe(false);
+
       const server = serve([], { cwd: dir, env: { SCALELOG_EXECUTE_TYPE_OUTPUT: 'SCHEDULE' } });
       const listening = await server.waitForLog((log) => typeof log.url === 'string');
       const url = String(listening.url);
       expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-      expect(listening.store).toBe(`sqlite:${join(dir, 'data', 'scalelog.db')}`);
-      expect(existsSync(join(dir, 'data', 'scalelog.db'))).toBe(true);
+      expect(listening.store).toBe(`sqlite:${dbFile}`);
+      const started = await server.waitForStderr(/This store had no credentials/);
+      expect(started.startsWith(`store: ${dbFile} (SQLite, new database)\n`)).toBe(true);
 
+      // The server made the store and its key: a credential now works, in the same directory.
+      const credential = await createCredential(projectA, { cwd: dir });
       // A second process imports into the same file while the server runs.
       const imported = await runScalelog(['import', input], { cwd: dir });
       expect(imported.stderr).toBe(
-        `imported ${input}: 5 read, 5 inserted, 0 updated, 0 unchanged, 0 skipped\n`,
+        `store: ${dbFile} (SQLite)\nimported ${input}: 5 read, 5 inserted, 0 updated, 0 unchanged, 0 skipped\n`,
       );
       expect(imported.code).toBe(0);
+      // Owner-only, as the README says: the folder, the database with its -wal and -shm
+      // files (the server holds them open), and the secret key beside the database.
+      const modeOf = async (name: string): Promise<number> =>
+        (await stat(join(data, name))).mode & 0o777;
+      expect(await modeOf('.')).toBe(0o700);
+      for (const name of ['scalelog.db', 'scalelog.db-wal', 'scalelog.db-shm', 'scalelog.key']) {
+        expect(await modeOf(name), name).toBe(0o600);
+      }
 
       // Signed by the official Node SDK signer.
       const response = await sdkFetch(url, credential, {
@@ -149,7 +181,6 @@ describe('bin/scalelog end to end', () => {
       server.child.kill('SIGTERM');
       const end = await server.exited;
       expect(end.code).toBe(0);
-      expect(end.stderr).toBe('');
       expect(end.stdout).toContain('"msg":"scalelog stopped"');
       await expect(fetch(`${url}/healthz`)).rejects.toThrow();
     },
@@ -229,7 +260,10 @@ describe('bin/scalelog end to end', () => {
     const text = `${ndjson(sampleLogs().slice(0, 2))}{"id":"${logId(9)}","status":"DONE"}\n${ndjson(sampleLogs().slice(2))}`;
     const run = await runScalelog(['import', '--db', db, '-'], { stdin: text });
     expect(run.code).toBe(1);
-    expect(run.stderr).toMatch(/^scalelog import: line 3: .+ Nothing was imported\.\n$/);
+    expect(run.stderr.startsWith(storeLine(db, true))).toBe(true);
+    expect(run.stderr.slice(storeLine(db, true).length)).toMatch(
+      /^scalelog import: line 3: .+ Nothing was imported\.\n$/,
+    );
     expect((await exportLines(db)).size).toBe(0);
   });
 
@@ -245,9 +279,10 @@ describe('bin/scalelog end to end', () => {
     ]);
     expect(run.code).toBe(3);
     const lines = run.stderr.trim().split('\n');
-    expect(lines).toHaveLength(2);
-    expect(lines[0]).toMatch(/^line 3: /);
-    expect(lines[1]).toMatch(/: 6 read, 5 inserted, 0 updated, 0 unchanged, 1 skipped$/);
+    expect(lines).toHaveLength(3);
+    expect(`${lines[0] ?? ''}\n`).toBe(storeLine(db, true));
+    expect(lines[1]).toMatch(/^line 3: /);
+    expect(lines[2]).toMatch(/: 6 read, 5 inserted, 0 updated, 0 unchanged, 1 skipped$/);
     expect((await exportLines(db)).size).toBe(5);
   });
 
@@ -269,7 +304,7 @@ describe('bin/scalelog end to end', () => {
       expect(JSON.parse(firstLine)).toMatchObject({ tenant_id: projectA });
       exporter.child.stdout.destroy();
       const end = await exporter.exited;
-      expect(end.stderr).toBe('');
+      expect(end.stderr).toBe(storeLine(db));
       expect(end.code).toBe(0);
     },
     multiProcessTimeoutMs,

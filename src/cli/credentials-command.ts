@@ -6,7 +6,11 @@ import type { CliContext } from './cli-context.js';
 import { exitCodes } from './exit-codes.js';
 import type { ExitCode } from './exit-codes.js';
 import { UsageError } from './usage-error.js';
-import { keyFileCreatedNotice, openCredentialService } from './open-credential-service.js';
+import {
+  cacheDelay,
+  keyFileCreatedNotice,
+  openCredentialService,
+} from './open-credential-service.js';
 import { noServerKnows, openCommandStore } from './open-command-store.js';
 
 export interface CredentialsCreateOptions {
@@ -108,7 +112,11 @@ export async function credentialsListCommand(
   return exitCodes.success;
 }
 
-/** `scalelog credentials delete AK`: exit 1 when there is no such AK. */
+/**
+ * `scalelog credentials delete AK`: the credential is deleted from the store. Servers already
+ * running refuse it once their credential cache lets go of it, within `credentialCacheTtlMs`.
+ * Exit 1 when there is no such AK.
+ */
 export async function credentialsDeleteCommand(
   ak: string,
   config: Config,
@@ -129,6 +137,8 @@ export async function credentialsDeleteCommand(
       `there is no credential with AK ${JSON.stringify(ak)} in ${store.location}; 'scalelog credentials list' shows them.`,
     );
   }
-  context.stderr.write(`Deleted the credential ${ak}.\n`);
+  context.stderr.write(
+    `Deleted the credential ${ak}. Servers already running stop accepting it ${cacheDelay}.\n`,
+  );
   return exitCodes.success;
 }

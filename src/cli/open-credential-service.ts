@@ -1,6 +1,7 @@
 import { openSecretKey } from '../auth/open-secret-key.js';
 import type { CredentialService } from '../auth/credential-service.js';
 import { storeCredentialService } from '../auth/store-credential-service.js';
+import { defaultConfig } from '../config/config.js';
 import type { Config } from '../config/config.js';
 import type { CredentialStore } from '../store/store.js';
 
@@ -23,6 +24,12 @@ export function openCredentialService(
     },
   });
 }
+
+/**
+ * When a deletion or revocation reaches servers already running: each keeps what it looked
+ * up in memory for its `credentialCacheTtlMs`.
+ */
+export const cacheDelay = `within their credentialCacheTtlMs (${defaultConfig.credentialCacheTtlMs / 1000} s by default)`;
 
 /** What to tell a user whose command just created the key file. */
 export const keyFileCreatedNotice = (path: string): string =>

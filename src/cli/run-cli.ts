@@ -13,6 +13,7 @@ import {
   credentialsListCommand,
 } from './credentials-command.js';
 import { exitCodes } from './exit-codes.js';
+import { cacheDelay } from './open-credential-service.js';
 import type { ExitCode } from './exit-codes.js';
 import { exportCommand } from './export-command.js';
 import { importCommand } from './import-command.js';
@@ -250,7 +251,7 @@ export async function runCli(argv: readonly string[], context: CliContext): Prom
   common(
     credentials
       .command('delete')
-      .description('Delete a credential: requests signed with it are refused from then on.')
+      .description(`Delete a credential. Servers already running stop accepting it ${cacheDelay}.`)
       .argument('<ak>', 'the AK of the credential'),
     'store (default: data/scalelog.db)',
   ).action(async (ak: string, options: CommonOptions) => {
@@ -282,7 +283,7 @@ export async function runCli(argv: readonly string[], context: CliContext): Prom
   common(
     token
       .command('revoke')
-      .description('Revoke a token: requests that carry it are refused from then on.')
+      .description(`Revoke a token. Servers already running stop accepting it ${cacheDelay}.`)
       .argument('<token>', 'the token'),
     'store (default: data/scalelog.db)',
   ).action(async (value: string, options: CommonOptions) => {

@@ -4,7 +4,7 @@ import { formatWireTime } from '../domain/wire-time.js';
 import type { CliContext } from './cli-context.js';
 import { exitCodes } from './exit-codes.js';
 import type { ExitCode } from './exit-codes.js';
-import { openCredentialService } from './open-credential-service.js';
+import { cacheDelay, openCredentialService } from './open-credential-service.js';
 import { parseTtl } from './parse-ttl.js';
 import { noServerKnows, openCommandStore } from './open-command-store.js';
 
@@ -50,7 +50,11 @@ export async function tokenCreateCommand(
   return exitCodes.success;
 }
 
-/** `scalelog token revoke TOKEN`: the token stops working at once. Exit 1 for an unknown token. */
+/**
+ * `scalelog token revoke TOKEN`: the token is revoked in the store. Servers already running
+ * refuse it once their credential cache lets go of it, within `credentialCacheTtlMs`. Exit 1
+ * for a token this store never issued.
+ */
 export async function tokenRevokeCommand(
   token: string,
   config: Config,
@@ -69,6 +73,8 @@ export async function tokenRevokeCommand(
   // Never repeat the token: it may be valid in another store.
   if (!revoked)
     throw new Error(`this token was not issued by ${store.location}; nothing was revoked.`);
-  context.stderr.write('Revoked the token.\n');
+  context.stderr.write(
+    `Revoked the token. Servers already running stop accepting it ${cacheDelay}.\n`,
+  );
   return exitCodes.success;
 }

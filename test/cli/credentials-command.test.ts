@@ -57,6 +57,17 @@ describe('scalelog credentials', () => {
     expect(run.storesOpened).toBe(0);
   });
 
+  it.each([[['credentials', 'delete']], [['token', 'revoke']]])(
+    '%j --help says when servers already running stop accepting it, not "from then on"',
+    async (args) => {
+      const help = (await runScalelog([...args, '--help'])).stdout.text.replace(/\s+/g, ' ');
+      expect(help).toContain(
+        'Servers already running stop accepting it within their credentialCacheTtlMs (2 s by default).',
+      );
+      expect(help).not.toMatch(/from then on|at once/);
+    },
+  );
+
   it.each([
     [['credentials'], 'Usage: scalelog credentials'],
     [['credentials', 'create', '--db', 'x.db'], "required option '--project <id>' not specified"],
@@ -301,7 +312,9 @@ describe('scalelog credentials', () => {
       await create('--project', 'proj-a', '--ak', 'GONE');
       const run = await runScalelog(['credentials', 'delete', '--db', db, 'GONE']);
       expect(run.code).toBe(0);
-      expect(run.stderr.text).toBe(`${storeLine()}Deleted the credential GONE.\n`);
+      expect(run.stderr.text).toBe(
+        `${storeLine()}Deleted the credential GONE. Servers already running stop accepting it within their credentialCacheTtlMs (2 s by default).\n`,
+      );
       const again = await runScalelog(['credentials', 'delete', '--db', db, 'GONE']);
       expect(again.code).toBe(1);
       expect(again.stderr.text).toBe(
@@ -481,7 +494,9 @@ describe('scalelog token', () => {
     const token = created.stdout.text.trim();
     const run = await runScalelog(['token', 'revoke', '--db', db, token]);
     expect(run.code).toBe(0);
-    expect(run.stderr.text).toBe(`${storeLine()}Revoked the token.\n`);
+    expect(run.stderr.text).toBe(
+      `${storeLine()}Revoked the token. Servers already running stop accepting it within their credentialCacheTtlMs (2 s by default).\n`,
+    );
     const store = await openStore(db);
     try {
       expect((await store.getToken(hashToken(token)))?.revokedAt).toBeDefined();

@@ -39,16 +39,32 @@ function exportFilter(options: ExportCommandOptions): ExportFilter {
  * `execute_type` `SCHEDULED` whatever the output setting of the API: export is a data format,
  * and the importer accepts both spellings.
  */
-async function* ndjsonLines(logs: AsyncIterable<ExecutionLog>): AsyncIterable<string> {
+async function* ndjsonLines(
+  logs: AsyncIterable<ExecutionLog>,
+  onLine: () => void,
+): AsyncIterable<string> {
   for await (const log of logs) {
+    onLine();
     yield `${JSON.stringify(logToWire(log, { scheduledAs: 'SCHEDULED' }))}\n`;
   }
+}
+
+/** Said on stderr when nothing matched, so an empty export is not mistaken for a failure. */
+function nothingToExport(filter: ExportFilter): string {
+  const { projectId, policyId } = filter;
+  if (projectId !== undefined && policyId !== undefined)
+    return `No logs to export: policy ${policyId} of project ${projectId} has none.`;
+  if (projectId !== undefined) return `No logs to export: project ${projectId} has none.`;
+  if (policyId !== undefined)
+    return `No logs to export: policy ${policyId} has none in any project.`;
+  return 'No logs to export: the store holds none.';
 }
 
 /**
  * `scalelog export`: every log of the store, of a project, of a policy, or of a policy in a
  * project, as NDJSON on stdout. Streams with backpressure in constant memory; stops quietly
- * with exit 0 when the reader goes away (`| head`).
+ * with exit 0 when the reader goes away (`| head`). When no log matched, stdout stays empty
+ * and stderr says so (exit 0).
  */
 export async function exportCommand(
   options: ExportCommandOptions,
@@ -60,10 +76,15 @@ export async function exportCommand(
     missing: 'refuse',
     meaning: 'nothing to export',
   });
+  let lines = 0;
   try {
-    await writeLines(context.stdout, ndjsonLines(store.exportLogs(filter)));
+    await writeLines(
+      context.stdout,
+      ndjsonLines(store.exportLogs(filter), () => (lines += 1)),
+    );
   } finally {
     await store.close();
   }
+  if (lines === 0) context.stderr.write(`${nothingToExport(filter)}\n`);
   return exitCodes.success;
 }

@@ -1,7 +1,7 @@
 import { open } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import type { Config } from '../config/config.js';
-import { importNdjson } from '../ingest/import-ndjson.js';
+import { ImportAbortedError, importNdjson } from '../ingest/import-ndjson.js';
 import type { ImportReport } from '../ingest/import-ndjson.js';
 import type { CliContext } from './cli-context.js';
 import { exitCodes } from './exit-codes.js';
@@ -87,6 +87,13 @@ export async function importCommand(
         skipInvalid: options.skipInvalid,
         ...(progress === undefined ? {} : { onProgress: progress.update }),
       });
+    } catch (e: unknown) {
+      if (!(e instanceof ImportAbortedError)) throw e;
+      throw new Error(
+        `${e.message} Fix that line, or run the import again with --skip-invalid to import ` +
+          'the good lines and list the bad ones.',
+        { cause: e },
+      );
     } finally {
       progress?.stop();
       await store.close();

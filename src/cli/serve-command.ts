@@ -24,13 +24,17 @@ function urlOf(address: AddressInfo | string | null, fallback: Config['listen'])
 function listenError(e: unknown, listen: Config['listen']): Error {
   const code = (e as NodeJS.ErrnoException | undefined)?.code;
   const where = `${listen.host.includes(':') ? `[${listen.host}]` : listen.host}:${listen.port}`;
+  // Each says which setting to change: --listen, or SCALELOG_LISTEN where a service sets it.
   const why =
     code === 'EADDRINUSE'
-      ? 'the address is already in use (another Scalelog, or another program, listens there)'
+      ? 'the address is already in use (another Scalelog, or another program, listens there); ' +
+        'stop it, or choose another port with --listen HOST:PORT (or SCALELOG_LISTEN)'
       : code === 'EACCES'
-        ? 'permission denied (ports below 1024 need privileges)'
+        ? 'permission denied (ports below 1024 need privileges); ' +
+          'choose a port from 1024 up with --listen HOST:PORT (or SCALELOG_LISTEN)'
         : code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND'
-          ? 'this machine has no such address'
+          ? 'this machine has no such address; give --listen (or SCALELOG_LISTEN) an address ' +
+            'of this machine, such as 127.0.0.1:8080, or 0.0.0.0:8080 for every address'
           : e instanceof Error
             ? e.message
             : String(e);

@@ -453,7 +453,23 @@ describe('scalelog token', () => {
     expect(expires).toBeLessThanOrEqual(Date.now() + ms);
   });
 
-  it.each(['5y', '0s', '366d', '1.5h', 'h', '-1h', '24'])(
+  it.each([
+    ['400d', 'is over the 365-day maximum of a token lifetime: give at most 365d (8760h).'],
+    ['366d', 'is over the 365-day maximum of a token lifetime: give at most 365d (8760h).'],
+    ['8761h', 'is over the 365-day maximum of a token lifetime: give at most 365d (8760h).'],
+    [
+      '99999999999999999999s',
+      'is over the 365-day maximum of a token lifetime: give at most 365d (8760h).',
+    ],
+    ['0s', 'is under the 1-second minimum of a token lifetime: give from 1s to 365d.'],
+  ])('refuses --ttl %s with exit 2, naming the limit it is past', async (ttl, why) => {
+    const run = await runScalelog(['token', 'create', '--db', db, '--project', 'p', '--ttl', ttl]);
+    expect(run.code).toBe(2);
+    expect(run.stderr.text).toBe(`scalelog token create: --ttl "${ttl}" ${why}\n`);
+    expect(run.storesOpened).toBe(0);
+  });
+
+  it.each(['5y', '1.5h', 'h', '-1h', '24', '1 d', 'd7'])(
     'refuses --ttl %s with exit 2 and says what is accepted',
     async (ttl) => {
       const run = await runScalelog([

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { postgresTestUrl } from '../support/postgres.js';
 import { testBackends } from '../support/backends.js';
+import { openStore } from '../../src/store/open-store.js';
 import { runScalelog } from './cli-harness.js';
 import {
   logId,
@@ -39,10 +40,16 @@ async function file(name: string, text: string): Promise<string> {
 
 async function exported(...args: string[]): Promise<Record<string, unknown>[]> {
   const run = await runScalelog(['export', '--db', db, ...args]);
-  expect(run.stderr.lines()).toEqual([storeLine()]);
+  const logs = run.stdout.lines().map((line) => JSON.parse(line) as Record<string, unknown>);
+  // An empty export says so; the exact words are tested below.
+  expect(run.stderr.lines()).toEqual(
+    logs.length === 0
+      ? [storeLine(), expect.stringMatching(/^No logs to export: /)]
+      : [storeLine()],
+  );
   expect(run.code).toBe(0);
   expect(run.storesClosed).toBe(1);
-  return run.stdout.lines().map((line) => JSON.parse(line) as Record<string, unknown>);
+  return logs;
 }
 
 describe('scalelog command line', () => {
@@ -160,7 +167,9 @@ describe('scalelog command line', () => {
       expect(run.code).toBe(1);
       expect(run.stderr.lines()).toEqual([
         storeLine(true),
-        expect.stringMatching(/^scalelog import: line 3: .*Nothing was imported\.$/),
+        expect.stringMatching(
+          /^scalelog import: line 3: .*Nothing was imported\. Fix that line, or run the import again with --skip-invalid to import the good lines and list the bad ones\.$/,
+        ),
       ]);
       expect(run.storesClosed).toBe(1);
       expect(await exported()).toEqual([]);
@@ -268,6 +277,32 @@ describe('scalelog command line', () => {
         `scalelog export: there is no SQLite database at ${missing}; nothing to export.\n`,
       );
       expect(run.storesOpened).toBe(0);
+    });
+
+    it.each([
+      [['--project', 'nobody'], 'project nobody has none'],
+      [['--policy', 'no-policy'], 'policy no-policy has none in any project'],
+      [
+        ['--project', projectB, '--policy', policyB],
+        `policy ${policyB} of project ${projectB} has none`,
+      ],
+    ])('says on stderr that %j matched no log, with stdout empty and exit 0', async (args, why) => {
+      const run = await runScalelog(['export', '--db', db, ...args]);
+      expect(run.code).toBe(0);
+      expect(run.stdout.text).toBe('');
+      expect(run.stderr.lines()).toEqual([storeLine(), `No logs to export: ${why}.`]);
+    });
+
+    it('says on stderr that a store holds no log, with stdout empty and exit 0', async () => {
+      const empty = join(dir, 'empty.db');
+      await (await openStore(empty)).close();
+      const run = await runScalelog(['export', '--db', empty]);
+      expect(run.code).toBe(0);
+      expect(run.stdout.text).toBe('');
+      expect(run.stderr.lines()).toEqual([
+        `store: ${empty} (SQLite)`,
+        'No logs to export: the store holds none.',
+      ]);
     });
 
     it('refuses a --project that no log can have with exit 2', async () => {

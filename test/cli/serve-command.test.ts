@@ -300,7 +300,7 @@ describe('scalelog serve', () => {
       const run = await startScalelog(['serve', '--listen', `127.0.0.1:${port}`, '--db', db]).done;
       expect(run.code).toBe(1);
       expect(run.stderr.text).toBe(
-        `${storeLine(true)}scalelog serve: cannot listen on 127.0.0.1:${port}: the address is already in use (another Scalelog, or another program, listens there).\n`,
+        `${storeLine(true)}scalelog serve: cannot listen on 127.0.0.1:${port}: the address is already in use (another Scalelog, or another program, listens there); stop it, or choose another port with --listen HOST:PORT (or SCALELOG_LISTEN).\n`,
       );
       expect(run.storesClosed).toBe(1);
     } finally {

@@ -262,9 +262,12 @@ describe('bin/scalelog end to end', () => {
     expect(run.code).toBe(1);
     expect(run.stderr.startsWith(storeLine(db, true))).toBe(true);
     expect(run.stderr.slice(storeLine(db, true).length)).toMatch(
-      /^scalelog import: line 3: .+ Nothing was imported\.\n$/,
+      /^scalelog import: line 3: .+ Nothing was imported\. Fix that line, or run the import again with --skip-invalid to import the good lines and list the bad ones\.\n$/,
     );
-    expect((await exportLines(db)).size).toBe(0);
+    const exported = await runScalelog(['export', '--db', db]);
+    expect(exported.code).toBe(0);
+    expect(exported.stdout).toBe('');
+    expect(exported.stderr).toBe(`${storeLine(db)}No logs to export: the store holds none.\n`);
   });
 
   it('with --skip-invalid imports the good lines, lists the bad and exits 3', async () => {

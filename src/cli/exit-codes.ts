@@ -11,6 +11,10 @@ export const exitCodes = {
   usage: 2,
   /** `import --skip-invalid` finished, and skipped at least one line. */
   skippedLines: 3,
+  /** `import` stopped by SIGINT (Ctrl-C), 128 + 2 as a shell reports it: nothing imported. */
+  interrupted: 130,
+  /** `import` stopped by SIGTERM, 128 + 15: nothing imported. */
+  terminated: 143,
 } as const;
 
 export type ExitCode = (typeof exitCodes)[keyof typeof exitCodes];

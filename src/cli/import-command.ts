@@ -3,10 +3,11 @@ import type { Readable } from 'node:stream';
 import type { Config } from '../config/config.js';
 import { ImportAbortedError, importNdjson } from '../ingest/import-ndjson.js';
 import type { ImportReport } from '../ingest/import-ndjson.js';
-import type { CliContext } from './cli-context.js';
+import type { CliContext, SignalSource } from './cli-context.js';
 import { exitCodes } from './exit-codes.js';
 import type { ExitCode } from './exit-codes.js';
 import { createImportProgress } from './import-progress.js';
+import { ImportInterruptedError } from './import-interrupted-error.js';
 import { openCommandStore } from './open-command-store.js';
 
 export interface ImportCommandOptions {
@@ -54,6 +55,36 @@ async function openInput(source: string, stdin: Readable): Promise<Input> {
   };
 }
 
+/**
+ * Listens for SIGINT and SIGTERM while an import runs. The first one ends the input with an
+ * error, so the import fails on its next read and its transaction is rolled back; listening
+ * then stops, so that a second signal stops the process the default way, at once (the
+ * database still rolls the open transaction back).
+ */
+function interruptOnSignal(
+  signals: SignalSource,
+  input: Readable,
+): { readonly received: () => NodeJS.Signals | undefined; readonly stop: () => void } {
+  let received: NodeJS.Signals | undefined;
+  const stop = (): void => {
+    signals.off('SIGINT', onSignal);
+    signals.off('SIGTERM', onSignal);
+  };
+  function onSignal(signal: NodeJS.Signals): void {
+    stop();
+    received = signal;
+    // Read to its end already: the import is committing, and finishes.
+    if (input.readableEnded) return;
+    // Standard input too: the process ends with the import. The import's read reports the
+    // error; until it reads, nothing else may hear of it, or the process would crash.
+    input.on('error', () => undefined);
+    input.destroy(new Error(`import interrupted by ${signal}`));
+  }
+  signals.on('SIGINT', onSignal);
+  signals.on('SIGTERM', onSignal);
+  return { received: () => received, stop };
+}
+
 /** `imported FILE: 10 read, 7 inserted, 1 updated, 1 unchanged, 1 skipped` */
 export function formatImportSummary(name: string, report: ImportReport): string {
   return (
@@ -68,8 +99,9 @@ export function formatImportSummary(name: string, report: ImportReport): string 
  * bar on stderr when it is a terminal, and ends with a one-line summary on stderr.
  *
  * Exit 0 when every line was imported, 3 when `--skip-invalid` skipped some (each listed as
- * `line N: why`). A bad line without `--skip-invalid` throws `ImportAbortedError`: nothing
- * was written.
+ * `line N: why`). A bad line without `--skip-invalid` aborts it: nothing was written, and the
+ * message points to `--skip-invalid`. SIGINT or SIGTERM while it reads rolls it back and
+ * throws {@link ImportInterruptedError}: nothing was written, exit 130 or 143.
  */
 export async function importCommand(
   options: ImportCommandOptions,
@@ -77,6 +109,7 @@ export async function importCommand(
   context: CliContext,
 ): Promise<ExitCode> {
   const input = await openInput(options.source, context.stdin);
+  const interruption = interruptOnSignal(context.signals, input.stream);
   let report: ImportReport;
   try {
     const store = await openCommandStore(config, context, { missing: 'create' });
@@ -88,6 +121,10 @@ export async function importCommand(
         ...(progress === undefined ? {} : { onProgress: progress.update }),
       });
     } catch (e: unknown) {
+      const signal = interruption.received();
+      if (signal !== undefined && !(e instanceof ImportAbortedError)) {
+        throw new ImportInterruptedError(signal, input.name, { cause: e });
+      }
       if (!(e instanceof ImportAbortedError)) throw e;
       throw new Error(
         `${e.message} Fix that line, or run the import again with --skip-invalid to import ` +
@@ -99,6 +136,7 @@ export async function importCommand(
       await store.close();
     }
   } finally {
+    interruption.stop();
     // Standard input is not ours to close; a file stream is closed even when the import failed.
     if (input.stream !== context.stdin) input.stream.destroy();
   }

@@ -17,6 +17,7 @@ import { cacheDelay } from './open-credential-service.js';
 import type { ExitCode } from './exit-codes.js';
 import { exportCommand } from './export-command.js';
 import { importCommand } from './import-command.js';
+import { ImportInterruptedError } from './import-interrupted-error.js';
 import { serveCommand } from './serve-command.js';
 import { defaultTokenTtl, tokenCreateCommand, tokenRevokeCommand } from './token-command.js';
 import { UsageError } from './usage-error.js';
@@ -302,6 +303,7 @@ export async function runCli(argv: readonly string[], context: CliContext): Prom
       return exitCodes.usage;
     }
     stderr.write(`${current}: ${describeError(e, showStacks)}\n`);
+    if (e instanceof ImportInterruptedError) return e.exitCode;
     // An aborted import (ImportAbortedError) is a runtime failure like any other: exit 1.
     // A bad credential value or a secret key the store was not set up with is the user's
     // input or configuration: exit 2, like a bad setting.

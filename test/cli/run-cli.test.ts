@@ -2,11 +2,13 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { postgresTestUrl } from '../support/postgres.js';
 import { testBackends } from '../support/backends.js';
+import { writeLockHeld } from '../support/write-lock-held.js';
 import { openStore } from '../../src/store/open-store.js';
-import { runScalelog } from './cli-harness.js';
+import { runScalelog, startScalelog } from './cli-harness.js';
 import {
   logId,
   manyLogs,
@@ -228,6 +230,38 @@ describe('scalelog command line', () => {
       expect(run.storesOpened).toBe(0);
       expect(existsSync(folder)).toBe(false);
     });
+
+    it.each([
+      ['SIGINT', 130],
+      ['SIGTERM', 143],
+    ] as const)(
+      'rolls back at %s while it reads, says nothing was imported, and exits %i',
+      async (signal, code) => {
+        const stdin = new PassThrough();
+        const cli = startScalelog(['import', '--db', db, '-'], { context: { stdin } });
+        // More than two batches, read (the buffer drained) but not ended: the import's
+        // transaction is open, holding the write lock and what it has written so far.
+        await new Promise<void>((resolve) => {
+          if (stdin.write(ndjson(manyLogs(1500)))) resolve();
+          else stdin.once('drain', resolve);
+        });
+        expect(writeLockHeld(join(dir, 'scalelog.db'))).toBe(true);
+
+        cli.signals.emit(signal, signal);
+        const run = await cli.done;
+        expect(run.code).toBe(code);
+        expect(run.stderr.lines()).toEqual([
+          storeLine(true),
+          `scalelog import: interrupted by ${signal}: nothing was imported from standard input ` +
+            '(the import is one transaction, and it was rolled back). Run the import again to import it.',
+        ]);
+        expect(run.storesClosed).toBe(1);
+        // A second signal would stop the process the default way.
+        expect(cli.signals.listenerCount('SIGINT') + cli.signals.listenerCount('SIGTERM')).toBe(0);
+        expect(writeLockHeld(join(dir, 'scalelog.db'))).toBe(false);
+        expect(await exported()).toEqual([]);
+      },
+    );
 
     it('draws a progress bar only when stderr is a terminal', async () => {
       const input = await file('many.ndjson', ndjson(manyLogs(1200)));

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { testBackends } from '../support/backends.js';
+import { writeLockHeld } from '../support/write-lock-held.js';
 import {
   logId,
   manyLogs,
@@ -386,6 +387,51 @@ describe('bin/scalelog end to end', () => {
             for (const secret of [own.sk, other.sk, token]) {
               expect(end.stdout + end.stderr).not.toContain(secret);
             }
+          } finally {
+            await fresh.cleanup();
+          }
+        },
+        multiProcessTimeoutMs,
+      );
+    });
+  }
+
+  for (const backend of testBackends) {
+    describe.skipIf(!backend.available)(`an import interrupted on ${backend.name}`, () => {
+      it(
+        'is rolled back at Ctrl-C (SIGINT): nothing imported, said so, exit 130',
+        async () => {
+          const fresh = await backend.fresh();
+          try {
+            const db = fresh.url;
+            const target = parseStoreUrl(db);
+            const importer = new ScalelogProcess(['import', '--db', db, '-']);
+            running.push(importer);
+            // Written through the pipe means read by the importer, all but a pipe's worth:
+            // more than two batches, inside its open transaction.
+            await new Promise<void>((resolve, reject) => {
+              importer.child.stdin.write(ndjson(manyLogs(3000)), (e) => {
+                if (e === null || e === undefined) resolve();
+                else reject(e);
+              });
+            });
+            if (target.backend === 'sqlite') expect(writeLockHeld(target.path)).toBe(true);
+
+            importer.child.kill('SIGINT');
+            const end = await importer.exited;
+            expect(end.signal).toBeNull();
+            expect(end.code).toBe(130);
+            expect(end.stderr).toBe(
+              `${storeLine(db, target.backend === 'sqlite')}scalelog import: interrupted by SIGINT: ` +
+                'nothing was imported from standard input (the import is one transaction, and it ' +
+                'was rolled back). Run the import again to import it.\n',
+            );
+            const exported = await runScalelog(['export', '--db', db]);
+            expect(exported.code).toBe(0);
+            expect(exported.stdout).toBe('');
+            expect(exported.stderr).toBe(
+              `${storeLine(db)}No logs to export: the store holds none.\n`,
+            );
           } finally {
             await fresh.cleanup();
           }

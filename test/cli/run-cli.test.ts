@@ -267,7 +267,9 @@ describe('scalelog command line', () => {
       const input = await file('many.ndjson', ndjson(manyLogs(1200)));
       const tty = await runScalelog(['import', '--db', db, input], { stderrIsTTY: true });
       expect(tty.code).toBe(0);
-      expect(tty.stderr.text).toMatch(/importing .*\d+% \| [\d.]+ KiB of [\d.]+ KiB \| \d+ lines/);
+      expect(tty.stderr.text).toMatch(
+        /importing .*\d+% \| [\d.]+ KiB of [\d.]+ KiB \| \d+ lines \| (…|[\d,]+) logs\/s \| (…|\d+s) left/,
+      );
       expect(tty.stderr.text).toContain(`imported ${input}: 1200 read, 1200 inserted`);
       const pipe = await runScalelog(['import', '--db', db, input]);
       expect(pipe.stderr.text).toBe(

@@ -13,6 +13,8 @@ import {
   credentialsListCommand,
 } from './credentials-command.js';
 import { exitCodes } from './exit-codes.js';
+import { packageVersion } from './package-version.js';
+import { settingsHelp } from './settings-help.js';
 import { cacheDelay } from './open-credential-service.js';
 import type { ExitCode } from './exit-codes.js';
 import { exportCommand } from './export-command.js';
@@ -28,13 +30,95 @@ interface CommonOptions {
   readonly verbose?: boolean;
 }
 
-const exitCodeHelp = `
+/** What the top-level help says Scalelog is; Commander wraps it. */
+const description =
+  'Scalelog: a self-hosted stand-in for the Huawei Cloud Auto Scaling API: scaling groups, ' +
+  'policies and their execution engine, bandwidths, alarms, and the policy execution logs, ' +
+  'on SQLite or PostgreSQL.';
+
+/** Why a command that needs a store that exists may exit 1 because of it. */
+const storeFailures = 'the store does not exist, is no database or cannot be reached';
+
+/** Each command's exit codes, in its --help: only the codes it can return. */
+const exitCodeHelp = {
+  scalelog: `
+Exit codes:
+  0    success
+  1    runtime failure: the store missing or unreachable, input unreadable, port taken, an
+       import aborted at a bad line, serve cutting requests off, no such AK or token, an AK
+       that exists already
+  2    usage or configuration error, a secret key the store was not set up with included;
+       nothing was done
+  3    import --skip-invalid skipped at least one line
+  130  import interrupted by SIGINT (Ctrl-C); 143 by SIGTERM. Nothing was imported
+Each command's --help lists the codes it can return.`,
+  serve: `
+Exit codes:
+  0  stopped cleanly at SIGINT or SIGTERM
+  1  runtime failure: the store's folder missing (but for the default data/), a file that
+     is no database, a store that cannot be reached, a PostgreSQL database that does not
+     exist; the port taken or no such address (see --listen); requests in flight cut off
+     when stopping (shutdownTimeoutMs passed, or a second signal)
+  2  usage or configuration error: unknown option, bad setting, --dev with a non-loopback
+     --listen, a secret key the store was not set up with; nothing was done`,
+  import: `
+Exit codes:
+  0    every line imported
+  1    runtime failure: input unreadable, the import aborted at a bad line (nothing
+       written), the store's folder missing (but for the default data/), a file that is no
+       database, a store that cannot be reached
+  2    usage or configuration error; nothing was done
+  3    --skip-invalid skipped at least one line; the good lines were imported
+  130  interrupted by SIGINT (Ctrl-C); 143 by SIGTERM. Nothing was imported`,
+  export: `
+Exit codes:
+  0  success, also when no log matched (stderr says so) or the reader went away (| head)
+  1  runtime failure: ${storeFailures}
+  2  usage or configuration error, such as a --project or --policy no log can have`,
+  credentials: `
 Exit codes:
   0  success
-  1  runtime failure (store unreachable, input unreadable, import aborted: nothing written,
-     no such AK or token, AK exists already)
-  2  usage or configuration error, a wrong secret key included (nothing done)
-  3  import finished but --skip-invalid skipped lines`;
+  1  runtime failure: the store missing or unreachable, no such AK, an AK that exists
+  2  usage or configuration error, a secret key the store was not set up with; nothing done
+Each command's --help lists the codes it can return.`,
+  'credentials create': `
+Exit codes:
+  0  created
+  1  runtime failure: ${storeFailures};
+     an AK that exists already
+  2  usage or configuration error: a bad --project, --ak or --sk, a secret key the store
+     was not set up with; nothing was done`,
+  'credentials list': `
+Exit codes:
+  0  success, also when there is no credential to list
+  1  runtime failure: ${storeFailures}
+  2  usage or configuration error, such as a bad --project`,
+  'credentials delete': `
+Exit codes:
+  0  deleted
+  1  runtime failure: ${storeFailures};
+     no credential with that AK
+  2  usage or configuration error`,
+  token: `
+Exit codes:
+  0  success
+  1  runtime failure: the store missing or unreachable, a token this store never issued
+  2  usage or configuration error, such as a bad --ttl; nothing was done
+Each command's --help lists the codes it can return.`,
+  'token create': `
+Exit codes:
+  0  created
+  1  runtime failure: ${storeFailures}
+  2  usage or configuration error: a bad --project or --ttl; nothing was done`,
+  'token revoke': `
+Exit codes:
+  0  revoked
+  1  runtime failure: ${storeFailures};
+     a token this store never issued
+  2  usage or configuration error`,
+} as const;
+
+type CommandName = keyof typeof exitCodeHelp;
 
 /** The message of `e` and of each of its causes, with stacks when asked for. */
 function describeError(e: unknown, withStacks: boolean): string {
@@ -93,32 +177,36 @@ export async function runCli(argv: readonly string[], context: CliContext): Prom
   });
 
   const program = new Command('scalelog')
-    .description(
-      'A local stand-in for the Huawei Cloud Auto Scaling policy execution log API, on SQLite or PostgreSQL.',
-    )
+    .description(description)
+    .version(packageVersion(), '-V, --version', 'print the version of Scalelog and exit')
     .exitOverride()
     .configureOutput(outputFor('scalelog'))
-    .addHelpText('after', exitCodeHelp);
+    .addHelpText('after', exitCodeHelp.scalelog);
 
   /** A command group (`credentials`, `token`): its subcommands do the work. */
-  const group = (name: string, description: string): Command =>
+  const group = (name: 'credentials' | 'token', description: string): Command =>
     program
       .command(name)
       .description(description)
       .configureOutput(outputFor(`scalelog ${name}`))
-      .addHelpText('after', exitCodeHelp);
+      .addHelpText('after', exitCodeHelp[name]);
 
-  const common = (command: Command, dbHelp: string): Command => {
-    // `scalelog serve`, `scalelog credentials create`: the command as typed, for messages.
+  /** The options every command takes, and its help: `more` first, then its exit codes. */
+  const common = (command: Command, dbHelp: string, more = ''): Command => {
+    // `serve`, `credentials create`: the command as typed after `scalelog`, for messages.
     const words: string[] = [];
-    for (let c: Command | null = command; c !== null; c = c.parent) words.unshift(c.name());
-    const name = words.join(' ');
+    for (let c = command; c.parent !== null;) {
+      words.unshift(c.name());
+      c = c.parent;
+    }
+    const key = words.join(' ') as CommandName;
+    const name = `scalelog ${key}`;
     return command
-      .option('--db <url>', dbHelp)
+      .option('--db <url>', `${dbHelp}; default: $SCALELOG_DB, else data/scalelog.db`)
       .option('--config <file>', 'JSON settings file (default: $SCALELOG_CONFIG)')
       .option('--verbose', 'show stack traces on errors; log level debug')
       .configureOutput(outputFor(name))
-      .addHelpText('after', exitCodeHelp)
+      .addHelpText('after', `${more}${exitCodeHelp[key]}`)
       .hook('preAction', () => {
         current = name;
       });
@@ -136,28 +224,26 @@ export async function runCli(argv: readonly string[], context: CliContext): Prom
         'development mode: enable the well-known, public development credential; loopback only',
       )
       .addOption(new Option('--log-level <level>', 'log level').choices(logLevels)),
-    'store: a file path, sqlite:PATH or postgres://... (default: data/scalelog.db)',
-  )
-    .addHelpText(
-      'after',
-      '\nEvery request must be signed (AK/SK) or carry a token. On a store without credentials,\n' +
-        'serve creates one and prints it once on stderr. See the README on the secret key.',
-    )
-    .action(
-      async (options: CommonOptions & { listen?: string; logLevel?: string; dev?: boolean }) => {
-        const config = await loadFor(
-          {
-            config: options.config,
-            db: options.db,
-            listen: options.listen,
-            logLevel: options.logLevel,
-            dev: options.dev,
-          },
-          options.verbose,
-        );
-        result = await serveCommand(config, context);
-      },
-    );
+    'the store: a file path, sqlite:PATH or postgres://...; a missing SQLite database is created (in a folder that exists, or data/)',
+    '\nEvery request must be signed (AK/SK) or carry a token. On a store without credentials,\n' +
+      'serve creates one and prints it once on stderr. See the README on the secret key.\n' +
+      settingsHelp() +
+      '\n',
+  ).action(
+    async (options: CommonOptions & { listen?: string; logLevel?: string; dev?: boolean }) => {
+      const config = await loadFor(
+        {
+          config: options.config,
+          db: options.db,
+          listen: options.listen,
+          logLevel: options.logLevel,
+          dev: options.dev,
+        },
+        options.verbose,
+      );
+      result = await serveCommand(config, context);
+    },
+  );
 
   common(
     program
@@ -170,20 +256,17 @@ export async function runCli(argv: readonly string[], context: CliContext): Prom
         '--skip-invalid',
         'import the good lines and list the bad ones (exit 3) instead of aborting',
       ),
-    'store to import into (default: data/scalelog.db)',
-  )
-    .addHelpText(
-      'after',
-      '\nA bad line aborts the import and nothing is written (exit 1), unless --skip-invalid.',
-    )
-    .action(async (file: string, options: CommonOptions & { skipInvalid?: boolean }) => {
-      const config = await loadFor({ config: options.config, db: options.db }, options.verbose);
-      result = await importCommand(
-        { source: file, skipInvalid: options.skipInvalid === true },
-        config,
-        context,
-      );
-    });
+    'the store to import into: a file path, sqlite:PATH or postgres://...; a missing SQLite database is created (in a folder that exists, or data/)',
+    '\nThe import is one transaction. A bad line aborts it and nothing is written (exit 1),\n' +
+      'unless --skip-invalid. Ctrl-C rolls it back: nothing is written (exit 130).\n',
+  ).action(async (file: string, options: CommonOptions & { skipInvalid?: boolean }) => {
+    const config = await loadFor({ config: options.config, db: options.db }, options.verbose);
+    result = await importCommand(
+      { source: file, skipInvalid: options.skipInvalid === true },
+      config,
+      context,
+    );
+  });
 
   common(
     program
@@ -194,7 +277,7 @@ export async function runCli(argv: readonly string[], context: CliContext): Prom
         '--policy <id>',
         "only this policy (policy ids are unique only within a project: without --project, every project's policy of that id)",
       ),
-    'store to export from (default: data/scalelog.db)',
+    'the store to export from: a file path, sqlite:PATH or postgres://...; it must exist',
   ).action(async (options: CommonOptions & { project?: string; policy?: string }) => {
     const config = await loadFor({ config: options.config, db: options.db }, options.verbose);
     result = await exportCommand(
@@ -221,7 +304,7 @@ export async function runCli(argv: readonly string[], context: CliContext): Prom
         'the SK (8 to 128 printable ASCII characters, no spaces); generated if not given',
       )
       .option('--json', 'print one JSON object {"ak", "sk", "project_id"} on stdout'),
-    'store (default: data/scalelog.db)',
+    'the store your server uses: a file path, sqlite:PATH or postgres://...; it must exist',
   ).action(
     async (
       options: CommonOptions & { project: string; ak?: string; sk?: string; json?: boolean },
@@ -240,7 +323,7 @@ export async function runCli(argv: readonly string[], context: CliContext): Prom
       .description('List credentials: AK, project and creation time, never a secret key.')
       .option('--project <id>', 'only the credentials of this project')
       .option('--json', 'print one JSON array of {"ak", "project_id", "created_at"}'),
-    'store (default: data/scalelog.db)',
+    'the store your server uses: a file path, sqlite:PATH or postgres://...; it must exist',
   ).action(async (options: CommonOptions & { project?: string; json?: boolean }) => {
     const config = await loadFor({ config: options.config, db: options.db }, options.verbose);
     result = await credentialsListCommand(
@@ -254,7 +337,7 @@ export async function runCli(argv: readonly string[], context: CliContext): Prom
       .command('delete')
       .description(`Delete a credential. Servers already running stop accepting it ${cacheDelay}.`)
       .argument('<ak>', 'the AK of the credential'),
-    'store (default: data/scalelog.db)',
+    'the store your server uses: a file path, sqlite:PATH or postgres://...; it must exist',
   ).action(async (ak: string, options: CommonOptions) => {
     const config = await loadFor({ config: options.config, db: options.db }, options.verbose);
     result = await credentialsDeleteCommand(ak, config, context);
@@ -272,7 +355,7 @@ export async function runCli(argv: readonly string[], context: CliContext): Prom
         defaultTokenTtl,
       )
       .option('--json', 'print one JSON object {"token", "expires_at"} on stdout'),
-    'store (default: data/scalelog.db)',
+    'the store your server uses: a file path, sqlite:PATH or postgres://...; it must exist',
   ).action(async (options: CommonOptions & { project: string; ttl: string; json?: boolean }) => {
     const config = await loadFor({ config: options.config, db: options.db }, options.verbose);
     result = await tokenCreateCommand(
@@ -286,7 +369,7 @@ export async function runCli(argv: readonly string[], context: CliContext): Prom
       .command('revoke')
       .description(`Revoke a token. Servers already running stop accepting it ${cacheDelay}.`)
       .argument('<token>', 'the token'),
-    'store (default: data/scalelog.db)',
+    'the store your server uses: a file path, sqlite:PATH or postgres://...; it must exist',
   ).action(async (value: string, options: CommonOptions) => {
     const config = await loadFor({ config: options.config, db: options.db }, options.verbose);
     result = await tokenRevokeCommand(value, config, context);

@@ -45,6 +45,10 @@ interface Setting<T> {
   readonly parse: (candidate: Candidate) => T | Invalid;
   /** How a bad value is shown back to the user; the database URL hides its password. */
   readonly show?: (value: unknown) => string;
+  /** What it is, in one line of `serve --help`; the README's settings table says more. */
+  readonly summary: string;
+  /** The default as `serve --help` shows it, when it is not simply the default value. */
+  readonly defaultText?: string;
 }
 
 /** Every log level, most severe first; `--log-level` offers these. */
@@ -68,62 +72,114 @@ const maxTimerMs = 2_147_483_647;
 const maxCredentialCacheTtlMs = 60_000;
 
 /**
- * Every setting: its environment variable, its flag if any, and its parser. The README's
- * settings table is checked against this list by a test.
+ * Every setting: its environment variable, its flag if any, its parser and a one-line
+ * summary. `serve --help` lists them from here; the README's settings table is checked
+ * against this list by a test.
  */
 export const configSettings: { readonly [K in keyof Config]: Setting<Config[K]> } = {
-  listen: { env: 'SCALELOG_LISTEN', flag: 'listen', flagName: '--listen', parse: parseListen },
-  db: { env: 'SCALELOG_DB', flag: 'db', flagName: '--db', parse: parseDb, show: showDb },
+  listen: {
+    env: 'SCALELOG_LISTEN',
+    flag: 'listen',
+    flagName: '--listen',
+    parse: parseListen,
+    summary: 'HOST:PORT to listen on ([::1]:8080 for IPv6, port 0: any free port)',
+  },
+  db: {
+    env: 'SCALELOG_DB',
+    flag: 'db',
+    flagName: '--db',
+    parse: parseDb,
+    show: showDb,
+    summary:
+      'the store: a file path or sqlite:PATH, or postgres://USER:PASSWORD@HOST:PORT/DATABASE',
+  },
   logLevel: {
     env: 'SCALELOG_LOG_LEVEL',
     flag: 'logLevel',
     flagName: '--log-level',
     parse: (c) => oneOf(c, logLevels),
+    summary: logLevels.join(', '),
   },
   executeTypeOutput: {
     env: 'SCALELOG_EXECUTE_TYPE_OUTPUT',
     parse: (c) => oneOf(c, ['SCHEDULED', 'SCHEDULE'] as const),
+    summary: 'how responses spell a scheduled execution: SCHEDULED, or SCHEDULE as the SDK models',
   },
   bodyLimitBytes: {
     env: 'SCALELOG_BODY_LIMIT_BYTES',
     parse: (c) => integer(c, 1, 1024 ** 3, 'bytes'),
+    summary: 'largest request body, bytes (413 past it)',
   },
   requestTimeoutMs: {
     env: 'SCALELOG_REQUEST_TIMEOUT_MS',
     parse: (c) => integer(c, 1, maxTimerMs, 'milliseconds'),
+    summary: 'time a client has to send its whole request, ms (408 past it)',
   },
   queryTimeoutMs: {
     env: 'SCALELOG_QUERY_TIMEOUT_MS',
     parse: (c) => integer(c, 1, maxTimerMs, 'milliseconds'),
+    summary: 'time limit of one store query, ms (504 past it; PostgreSQL only)',
   },
   retryAfterSeconds: {
     env: 'SCALELOG_RETRY_AFTER_SECONDS',
     parse: (c) => integer(c, 1, 86_400, 'seconds'),
+    summary: 'Retry-After sent with 503 when the store cannot be reached, seconds',
   },
   shutdownTimeoutMs: {
     env: 'SCALELOG_SHUTDOWN_TIMEOUT_MS',
     parse: (c) => integer(c, 0, maxTimerMs, 'milliseconds'),
+    summary: 'how long a stopping server waits for requests in flight, ms',
   },
-  secretKey: { env: 'SCALELOG_SECRET_KEY', parse: parseSecretKey, show: () => '(not shown)' },
-  secretKeyFile: { env: 'SCALELOG_SECRET_KEY_FILE', parse: parsePath },
+  secretKey: {
+    env: 'SCALELOG_SECRET_KEY',
+    parse: parseSecretKey,
+    show: () => '(not shown)',
+    summary:
+      'the key that encrypts secret keys at rest, 32 bytes in base64; wins over secretKeyFile',
+    defaultText: 'none',
+  },
+  secretKeyFile: {
+    env: 'SCALELOG_SECRET_KEY_FILE',
+    parse: parsePath,
+    summary:
+      'the file that holds that key, created owner-only on first use (data/scalelog.key in ' +
+      'the working directory with PostgreSQL)',
+    defaultText: 'scalelog.key beside the SQLite database',
+  },
   credentialCacheTtlMs: {
     env: 'SCALELOG_CREDENTIAL_CACHE_TTL_MS',
     parse: (c) => integer(c, 0, maxCredentialCacheTtlMs, 'milliseconds'),
+    summary:
+      'how long a looked-up AK or token stays in memory, ms (0 to 60000): a revocation or ' +
+      'deletion made elsewhere takes effect within it',
   },
   instanceSettleMs: {
     env: 'SCALELOG_INSTANCE_SETTLE_MS',
     parse: (c) => integer(c, 0, maxTimerMs, 'milliseconds'),
+    summary: "how long a scaling group's instances take to follow a new desired number, ms",
   },
   misfireGraceMs: {
     env: 'SCALELOG_MISFIRE_GRACE_MS',
     parse: (c) => integer(c, 0, maxTimerMs, 'milliseconds'),
+    summary: 'how late a scheduled or recurring trigger may still fire, ms',
   },
   schedulerIntervalMs: {
     env: 'SCALELOG_SCHEDULER_INTERVAL_MS',
     parse: (c) => integer(c, 10, 3_600_000, 'milliseconds'),
+    summary: 'how often serve looks for due triggers and executions to finish, ms',
   },
-  devTriggers: { env: 'SCALELOG_DEV_TRIGGERS', parse: parseBoolean },
-  dev: { env: 'SCALELOG_DEV', flag: 'dev', flagName: '--dev', parse: parseBoolean },
+  devTriggers: {
+    env: 'SCALELOG_DEV_TRIGGERS',
+    parse: parseBoolean,
+    summary: "serve the developer endpoint that fires a policy's pending trigger now; on with dev",
+  },
+  dev: {
+    env: 'SCALELOG_DEV',
+    flag: 'dev',
+    flagName: '--dev',
+    parse: parseBoolean,
+    summary: 'development mode: the public development credential, loopback only',
+  },
 };
 
 /** The environment variable that names the settings file when `--config` is not given. */

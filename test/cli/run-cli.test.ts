@@ -7,6 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { postgresTestUrl } from '../support/postgres.js';
 import { testBackends } from '../support/backends.js';
 import { writeLockHeld } from '../support/write-lock-held.js';
+import { configSettings } from '../../src/config/load-config.js';
 import { openStore } from '../../src/store/open-store.js';
 import { runScalelog, startScalelog } from './cli-harness.js';
 import {
@@ -64,6 +65,74 @@ describe('scalelog command line', () => {
       expect(run.storesOpened).toBe(0);
     },
   );
+
+  it.each([['--version'], ['-V']])(
+    'prints the version from package.json for %s and exits 0',
+    async (flag) => {
+      const { version } = JSON.parse(
+        await readFile(new URL('../../package.json', import.meta.url), 'utf8'),
+      ) as { version: string };
+      const run = await runScalelog([flag]);
+      expect(run.code).toBe(0);
+      expect(run.stdout.text).toBe(`${version}\n`);
+      expect(run.stderr.text).toBe('');
+      expect(run.storesOpened).toBe(0);
+    },
+  );
+
+  it('says what Scalelog is in its help', async () => {
+    const help = (await runScalelog(['--help'])).stdout.text.replace(/\s+/g, ' ');
+    expect(help).toContain(
+      'Scalelog: a self-hosted stand-in for the Huawei Cloud Auto Scaling API: scaling groups, ' +
+        'policies and their execution engine, bandwidths, alarms, and the policy execution logs, ' +
+        'on SQLite or PostgreSQL.',
+    );
+  });
+
+  it.each([
+    [[], [0, 1, 2, 3, 130]],
+    [['serve'], [0, 1, 2]],
+    [['import'], [0, 1, 2, 3, 130]],
+    [['export'], [0, 1, 2]],
+    [['credentials'], [0, 1, 2]],
+    [
+      ['credentials', 'create'],
+      [0, 1, 2],
+    ],
+    [
+      ['credentials', 'list'],
+      [0, 1, 2],
+    ],
+    [
+      ['credentials', 'delete'],
+      [0, 1, 2],
+    ],
+    [['token'], [0, 1, 2]],
+    [
+      ['token', 'create'],
+      [0, 1, 2],
+    ],
+    [
+      ['token', 'revoke'],
+      [0, 1, 2],
+    ],
+  ])('lists in %j --help only the exit codes it can return: %j', async (args, codes) => {
+    const help = (await runScalelog([...args, '--help'])).stdout.text;
+    const table = help.slice(help.indexOf('\nExit codes'));
+    const listed = [...table.matchAll(/^ {2}(\d+) /gm)].map((m) => Number(m[1]));
+    expect(listed).toEqual(codes);
+  });
+
+  it('lists in serve --help every setting with its variable, flag and default', async () => {
+    const help = (await runScalelog(['serve', '--help'])).stdout.text;
+    for (const [key, setting] of Object.entries(configSettings)) {
+      const names = [key, setting.flagName, setting.env].filter((n) => n !== undefined);
+      expect(help).toMatch(new RegExp(`^  ${names.join(', ')}  \\[[^\\]]+\\]$`, 'm'));
+    }
+    expect(help).toContain('  listen, --listen, SCALELOG_LISTEN  [127.0.0.1:8080]');
+    expect(help).toContain('  credentialCacheTtlMs, SCALELOG_CREDENTIAL_CACHE_TTL_MS  [2000]');
+    expect(help).toContain('SCALELOG_CONFIG');
+  });
 
   it('exits 2 with the help on stderr when no command is given', async () => {
     const run = await runScalelog([]);

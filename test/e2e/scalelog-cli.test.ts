@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -254,6 +254,15 @@ describe('bin/scalelog end to end', () => {
       expect(run.code).toBe(0);
       expect(run.stdout).toContain(`Usage: scalelog ${command}`);
     }
+  });
+
+  it('prints the version of package.json with --version', async () => {
+    const { version } = JSON.parse(
+      await readFile(new URL('../../package.json', import.meta.url), 'utf8'),
+    ) as { version: string };
+    const run = await runScalelog(['--version']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toBe(`${version}\n`);
   });
 
   it('aborts an import at a bad line with exit 1, the line number, and nothing written', async () => {

@@ -112,8 +112,9 @@ async function closeApp(
 }
 
 /**
- * `scalelog serve`: opens the store (running its migrations) and its secret key (refusing a
- * key the store was not set up with), builds the app with the store's credentials, listens,
+ * `scalelog serve`: opens the store (running its migrations; a missing SQLite database is
+ * created, in a folder that exists or the default `data/`) and says on stderr which it is,
+ * then its secret key (refusing a key the store was not set up with), builds the app with the store's credentials, listens,
  * and logs where it listens and which store it uses (the store's `location`, never a
  * password).
  *

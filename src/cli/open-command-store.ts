@@ -40,16 +40,18 @@ export async function openCommandStore(
   const target = parseStoreUrl(config.db);
   let isNew = false;
   if (target.backend === 'sqlite' && target.path !== ':memory:') {
+    // Absolute in every message: a relative path does not show that the command ran in
+    // another directory than the server.
     const path = resolve(target.path);
     if (!existsSync(path)) {
       if (options.missing === 'refuse') {
-        throw new Error(`there is no SQLite database at ${target.path}; ${options.meaning}.`);
+        throw new Error(`there is no SQLite database at ${path}; ${options.meaning}.`);
       }
       const folder = dirname(path);
       const defaultFolder = dirname(defaultConfig.db);
       if (!existsSync(folder) && folder !== resolve(defaultFolder)) {
         throw new Error(
-          `there is no folder ${dirname(target.path)} for the SQLite database ${target.path}: ` +
+          `there is no folder ${folder} for the SQLite database ${path}: ` +
             `create the folder first, or give --db a path in a folder that exists ` +
             `(only the default folder ${defaultFolder}/ is created when missing).`,
         );

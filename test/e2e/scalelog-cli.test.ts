@@ -125,7 +125,7 @@ describe('bin/scalelog end to end', () => {
       expect(early.code).toBe(1);
       expect(early.stdout).toBe('');
       expect(early.stderr).toBe(
-        'scalelog credentials create: there is no SQLite database at data/scalelog.db; a credential made there ' +
+        `scalelog credentials create: there is no SQLite database at ${dbFile}; a credential made there ` +
           `would be known to no server: give --db the database your server uses (\`${scalelogBin} serve\` creates it on its first start).\n`,
       );
       expect(existsSync(data)).toBe(false);

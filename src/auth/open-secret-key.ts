@@ -11,6 +11,12 @@ export interface SecretKeySource {
   readonly secretKey: string | undefined;
   /** The key file, created on first use when the store has no key yet. */
   readonly secretKeyFile: string;
+  /**
+   * The store lives only as long as this process (an in-memory database): without
+   * `secretKey`, a random key kept in memory seals its secrets, and no key file is read or
+   * written, since nothing it seals outlives the process.
+   */
+  readonly ephemeral?: boolean;
 }
 
 export interface OpenedSecretKey {
@@ -84,7 +90,8 @@ async function createKeyFile(path: string): Promise<{ key: Buffer; created: bool
 /**
  * The cipher for secret keys, with the key this store was set up with.
  *
- * The key is `source.secretKey` when set, else the key file. The first key used with a store
+ * The key is `source.secretKey` when set, else (for a store that lives in memory) a random
+ * key that is never written, else the key file. The first key used with a store
  * is recorded in it as a check value (never the key); afterwards a different key is refused
  * with a {@link SecretKeyError}, before any secret is written with it. A missing key file is
  * created (0600, directory 0700) only while the store has no key yet; when the store has
@@ -107,6 +114,9 @@ export async function openSecretKey(
     }
     key = decoded;
     where = 'the secret key from SCALELOG_SECRET_KEY (setting secretKey)';
+  } else if (source.ephemeral === true) {
+    key = randomBytes(secretKeyBytes);
+    where = 'the in-memory key of this in-memory store';
   } else {
     const path = resolve(source.secretKeyFile);
     where = `the secret key file ${path}`;

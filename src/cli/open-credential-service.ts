@@ -1,8 +1,10 @@
 import { openSecretKey } from '../auth/open-secret-key.js';
+import type { SecretKeySource } from '../auth/open-secret-key.js';
 import type { CredentialService } from '../auth/credential-service.js';
 import { storeCredentialService } from '../auth/store-credential-service.js';
 import { defaultConfig } from '../config/config.js';
 import type { Config } from '../config/config.js';
+import { isInMemoryStore } from '../store/parse-store-url.js';
 import type { CredentialStore } from '../store/store.js';
 
 /**
@@ -18,7 +20,7 @@ export function openCredentialService(
   return storeCredentialService({
     store,
     skCipher: async () => {
-      const opened = await openSecretKey(config, store);
+      const opened = await openSecretKey(secretKeySourceOf(config), store);
       if (opened.createdKeyFile !== undefined) onKeyFileCreated(opened.createdKeyFile);
       return opened.cipher;
     },
@@ -30,6 +32,16 @@ export function openCredentialService(
  * up in memory for its `credentialCacheTtlMs`.
  */
 export const cacheDelay = `within their credentialCacheTtlMs (${defaultConfig.credentialCacheTtlMs / 1000} s by default)`;
+
+/**
+ * Where a command's secret key comes from: the settings, and for an in-memory store (which
+ * dies with the process) a key that is never written.
+ */
+export const secretKeySourceOf = (config: Config): SecretKeySource => ({
+  secretKey: config.secretKey,
+  secretKeyFile: config.secretKeyFile,
+  ephemeral: isInMemoryStore(config.db),
+});
 
 /** What to tell a user whose command just created the key file. */
 export const keyFileCreatedNotice = (path: string): string =>

@@ -8,8 +8,9 @@ import type { Config } from '../config/config.js';
 import type { CliContext, ServableApp, SignalSource } from './cli-context.js';
 import { exitCodes } from './exit-codes.js';
 import type { ExitCode } from './exit-codes.js';
+import { isInMemoryStore } from '../store/parse-store-url.js';
 import { openCommandStore } from './open-command-store.js';
-import { keyFileCreatedNotice } from './open-credential-service.js';
+import { keyFileCreatedNotice, secretKeySourceOf } from './open-credential-service.js';
 import { createFirstCredential, ensureDevCredential } from './serve-credentials.js';
 
 const stopSignals: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM'];
@@ -135,7 +136,7 @@ export async function serveCommand(config: Config, context: CliContext): Promise
   let url: string;
   try {
     // Opened before listening: a wrong key must stop the server, not fail every request.
-    const key = await openSecretKey(config, store);
+    const key = await openSecretKey(secretKeySourceOf(config), store);
     if (key.createdKeyFile !== undefined) {
       logger.info({ keyFile: key.createdKeyFile }, 'created a new secret key file');
       context.stderr.write(`${keyFileCreatedNotice(key.createdKeyFile)}\n`);
@@ -166,6 +167,7 @@ export async function serveCommand(config: Config, context: CliContext): Promise
       const firstRun = await createFirstCredential(credentials, logger, url, {
         command: context.commandName ?? 'scalelog',
         db: shownDb(config.db),
+        inMemory: isInMemoryStore(config.db),
       });
       if (firstRun !== undefined) context.stderr.write(firstRun);
     }

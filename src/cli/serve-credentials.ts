@@ -10,6 +10,8 @@ export interface PrintContext {
   readonly command: string;
   /** The `--db` value to repeat, without any password. */
   readonly db: string;
+  /** The store is in memory: no other command can reach it to add a token or credential. */
+  readonly inMemory?: boolean;
 }
 
 const sdkEnvironment = (c: { ak: string; sk: string; projectId: string }): string =>
@@ -88,6 +90,13 @@ export async function createFirstCredential(
     'the store had no credentials: created one (its SK is printed once on stderr, never logged)',
   );
   const db = `--db ${quoted(print.db)}`;
+  const howToMore = print.inMemory
+    ? '\nThis store is in memory: no other process can reach it, so `token create` and\n' +
+      '`credentials create` cannot add to it. Sign with the AK/SK above, or start the server\n' +
+      'with --dev to use the development credential.\n'
+    : '\nFor curl or Terraform, get a token and send it as the X-Auth-Token header:\n\n' +
+      `  ${print.command} token create ${db} --project ${created.projectId}\n\n` +
+      `More credentials: ${print.command} credentials create ${db} --project PROJECT_ID\n`;
   return (
     'This store had no credentials, so Scalelog created a project and a credential for it.\n' +
     'They are shown only this once: keep the SK now.\n\n' +
@@ -96,8 +105,6 @@ export async function createFirstCredential(
     `  SK          ${created.sk}\n\n` +
     `The official SDKs read them from the environment; point their endpoint at ${url}:\n\n` +
     sdkEnvironment(created) +
-    '\nFor curl or Terraform, get a token and send it as the X-Auth-Token header:\n\n' +
-    `  ${print.command} token create ${db} --project ${created.projectId}\n\n` +
-    `More credentials: ${print.command} credentials create ${db} --project PROJECT_ID\n`
+    howToMore
   );
 }

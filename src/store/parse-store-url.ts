@@ -23,3 +23,16 @@ export function parseStoreUrl(url: string): StoreTarget {
     throw new Error('the store URL is empty; give a file path, sqlite:PATH or postgres://....');
   return { backend: 'sqlite', path: url };
 }
+
+/**
+ * Whether the store URL names an in-memory SQLite database: one that lives as long as the
+ * process that opens it, which no other process (a CLI command) can reach.
+ */
+export function isInMemoryStore(url: string): boolean {
+  try {
+    const target = parseStoreUrl(url);
+    return target.backend === 'sqlite' && target.path === ':memory:';
+  } catch {
+    return false;
+  }
+}

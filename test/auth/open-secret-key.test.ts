@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -148,6 +149,35 @@ describe('openSecretKey: two first starts at once', () => {
     } finally {
       await store.close();
       await fresh.cleanup();
+    }
+  });
+});
+
+describe('openSecretKey for an in-memory store', () => {
+  it('seals with a key kept in memory, reading and writing no key file', async () => {
+    const store = await openStore('sqlite::memory:');
+    try {
+      const path = join(dir, 'data', 'scalelog.key');
+      const opened = await openSecretKey({ ...fileSource(path), ephemeral: true }, store);
+      expect(opened.createdKeyFile).toBeUndefined();
+      expect(existsSync(join(dir, 'data'))).toBe(false);
+      const sealed = opened.cipher.seal('a-secret-key', 'AK1');
+      expect(opened.cipher.open(sealed, 'AK1')).toBe('a-secret-key');
+      // The store records the check of that key, as for any other.
+      expect(await store.getSetting(keyCheckSetting)).toBeDefined();
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('still takes secretKey when it is given', async () => {
+    const store = await openStore('sqlite::memory:');
+    try {
+      const key = randomBytes(32);
+      await openSecretKey({ ...keySource(key), ephemeral: true }, store);
+      expect(await store.getSetting(keyCheckSetting)).toBe(keyCheckValue(key));
+    } finally {
+      await store.close();
     }
   });
 });

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -223,6 +223,31 @@ describe('bin/scalelog end to end', () => {
         sampleLogs().filter((log) => log.scaling_policy_id === policyA).length,
       );
       expect(await server.waitForStderr(/DEVELOPMENT MODE/)).toContain('DEVELOPMENT MODE (--dev)');
+    },
+    multiProcessTimeoutMs,
+  );
+
+  it(
+    'serves an in-memory store with --db :memory:, writing no file at all',
+    async () => {
+      const empty = await mkdtemp(join(dir, 'memory-'));
+      const server = serve(['--db', ':memory:'], { cwd: empty });
+      const url = String((await server.waitForLog((log) => typeof log.url === 'string')).url);
+      const printed = await server.waitForStderr(/no other process can reach it/);
+      // No command to paste that could not reach this store.
+      expect(printed).not.toMatch(/^ +\S+ (token|credentials) create /m);
+      const field = (name: string): string =>
+        new RegExp(`^  ${name} +(\\S+)$`, 'm').exec(printed)?.[1] ?? '';
+      const credential = { ak: field('AK'), sk: field('SK'), projectId: field('project id') };
+      expect(credential.projectId).toMatch(/^[0-9a-f]{32}$/);
+      // The printed credential works (authenticated: 404, no such policy).
+      const response = await sdkFetch(url, credential, {
+        path: logsPath(credential.projectId, policyA),
+      });
+      expect(response.status).toBe(404);
+      server.child.kill('SIGTERM');
+      expect((await server.exited).code).toBe(0);
+      expect(await readdir(empty)).toEqual([]);
     },
     multiProcessTimeoutMs,
   );

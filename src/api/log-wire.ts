@@ -50,8 +50,8 @@ export interface WireOptions {
 }
 
 /**
- * Keys are set in the order of the cloud's example response (wire-schemas.ts, where the API's
- * serializer takes its order from), so an exported line reads as the API shows the log.
+ * Keys are set in the order of the cloud's example response: the log query sends these
+ * objects as built (JSON.stringify keeps the order), and an exported line reads the same.
  */
 const jobRecordToWire = (r: JobRecord): WireJobRecord => {
   const w: WireJobRecord = {};

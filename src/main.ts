@@ -15,6 +15,12 @@ function commandName(script: string | undefined): string {
   return fromHere.includes('/') ? fromHere : `./${fromHere}`;
 }
 
+// A reader that goes away (`scalelog --help | head -1`) has read all it wanted: no error, and
+// no crash with a stack trace. A command that streams (export) notices it itself and stops.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code !== 'EPIPE') throw e;
+});
+
 process.exitCode = await runCli(process.argv.slice(2), {
   env: process.env,
   stdin: process.stdin,

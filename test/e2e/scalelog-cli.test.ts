@@ -1,8 +1,10 @@
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { testBackends } from '../support/backends.js';
 import { writeLockHeld } from '../support/write-lock-held.js';
@@ -28,6 +30,7 @@ import { assertBuilt, runScalelog, ScalelogProcess, scalelogBin } from './scalel
 
 /** Tests that start several Node processes get room for a loaded CI machine. */
 const multiProcessTimeoutMs = 90_000;
+const execFileAsync = promisify(execFile);
 
 let dir: string;
 const running: ScalelogProcess[] = [];
@@ -278,6 +281,18 @@ describe('bin/scalelog end to end', () => {
       const run = await runScalelog([...command.split(' '), '--help']);
       expect(run.code).toBe(0);
       expect(run.stdout).toContain(`Usage: scalelog ${command}`);
+    }
+  });
+
+  it('stops quietly with exit 0 when the reader of its help goes away, as with | head', async () => {
+    // `| true`: the reader is gone before the first write, so every write meets a closed pipe.
+    for (const args of ['--help', 'serve --help', '--version']) {
+      const { stdout, stderr } = await execFileAsync('bash', [
+        '-c',
+        `${scalelogBin} ${args} | true; echo "exit \${PIPESTATUS[0]}"`,
+      ]);
+      expect(stdout, args).toBe('exit 0\n');
+      expect(stderr, args).toBe('');
     }
   });
 

@@ -15,10 +15,6 @@ declare module 'fastify' {
   }
 }
 
-/** Content types the route's body may have, named in its 415 message (default JSON). */
-export const acceptedTypesOf = (request: FastifyRequest): readonly string[] =>
-  request.routeOptions.config.acceptedTypes ?? ['application/json'];
-
 const codeOf = (error: unknown): unknown =>
   typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
 
@@ -48,12 +44,10 @@ export function toApiError(
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return apiErrors.unsupportedMediaType(
         request.headers['content-type'] ?? '',
-        acceptedTypesOf(request),
+        request.routeOptions.config.acceptedTypes ?? ['application/json'],
       );
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
       return apiErrors.badRequestBody('The request body does not match its Content-Length.');
-    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-      return apiErrors.badRequestBody('The request body is empty; send a JSON document.');
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
       return apiErrors.badRequestBody('The request body is not valid JSON.');
     case 'FST_ERR_VALIDATION':

@@ -1,6 +1,5 @@
+import { errorCodes } from 'fastify';
 import type { FastifyInstance } from 'fastify';
-import { apiErrors } from '../domain/api-error.js';
-import { acceptedTypesOf } from './error-handler.js';
 
 /**
  * The content-type parsers of the JSON API, set on the root so every route inherits them
@@ -14,8 +13,9 @@ import { acceptedTypesOf } from './error-handler.js';
  * - `application/json`: an empty or all-white-space body is `undefined`, as if none was sent;
  *   anything else goes to Fastify's own JSON parser (prototype poisoning refused as before).
  *   A route that needs a body says so itself (400 AS.0002, `bodyObject`).
- * - any other type without a parser of its own: an empty body is `undefined`; a body is 415,
- *   refused at its first byte rather than after reading all of it.
+ * - any other type without a parser of its own: an empty body is `undefined`; a body is
+ *   refused at its first byte rather than after reading all of it, with the error Fastify
+ *   gives an unknown type, which the error handler answers 415 naming the route's types.
  */
 export function jsonBodyParsers(app: FastifyInstance): void {
   const defaultJson = app.getDefaultJsonParser('error', 'error');
@@ -28,7 +28,7 @@ export function jsonBodyParsers(app: FastifyInstance): void {
     }
     void defaultJson(request, text, done);
   });
-  app.addContentTypeParser('*', (request, payload, done) => {
+  app.addContentTypeParser('*', (_request, payload, done) => {
     let settled = false;
     const settle = (error: Error | null): void => {
       if (settled) return;
@@ -36,12 +36,7 @@ export function jsonBodyParsers(app: FastifyInstance): void {
       done(error, undefined);
     };
     payload.once('data', () => {
-      settle(
-        apiErrors.unsupportedMediaType(
-          request.headers['content-type'] ?? '',
-          acceptedTypesOf(request),
-        ),
-      );
+      settle(new errorCodes.FST_ERR_CTP_INVALID_MEDIA_TYPE());
     });
     payload.once('end', () => {
       settle(null);

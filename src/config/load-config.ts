@@ -123,7 +123,8 @@ export const configSettings: { readonly [K in keyof Config]: Setting<Config[K]> 
   retryAfterSeconds: {
     env: 'SCALELOG_RETRY_AFTER_SECONDS',
     parse: (c) => integer(c, 1, 86_400, 'seconds'),
-    summary: 'Retry-After sent with 503 when the store cannot be reached, seconds',
+    summary:
+      'Retry-After sent with 503 when the store cannot be reached or is busy with another write, seconds',
   },
   shutdownTimeoutMs: {
     env: 'SCALELOG_SHUTDOWN_TIMEOUT_MS',

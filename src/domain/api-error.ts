@@ -665,4 +665,10 @@ export const apiErrors = {
       'AS.0001',
       'The query ran past its time limit. Narrow the filters or the time window and retry.',
     ),
+  writeInDoubt: () =>
+    new ApiError(
+      504,
+      'AS.0001',
+      'The store did not confirm the write within its time limit: it may or may not have been applied. Sending the same logs again is safe (a log is stored once per id).',
+    ),
 } as const;

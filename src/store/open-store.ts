@@ -12,6 +12,12 @@ import type { CredentialStore, Store } from './store.js';
 export interface OpenStoreOptions extends SqlStoreOptions {
   /** Time limit of one query in milliseconds (PostgreSQL; see spec/DEVIATIONS.md for SQLite). */
   readonly queryTimeoutMs?: number;
+  /**
+   * Client-side time limit of each statement of a write session (PostgreSQL, whose own limit
+   * a write session lifts), 60000 ms by default: how soon a database that stops answering
+   * during an import is noticed.
+   */
+  readonly writeStatementTimeoutMs?: number;
   /** How long a write waits for another process's write lock (SQLite), 5000 ms by default. */
   readonly busyTimeoutMs?: number;
 }
@@ -26,7 +32,12 @@ export async function openStore(
   try {
     backend =
       target.backend === 'postgres'
-        ? openPostgresBackend(target.url, { queryTimeoutMs: options.queryTimeoutMs ?? 10_000 })
+        ? openPostgresBackend(target.url, {
+            queryTimeoutMs: options.queryTimeoutMs ?? 10_000,
+            ...(options.writeStatementTimeoutMs === undefined
+              ? {}
+              : { writeStatementTimeoutMs: options.writeStatementTimeoutMs }),
+          })
         : openSqliteBackend(
             target.path,
             options.busyTimeoutMs === undefined ? {} : { busyTimeoutMs: options.busyTimeoutMs },

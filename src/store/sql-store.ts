@@ -24,7 +24,12 @@ import type { EngineStore, EngineTransaction } from './engine-store.js';
 import { inTransaction } from './in-transaction.js';
 import { SqlEngineTransaction } from './sql-engine-transaction.js';
 import type { CredentialsTable, Database, ExecutionLogsTable, TokensTable } from './schema.js';
-import { StoreBusyError, StoreTimeoutError, StoreUnavailableError } from './store.js';
+import {
+  StoreBusyError,
+  StoreCommitInDoubtError,
+  StoreTimeoutError,
+  StoreUnavailableError,
+} from './store.js';
 import type {
   Backend,
   CredentialListing,
@@ -40,12 +45,12 @@ import type {
   WriteResult,
 } from './store.js';
 
-/** What a driver error means to callers of the store. */
 /**
  * What a driver error means: the store cannot be reached, a query ran past its time limit,
- * or another connection held the write lock for longer than this one would wait.
+ * a commit got no answer within it (applied or not, nobody can tell), or another connection
+ * held the write lock for longer than this one would wait.
  */
-export type ErrorKind = 'unavailable' | 'busy' | 'timeout' | undefined;
+export type ErrorKind = 'unavailable' | 'busy' | 'timeout' | 'in-doubt' | undefined;
 
 /**
  * What differs between backends, as capabilities rather than `instanceof` checks. A backend
@@ -831,6 +836,12 @@ export class SqlStore implements Store, CredentialStore, EngineStore {
         throw new StoreUnavailableError(`the store at ${this.location} cannot be reached`, {
           cause: e,
         });
+      }
+      if (kind === 'in-doubt') {
+        throw new StoreCommitInDoubtError(
+          `a commit on ${this.location} got no answer within its time limit: it may or may not have been applied`,
+          { cause: e },
+        );
       }
       if (kind === 'timeout') {
         throw new StoreTimeoutError(`a query on ${this.location} ran past its time limit`, {

@@ -189,3 +189,15 @@ export class StoreTimeoutError extends Error {
     this.name = 'StoreTimeoutError';
   }
 }
+
+/**
+ * A write's commit got no answer within the time limit: the store may have applied it or
+ * not, and cannot say which. The API answers 504 saying so; resending is safe where the
+ * write is idempotent (logs are keyed by id).
+ */
+export class StoreCommitInDoubtError extends StoreTimeoutError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'StoreCommitInDoubtError';
+  }
+}

@@ -120,6 +120,11 @@ const liftLimitInTransaction = 'set local statement_timeout = 0';
 /** Lifts the server's limit on a connection until {@link restoreLimit} (statistics upkeep). */
 const liftLimit = 'set statement_timeout = 0';
 const restoreLimit = 'reset statement_timeout';
+/**
+ * A transaction-scoped advisory lock: released by commit or rollback, even if the process
+ * dies mid-migration. The key is arbitrary but fixed for Scalelog.
+ */
+const migrationLockStatement = 'select pg_advisory_xact_lock(7364105223)';
 /** How a transaction ends; a limit lifted with `set local` ends with it. */
 const transactionEnd = /^\s*(commit|rollback|end|abort)\s*;?\s*$/i;
 const commitPattern = /^\s*(commit|end)\s*;?\s*$/i;
@@ -197,11 +202,15 @@ function withNamedStatements(pool: pg.Pool, limits: ClientLimits): PostgresPool 
         return name;
       };
       /** Which limit the server applies now on this connection. */
-      let serverLimit: 'query' | 'lifted-in-transaction' | 'lifted' = 'query';
+      let serverLimit: 'query' | 'lifted-in-transaction' | 'lifted' | 'migration' = 'query';
       let lost: Error | undefined;
       const limitFor = (text: string): number => {
-        if (text === liftLimitInTransaction) serverLimit = 'lifted-in-transaction';
+        if (text === liftLimitInTransaction && serverLimit === 'query')
+          serverLimit = 'lifted-in-transaction';
         else if (text === liftLimit) serverLimit = 'lifted';
+        else if (text === migrationLockStatement) serverLimit = 'migration';
+        // A migration rebuilds indexes of a table of any size: no client-side limit (0).
+        if (serverLimit === 'migration') return 0;
         if (serverLimit === 'lifted-in-transaction') return limits.writeStatementMs;
         if (serverLimit === 'lifted') return Math.max(limits.queryMs, maintenanceTimeoutMs);
         return limits.queryMs;
@@ -242,7 +251,10 @@ function withNamedStatements(pool: pg.Pool, limits: ClientLimits): PostgresPool 
           }
           throw e;
         } finally {
-          if (transactionEnd.test(text) && serverLimit === 'lifted-in-transaction')
+          if (
+            transactionEnd.test(text) &&
+            (serverLimit === 'lifted-in-transaction' || serverLimit === 'migration')
+          )
             serverLimit = 'query';
           else if (text === restoreLimit) serverLimit = 'query';
         }
@@ -325,9 +337,7 @@ export function openPostgresBackend(url: string, options: PostgresBackendOptions
     classifyError,
     explainOpenError: (error) => explainMissingDatabase(url, error),
     insertChunkRows,
-    // A transaction-scoped advisory lock: released by commit or rollback, even if the
-    // process dies mid-migration. The key is arbitrary but fixed for Scalelog.
-    migrationLockStatement: 'select pg_advisory_xact_lock(7364105223)',
+    migrationLockStatement,
     // VACUUM, not only ANALYZE: it marks the new rows all-visible, without which a deep page
     // cannot skip its offset in the index alone and the planner chose a sequential scan
     // (7x slower). It reads only pages changed since the last vacuum; the time limit of

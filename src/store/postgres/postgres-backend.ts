@@ -297,7 +297,8 @@ export interface PostgresBackendOptions {
  * that limit applies to each statement, not to the session.
  */
 export function openPostgresBackend(url: string, options: PostgresBackendOptions): SqlBackend {
-  const queryMs = options.queryTimeoutMs + clientGraceMs;
+  // Node fires a timer longer than 2^31-1 ms at once: the longest query limit stays below.
+  const queryMs = Math.min(options.queryTimeoutMs + clientGraceMs, 2 ** 31 - 1);
   const limits: ClientLimits = {
     queryMs,
     writeStatementMs: Math.max(

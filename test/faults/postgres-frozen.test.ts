@@ -12,7 +12,9 @@ import {
   wireLog,
 } from '../api/api-harness.js';
 import type { TestApi } from '../api/api-harness.js';
+import { openStore } from '../../src/store/open-store.js';
 import type { OpenStoreOptions } from '../../src/store/open-store.js';
+import { StoreTimeoutError } from '../../src/store/store.js';
 
 const postgres = testBackends.find((b) => b.name === 'postgres');
 
@@ -184,6 +186,32 @@ describe.skipIf(postgres === undefined || !postgres.available)('a frozen Postgre
       total_number: number;
     }>().total_number;
     expect(total).toBe(4);
+  });
+
+  it("gives engine sessions the query limit, not the write sessions' one", async () => {
+    const { proxy, directUrl } = await frozenApi({ writeStatementTimeoutMs: 60_000 });
+    const url = new URL(directUrl);
+    url.hostname = '127.0.0.1';
+    url.port = String(proxy.port);
+    const store = await openStore(url.toString(), {
+      queryTimeoutMs: limitMs,
+      writeStatementTimeoutMs: 60_000,
+    });
+    onTestFinished(() => store.close());
+    expect(await store.engineSession((tx) => tx.getGroup('p', 'g'))).toBeUndefined();
+    proxy.freeze();
+    const { value: outcome, ms } = await timed(() =>
+      store
+        .engineSession((tx) => tx.getGroup('p', 'g'))
+        .then(
+          () => 'answered',
+          (e: unknown) => e,
+        ),
+    );
+    expect(outcome).toBeInstanceOf(StoreTimeoutError);
+    expect(ms).toBeLessThan(limitMs + slackMs);
+    proxy.thaw();
+    expect(await store.engineSession((tx) => tx.getGroup('p', 'g'))).toBeUndefined();
   });
 
   it('lets a write statement run past the query limit, since an import may wait that long', async () => {

@@ -253,4 +253,34 @@ export const migrations: Readonly<Record<string, Migration>> = {
         .execute();
     },
   },
+  '0006_signature_lockouts': {
+    async up(db: Kysely<unknown>): Promise<void> {
+      // Lockouts per AK and client address, so that whoever knows an AK can lock out only
+      // their own address, not the AK's owner. The old per-AK columns of `credentials` stay
+      // (unused) for servers of the version before during a rolling upgrade. Existing locks
+      // are not carried over: at most 5 minutes of them are lost.
+      await db.schema
+        .createTable('signature_lockouts')
+        .addColumn('ak', 'varchar(64)', (c) => c.notNull())
+        .addColumn('client', 'varchar(64)', (c) => c.notNull())
+        .addColumn('failures', 'integer', (c) => c.notNull())
+        .addColumn('lock_ms', 'bigint', (c) => c.notNull())
+        .addColumn('locked_until', 'bigint')
+        .addColumn('forget_at', 'bigint', (c) => c.notNull())
+        .addPrimaryKeyConstraint('signature_lockouts_pk', ['ak', 'client'])
+        .execute();
+      // Pruning deletes the rows whose quiet period has passed, and the cap per AK drops the
+      // ones forgotten soonest first.
+      await db.schema
+        .createIndex('signature_lockouts_forget')
+        .on('signature_lockouts')
+        .columns(['forget_at'])
+        .execute();
+      await db.schema
+        .createIndex('signature_lockouts_ak_forget')
+        .on('signature_lockouts')
+        .columns(['ak', 'forget_at'])
+        .execute();
+    },
+  },
 };

@@ -3,8 +3,8 @@ import { isIPv4, isIPv6 } from 'node:net';
 /**
  * The client a signature failure is counted against: an IPv4 address as it is, an IPv6
  * address by its /64 (`2001:db8:1:2::/64`), an IPv4-mapped IPv6 address (`::ffff:192.0.2.7`,
- * as a dual-stack socket reports IPv4 clients) as its IPv4 address. `undefined` for anything
- * that is not an IP address.
+ * as a dual-stack socket reports IPv4 clients) as its IPv4 address. A port or zone is
+ * dropped. `undefined` for anything that is not an IP address.
  *
  * Why the /64: it is the smallest block a network hands out (SLAAC, privacy addresses), so
  * one host, or one attacker, holds 2^64 addresses of it and could switch address after
@@ -13,8 +13,13 @@ import { isIPv4, isIPv6 } from 'node:net';
  */
 export function lockoutClient(address: string | undefined): string | undefined {
   if (address === undefined) return undefined;
+  // Some proxies forward `192.0.2.7:51234` or `[2001:db8::1]:443`; the port is not the client.
+  const unported =
+    /^\[([^\]]+)\](?::\d+)?$/.exec(address)?.[1] ??
+    /^(\d+\.\d+\.\d+\.\d+):\d+$/.exec(address)?.[1] ??
+    address;
   // A zone (`fe80::1%eth0`) names the interface, not the peer.
-  const ip = address.split('%', 1)[0] ?? '';
+  const ip = unported.split('%', 1)[0] ?? '';
   if (isIPv4(ip)) return ip;
   if (!isIPv6(ip)) return undefined;
   const groups = ipv6Groups(ip);

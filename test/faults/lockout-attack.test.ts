@@ -184,6 +184,18 @@ for (const backend of testBackends) {
       expect(refused.body).toContain(`for requests from ${attacker}`);
       const ok = await getFrom(proxied, '10.0.0.5', mine, { 'x-forwarded-for': owner });
       expect(ok.statusCode, ok.body).toBe(200);
+
+      // A forwarded value that is no address counts against the peer that sent it: 401s, no 500.
+      for (let i = 0; i < 6; i += 1) {
+        expectIam(
+          await getFrom(proxied, '10.0.0.5', wrongOf(mine), { 'x-forwarded-for': 'not-an-ip' }),
+          'verify aksk signature fail',
+        );
+      }
+      const junk = await getFrom(proxied, '10.0.0.5', mine, { 'x-forwarded-for': 'not-an-ip' });
+      expect(junk.body).toContain('for requests from 10.0.0.5');
+      const stillOk = await getFrom(proxied, '10.0.0.5', mine, { 'x-forwarded-for': owner });
+      expect(stillOk.statusCode, stillOk.body).toBe(200);
     });
 
     it('keeps the owner served over real sockets while 127.0.0.2 is locked out', async () => {

@@ -791,7 +791,12 @@ export class SqlStore implements Store, CredentialStore, EngineStore {
     const result = await this.#guard(() => upsert.execute(this.#b.db));
     const row = result.rows[0];
     if (row === undefined) return undefined;
-    await this.#pruneSignatureLockouts(ak, client, nowMs, policy.maxClientsPerAk);
+    // The failure is counted; pruning is housekeeping. Servers pruning the same rows at once
+    // can deadlock on PostgreSQL, and one of them is refused: that must not turn the
+    // caller's 401 into a 500. What is left is pruned by the next failure.
+    await this.#pruneSignatureLockouts(ak, client, nowMs, policy.maxClientsPerAk).catch(
+      () => undefined,
+    );
     return rowToLockout(row);
   }
 

@@ -47,9 +47,9 @@ export interface StoreCredentialServiceOptions {
   /**
    * Keeps what `lookupAccessKey`, `lookupClientLockout` and `lookupToken` found for `ttlMs`
    * (0 or absent: no cache; every lookup reads the store). Only AKs and tokens that exist are
-   * kept, at most `maxEntries` AKs, as many client standings and as many tokens (10,000 by default; past it the oldest goes). For servers: a change made
-   * through this service shows at once, one made elsewhere (another server, a CLI command)
-   * within `ttlMs`.
+   * kept, at most `maxEntries` AKs, as many client standings and as many tokens (10,000 by
+   * default; past it the oldest goes). For servers: a change made through this service shows
+   * at once, one made elsewhere (another server, a CLI command) within `ttlMs`.
    */
   readonly cache?: { readonly ttlMs: number; readonly maxEntries?: number };
 }
@@ -139,7 +139,8 @@ export function storeCredentialService(options: StoreCredentialServiceOptions): 
     async deleteCredential(ak): Promise<boolean> {
       if (!akPattern.test(ak)) return false;
       // Forgotten after the write (even a failed one), so no lookup read before it stays kept.
-      // Kept client standings of the AK go with their TTL; without the AK they matter not.
+      // Kept client standings of the AK expire with their TTL (the store forgets them now): an
+      // AK created again at once may find a client still locked for up to that long.
       try {
         return await store.deleteCredential(ak);
       } finally {

@@ -123,6 +123,9 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     // Request ids are ours: a client-supplied one could collide or be used to forge logs.
     requestIdHeader: false,
     bodyLimit: config.bodyLimitBytes,
+    // request.ip, the address signature lockouts are counted against: the peer's, or the
+    // one X-Forwarded-For gives as far as the trusted proxies vouch for it.
+    trustProxy: config.trustProxy,
     requestTimeout: config.requestTimeoutMs,
     http: {
       requestTimeout: config.requestTimeoutMs,

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { Kysely } from 'kysely';
+import type { ColumnDefinitionBuilder, Kysely } from 'kysely';
 
 /** One schema change. `up` runs inside the migration transaction. */
 export interface Migration {
@@ -302,6 +302,39 @@ export const migrations: Readonly<Record<string, Migration>> = {
       for (const [table, alters] of byTable) {
         await sql.raw(`alter table "${table}" ${alters.join(', ')}`).execute(db);
       }
+    },
+  },
+  '0007_signature_lockouts': {
+    async up(db: Kysely<unknown>, backend: 'sqlite' | 'postgres'): Promise<void> {
+      // Lockouts per AK and client address, so that whoever knows an AK can lock out only
+      // their own address, not the AK's owner. The old per-AK columns of `credentials` stay
+      // (unused) for servers of the version before during a rolling upgrade. Existing locks
+      // are not carried over: at most 5 minutes of them are lost.
+      // Text keys order by their bytes on PostgreSQL too (see 0006_byte_order_keys).
+      const key = (c: ColumnDefinitionBuilder): ColumnDefinitionBuilder =>
+        (backend === 'postgres' ? c.modifyFront(sql`collate "C"`) : c).notNull();
+      await db.schema
+        .createTable('signature_lockouts')
+        .addColumn('ak', 'varchar(64)', key)
+        .addColumn('client', 'varchar(64)', key)
+        .addColumn('failures', 'integer', (c) => c.notNull())
+        .addColumn('lock_ms', 'bigint', (c) => c.notNull())
+        .addColumn('locked_until', 'bigint')
+        .addColumn('forget_at', 'bigint', (c) => c.notNull())
+        .addPrimaryKeyConstraint('signature_lockouts_pk', ['ak', 'client'])
+        .execute();
+      // Pruning deletes the rows whose quiet period has passed, and the cap per AK drops the
+      // ones forgotten soonest first.
+      await db.schema
+        .createIndex('signature_lockouts_forget')
+        .on('signature_lockouts')
+        .columns(['forget_at'])
+        .execute();
+      await db.schema
+        .createIndex('signature_lockouts_ak_forget')
+        .on('signature_lockouts')
+        .columns(['ak', 'forget_at'])
+        .execute();
     },
   },
 };

@@ -12,7 +12,10 @@ import type { CredentialStore, Store } from './store.js';
 export interface OpenStoreOptions extends SqlStoreOptions {
   /** Time limit of one query in milliseconds (PostgreSQL; see spec/DEVIATIONS.md for SQLite). */
   readonly queryTimeoutMs?: number;
-  /** How long a write waits for another process's write lock (SQLite), 5000 ms by default. */
+  /**
+   * How long a write waits for another process's write lock (SQLite), 5000 ms by default;
+   * the wait is on a timer, never on the event loop. Past it the write throws StoreBusyError.
+   */
   readonly busyTimeoutMs?: number;
 }
 
@@ -27,7 +30,7 @@ export async function openStore(
     backend =
       target.backend === 'postgres'
         ? openPostgresBackend(target.url, { queryTimeoutMs: options.queryTimeoutMs ?? 10_000 })
-        : openSqliteBackend(
+        : await openSqliteBackend(
             target.path,
             options.busyTimeoutMs === undefined ? {} : { busyTimeoutMs: options.busyTimeoutMs },
           );
@@ -45,6 +48,7 @@ export async function openStore(
     await migrateToLatest(backend.db as unknown as Kysely<unknown>, {
       backend: backend.backend,
       beginStatements: backend.beginStatements,
+      ...(backend.lockWait === undefined ? {} : { lockWait: backend.lockWait }),
       ...(backend.migrationLockStatement === undefined
         ? {}
         : { lockStatement: backend.migrationLockStatement }),

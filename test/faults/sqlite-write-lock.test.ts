@@ -8,16 +8,19 @@ import type { FastifyInstance } from 'fastify';
 import { pino } from 'pino';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { buildApp } from '../../src/app.js';
+import type { ExecutionLog } from '../../src/domain/execution-log.js';
 import type { ScalingGroup } from '../../src/domain/scaling-group.js';
 import type { ScalingPolicy } from '../../src/domain/scaling-policy.js';
 import { parseLogQuery } from '../../src/domain/log-query.js';
 import { openStore } from '../../src/store/open-store.js';
+import { StoreBusyError } from '../../src/store/store.js';
 import {
   credentialsOver,
   groupId,
   ingestUrl,
   logsPath,
   openTestApi,
+  policy as policyId,
   project,
   sqliteBackend,
   testClock,
@@ -398,5 +401,112 @@ describe('the scheduler firing a trigger while another process holds the SQLite 
     while ((await logs()).length === 0 && performance.now() < deadline) await sleep(50);
     const fired = await logs();
     expect(fired.map((l) => l.executeType)).toEqual(['SCHEDULED']);
+  });
+});
+
+describe('every write of a SQLite store while another process holds the write lock', () => {
+  const busyTimeoutMs = 300;
+
+  /**
+   * Runs `op` and counts how often a 5 ms timer ran meanwhile: a wait on the event loop
+   * would let it run at most once or twice.
+   */
+  async function timed(op: () => Promise<unknown>) {
+    let ticks = 0;
+    const timer = setInterval(() => (ticks += 1), 5);
+    const started = performance.now();
+    const outcome = await op().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    clearInterval(timer);
+    return { outcome, ms: performance.now() - started, ticks };
+  }
+
+  const log: ExecutionLog = {
+    id: uuid(9),
+    projectId: project,
+    policyId: policyId,
+    status: 'SUCCESS',
+    executeType: 'RECURRENCE',
+    executeTime: 1_704_067_200,
+    resourceType: 'SCALING_GROUP',
+    resourceId: groupId,
+    jobRecords: [],
+  };
+  const ak = 'ABCDEFGHIJKLMNOPQRST';
+
+  it('waits off the event loop and reports StoreBusyError after busyTimeoutMs, for each write and for opening the store', async () => {
+    const fresh = await sqliteBackend.fresh();
+    const file = fresh.url.slice('sqlite:'.length);
+    const store = await openStore(fresh.url, { busyTimeoutMs });
+    await store.insertCredential({ ak, projectId: project, skCiphertext: 'x', createdAt: 1 });
+    await store.insertToken({
+      tokenHash: 'a'.repeat(64),
+      projectId: project,
+      createdAt: 1,
+      expiresAt: 2,
+    });
+    const holder = await holdWriteLockInChild(file);
+    onTestFinished(async () => {
+      await holder.release();
+      await store.close();
+      await fresh.cleanup();
+    });
+
+    const writes: Record<string, () => Promise<unknown>> = {
+      'writeSession (ingest, import)': () => store.writeSession((w) => w.write([log])),
+      'engineSession (groups, policies, executions)': () =>
+        store.engineSession((tx) => tx.deletePolicy(project, policyId)),
+      insertCredential: () =>
+        store.insertCredential({
+          ak: 'ZZZZZZZZZZZZZZZZZZZZ',
+          projectId: project,
+          skCiphertext: 'x',
+          createdAt: 1,
+        }),
+      deleteCredential: () => store.deleteCredential(ak),
+      recordSignatureFailure: () =>
+        store.recordSignatureFailure(ak, 1, { maxConsecutiveFailures: 5, lockMs: 1000 }),
+      insertToken: () =>
+        store.insertToken({
+          tokenHash: 'b'.repeat(64),
+          projectId: project,
+          createdAt: 1,
+          expiresAt: 2,
+        }),
+      revokeToken: () => store.revokeToken('a'.repeat(64), 1),
+      putSettingIfAbsent: () => store.putSettingIfAbsent('a-setting', 'v'),
+      'openStore (migrations)': () => openStore(fresh.url, { busyTimeoutMs }),
+    };
+    for (const [name, write] of Object.entries(writes)) {
+      const { outcome, ms, ticks } = await timed(write);
+      expect(outcome, name).toBeInstanceOf(StoreBusyError);
+      expect(ms, name).toBeGreaterThanOrEqual(busyTimeoutMs - earlyMarginMs);
+      expect(ticks, name).toBeGreaterThanOrEqual(10);
+    }
+    // Reads do not wait for the writer at all.
+    const { outcome, ms } = await timed(() => store.getCredential(ak));
+    expect(outcome).toBeUndefined();
+    expect(ms).toBeLessThan(busyTimeoutMs);
+  });
+
+  it('opens the store once the lock is let go within busyTimeoutMs', async () => {
+    const fresh = await sqliteBackend.fresh();
+    const file = fresh.url.slice('sqlite:'.length);
+    const first = await openStore(fresh.url);
+    await first.close();
+    const holder = await holdWriteLockInChild(file, { holdMs: 400 });
+    onTestFinished(async () => {
+      await holder.release();
+      await fresh.cleanup();
+    });
+    let store: Awaited<ReturnType<typeof openStore>> | undefined;
+    const { outcome, ticks } = await timed(async () => {
+      store = await openStore(fresh.url, { busyTimeoutMs: 3000 });
+    });
+    expect(outcome).toBeUndefined();
+    expect(ticks).toBeGreaterThanOrEqual(10);
+    await store?.close();
   });
 });

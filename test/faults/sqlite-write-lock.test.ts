@@ -30,6 +30,7 @@ import {
   wireLog,
 } from '../api/api-harness.js';
 import type { TestClock, TestRequest } from '../api/api-harness.js';
+import { runScalelog } from '../cli/cli-harness.js';
 import { holdWriteLockInChild } from '../support/write-lock-holder.js';
 import { writeLockHeld } from '../support/write-lock-held.js';
 
@@ -508,5 +509,39 @@ describe('every write of a SQLite store while another process holds the write lo
     expect(outcome).toBeUndefined();
     expect(ticks).toBeGreaterThanOrEqual(10);
     await store?.close();
+  });
+});
+
+describe('the CLI while another process holds the SQLite write lock', () => {
+  it('import reports the store busy after busyTimeoutMs, exit 1, and imports once the lock is let go', async () => {
+    const busyTimeoutMs = 400;
+    const fresh = await sqliteBackend.fresh();
+    const file = fresh.url.slice('sqlite:'.length);
+    await (await openStore(fresh.url)).close();
+    const holder = await holdWriteLockInChild(file);
+    onTestFinished(async () => {
+      await holder.release();
+      await fresh.cleanup();
+    });
+    const context = {
+      openStore: (url: string, options?: Parameters<typeof openStore>[1]) =>
+        openStore(url, { ...options, busyTimeoutMs }),
+    };
+    const importLogs = () =>
+      runScalelog(['import', '--db', fresh.url, '-'], {
+        stdin: [1, 2].map((n) => JSON.stringify(wireLog(n))).join('\n'),
+        context,
+      });
+
+    const started = performance.now();
+    const refused = await importLogs();
+    expect(performance.now() - started).toBeGreaterThanOrEqual(busyTimeoutMs - earlyMarginMs);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr.text).toContain('is busy: another process holds its write lock');
+
+    await holder.release();
+    const imported = await importLogs();
+    expect(imported.code, imported.stderr.text).toBe(0);
+    expect(imported.stderr.text).toContain('2 inserted');
   });
 });

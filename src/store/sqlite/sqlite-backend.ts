@@ -129,6 +129,7 @@ export async function openSqliteBackend(
   }
   let database: BetterSqlite3.Database;
   try {
+    // busy_timeout 0: a statement that meets another connection's lock fails at once.
     database = new BetterSqlite3(path, { timeout: 0 });
   } catch (e: unknown) {
     throw notADatabase(absolute, e);
@@ -138,7 +139,6 @@ export async function openSqliteBackend(
     isBusy: (e) => classifyError(e) === 'busy',
   };
   try {
-    database.pragma('busy_timeout = 0');
     // The first statement that reads the file: a file that is no database fails here.
     // Switching a file to WAL needs it to itself, so this waits for another process's lock.
     await retryWhileBusy(lockWait, () =>

@@ -35,6 +35,8 @@ export async function openStore(
             options.busyTimeoutMs === undefined ? {} : { busyTimeoutMs: options.busyTimeoutMs },
           );
   } catch (e: unknown) {
+    // Another process's lock outlasted the wait (switching a file to WAL): it says so itself.
+    if (e instanceof StoreBusyError) throw e;
     throw new StoreUnavailableError(
       `cannot open the store: ${e instanceof Error ? e.message : String(e)}`,
       { cause: e },

@@ -492,6 +492,37 @@ describe('every write of a SQLite store while another process holds the write lo
     expect(ms).toBeLessThan(busyTimeoutMs);
   });
 
+  it('waits the same way to switch a file to WAL: busy after busyTimeoutMs, opened once the lock is let go', async () => {
+    const fresh = await sqliteBackend.fresh();
+    const file = fresh.url.slice('sqlite:'.length);
+    await (await openStore(fresh.url)).close();
+    // A file in SQLite's default rollback-journal mode, as another tool may leave it.
+    const raw = new BetterSqlite3(file);
+    raw.pragma('journal_mode = DELETE');
+    raw.close();
+    const holder = await holdWriteLockInChild(file);
+    onTestFinished(() => fresh.cleanup());
+
+    const refused = await timed(() => openStore(fresh.url, { busyTimeoutMs }));
+    await holder.release();
+    expect(refused.outcome).toBeInstanceOf(StoreBusyError);
+    expect(refused.ms).toBeGreaterThanOrEqual(busyTimeoutMs - earlyMarginMs);
+    expect(refused.ticks).toBeGreaterThanOrEqual(10);
+
+    const briefly = await holdWriteLockInChild(file, { holdMs: 400 });
+    onTestFinished(() => briefly.release());
+    let store: Awaited<ReturnType<typeof openStore>> | undefined;
+    const opened = await timed(async () => {
+      store = await openStore(fresh.url, { busyTimeoutMs: 3000 });
+    });
+    expect(opened.outcome).toBeUndefined();
+    expect(opened.ticks).toBeGreaterThanOrEqual(10);
+    await store?.close();
+    const check = new BetterSqlite3(file);
+    expect(check.pragma('journal_mode', { simple: true })).toBe('wal');
+    check.close();
+  });
+
   it('opens the store once the lock is let go within busyTimeoutMs', async () => {
     const fresh = await sqliteBackend.fresh();
     const file = fresh.url.slice('sqlite:'.length);

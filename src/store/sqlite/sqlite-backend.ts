@@ -7,6 +7,7 @@ import type { Database } from '../schema.js';
 import { retryWhileBusy } from '../lock-wait.js';
 import type { LockWait } from '../lock-wait.js';
 import type { ErrorKind, SqlBackend } from '../sql-store.js';
+import { StoreBusyError } from '../store.js';
 
 /** SQLite's limit on bound parameters is 32766; 16 columns x 1000 rows stays well within it. */
 const insertChunkRows = 1;
@@ -148,6 +149,12 @@ export async function openSqliteBackend(
     database.pragma('foreign_keys = ON');
   } catch (e: unknown) {
     database.close();
+    if (classifyError(e) === 'busy') {
+      throw new StoreBusyError(
+        `the store at sqlite:${absolute} is busy: another process holds its write lock (a running import, say); retry when it is done`,
+        { cause: e },
+      );
+    }
     throw notADatabase(absolute, e);
   }
   const statements = withStatementCache(database);

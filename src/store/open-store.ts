@@ -18,7 +18,10 @@ export interface OpenStoreOptions extends SqlStoreOptions {
    * during an import is noticed.
    */
   readonly writeStatementTimeoutMs?: number;
-  /** How long a write waits for another process's write lock (SQLite), 5000 ms by default. */
+  /**
+   * How long a write waits for another process's write lock (SQLite), 5000 ms by default;
+   * the wait is on a timer, never on the event loop. Past it the write throws StoreBusyError.
+   */
   readonly busyTimeoutMs?: number;
 }
 
@@ -38,11 +41,13 @@ export async function openStore(
               ? {}
               : { writeStatementTimeoutMs: options.writeStatementTimeoutMs }),
           })
-        : openSqliteBackend(
+        : await openSqliteBackend(
             target.path,
             options.busyTimeoutMs === undefined ? {} : { busyTimeoutMs: options.busyTimeoutMs },
           );
   } catch (e: unknown) {
+    // Another process's lock outlasted the wait (switching a file to WAL): it says so itself.
+    if (e instanceof StoreBusyError) throw e;
     throw new StoreUnavailableError(
       `cannot open the store: ${e instanceof Error ? e.message : String(e)}`,
       { cause: e },
@@ -56,6 +61,7 @@ export async function openStore(
     await migrateToLatest(backend.db as unknown as Kysely<unknown>, {
       backend: backend.backend,
       beginStatements: backend.beginStatements,
+      ...(backend.lockWait === undefined ? {} : { lockWait: backend.lockWait }),
       ...(backend.migrationLockStatement === undefined
         ? {}
         : { lockStatement: backend.migrationLockStatement }),

@@ -22,6 +22,8 @@ import type {
 import type { LogQuery } from '../domain/log-query.js';
 import type { EngineStore, EngineTransaction } from './engine-store.js';
 import { inTransaction } from './in-transaction.js';
+import { retryWhileBusy } from './lock-wait.js';
+import type { LockWait } from './lock-wait.js';
 import { SqlEngineTransaction } from './sql-engine-transaction.js';
 import type {
   CredentialsTable,
@@ -86,6 +88,12 @@ export interface SqlBackend {
   readonly byteCollation?: string;
   /** Classifies a driver error; `undefined` leaves it as it is. */
   readonly classifyError: (error: unknown) => ErrorKind;
+  /**
+   * How an operation that meets another connection's lock waits for it, retried on a timer,
+   * when the driver would otherwise wait on the event loop (SQLite, whose driver is
+   * synchronous). Absent: the driver waits itself, without blocking (PostgreSQL).
+   */
+  readonly lockWait?: LockWait;
   /**
    * What to tell the user when opening the store failed with `error` for a reason they must
    * fix themselves (a database that does not exist, say); `undefined` when there is nothing
@@ -519,14 +527,21 @@ export class SqlStore implements Store, CredentialStore, EngineStore {
 
   async writeSession<T>(work: (writer: LogWriter) => Promise<T>): Promise<T> {
     let inserted = 0;
-    const result = await this.#guard(() =>
-      inTransaction(this.#b.db, this.#b.beginStatements, async (conn) => {
-        const writer = new SqlLogWriter(conn, this.#b.insertChunkRows, this.#b.runEach);
-        const value = await work(writer);
-        await writer.flush();
-        inserted = writer.insertedRows;
-        return value;
-      }),
+    const result = await this.#guard(
+      () =>
+        inTransaction(
+          this.#b.db,
+          this.#b.beginStatements,
+          async (conn) => {
+            const writer = new SqlLogWriter(conn, this.#b.insertChunkRows, this.#b.runEach);
+            const value = await work(writer);
+            await writer.flush();
+            inserted = writer.insertedRows;
+            return value;
+          },
+          this.#b.lockWait,
+        ),
+      { retryBusy: false },
     );
     if (inserted >= refreshStatisticsAfterRows) {
       // Right after a bulk import PostgreSQL's statistics still describe the table before it
@@ -548,22 +563,29 @@ export class SqlStore implements Store, CredentialStore, EngineStore {
   }
 
   async engineSession<T>(work: (tx: EngineTransaction) => Promise<T>): Promise<T> {
-    return this.#guard(() =>
-      inTransaction(this.#b.db, this.#b.engineBeginStatements, async (conn) => {
-        const writer = new SqlLogWriter(conn, this.#b.insertChunkRows, this.#b.runEach);
-        const value = await work(
-          new SqlEngineTransaction(conn, {
-            rowLocks: this.#b.rowLocks,
-            ...(this.#b.byteCollation === undefined
-              ? {}
-              : { byteCollation: this.#b.byteCollation }),
-            writer,
-            readLog: (projectId, logId) => readLog(conn, projectId, logId),
-          }),
-        );
-        await writer.flush();
-        return value;
-      }),
+    return this.#guard(
+      () =>
+        inTransaction(
+          this.#b.db,
+          this.#b.engineBeginStatements,
+          async (conn) => {
+            const writer = new SqlLogWriter(conn, this.#b.insertChunkRows, this.#b.runEach);
+            const value = await work(
+              new SqlEngineTransaction(conn, {
+                rowLocks: this.#b.rowLocks,
+                ...(this.#b.byteCollation === undefined
+                  ? {}
+                  : { byteCollation: this.#b.byteCollation }),
+                writer,
+                readLog: (projectId, logId) => readLog(conn, projectId, logId),
+              }),
+            );
+            await writer.flush();
+            return value;
+          },
+          this.#b.lockWait,
+        ),
+      { retryBusy: false },
     );
   }
 
@@ -938,11 +960,17 @@ export class SqlStore implements Store, CredentialStore, EngineStore {
     await this.#b.close?.();
   }
 
-  /** Maps driver errors to the contract's errors; anything else passes through unchanged. */
-  async #guard<T>(op: () => Promise<T>): Promise<T> {
+  /**
+   * Maps driver errors to the contract's errors; anything else passes through unchanged.
+   * An `op` that meets another connection's lock is run again, off the event loop, until the
+   * backend's lock wait is over (see {@link SqlBackend.lockWait}): every `op` given here
+   * reads, or writes in one statement that failed whole, so running it again is safe. A
+   * transaction (`retryBusy: false`) retries only its begin, in {@link inTransaction}.
+   */
+  async #guard<T>(op: () => Promise<T>, { retryBusy = true } = {}): Promise<T> {
     if (this.#closed) throw new StoreUnavailableError(`the store at ${this.location} is closed`);
     try {
-      return await op();
+      return await (retryBusy ? retryWhileBusy(this.#b.lockWait, op) : op());
     } catch (e: unknown) {
       const kind = this.#b.classifyError(e);
       if (kind === 'busy') {

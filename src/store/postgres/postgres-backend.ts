@@ -202,6 +202,7 @@ export function openPostgresBackend(url: string, options: PostgresBackendOptions
     classifyError,
     explainOpenError: (error) => explainMissingDatabase(url, error),
     insertChunkRows,
+    queuedWork: () => pool.waitingCount,
     // A transaction-scoped advisory lock: released by commit or rollback, even if the
     // process dies mid-migration. The key is arbitrary but fixed for Scalelog.
     migrationLockStatement: 'select pg_advisory_xact_lock(7364105223)',

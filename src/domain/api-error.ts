@@ -659,6 +659,18 @@ export const apiErrors = {
       `Service temporarily unavailable: the store is busy with another write (another process, such as a running import, holds its write lock). Reads go on; retry the write in ${String(retryAfterSeconds)} seconds.`,
       { headers: { 'retry-after': String(retryAfterSeconds) } },
     ),
+  /**
+   * The server sheds load (too many requests at once, a lagging event loop, a full store
+   * queue): refused at once, before any work, so a retry later finds it answering. `why`
+   * is for the log, never shown to the client.
+   */
+  overloaded: (retryAfterSeconds: number, why: string) =>
+    new ApiError(
+      503,
+      'AS.0001',
+      `Service temporarily unavailable: the server is overloaded. Retry in ${String(retryAfterSeconds)} seconds.`,
+      { headers: { 'retry-after': String(retryAfterSeconds) }, cause: why },
+    ),
   queryTimeout: () =>
     new ApiError(
       504,

@@ -105,11 +105,11 @@ export const apiErrors = {
       'AS.9007',
       `Invalid time range: start_time ${start} is later than end_time ${end}.`,
     ),
-  invalidStartNumber: (value: string) =>
+  invalidStartNumber: (value: string, max: number) =>
     new ApiError(
       400,
       'AS.9008',
-      `Invalid start_number ${show(value)}: expected an integer of 0 or more.`,
+      `Invalid start_number ${show(value)}: expected an integer from 0 to ${String(max)}.`,
     ),
   invalidLimit: (value: string) =>
     new ApiError(
@@ -161,11 +161,11 @@ export const apiErrors = {
       'Failed to execute the policy because the AS group is in active state.',
       detail,
     ),
-  invalidListStart: (value: string) =>
+  invalidListStart: (value: string, max: number) =>
     badRequest(
       'AS.1001',
       'The value of parameter Start number is invalid.',
-      `Got ${show(value)}: expected an integer of 0 or more.`,
+      `Got ${show(value)}: expected an integer from 0 to ${String(max)}.`,
     ),
   invalidListLimit: (value: string) =>
     badRequest(

@@ -300,6 +300,15 @@ for (const backend of testBackends) {
       expect(await list('?limit=0')).toMatchObject({ total_number: 3, ids: [] });
       expectAsError(await send(api, 'GET', `${groupsUrl()}?limit=101`), 400, 'AS.1002');
       expectAsError(await send(api, 'GET', `${groupsUrl()}?start_number=-1`), 400, 'AS.1001');
+      expect(
+        expectAsError(
+          await send(api, 'GET', `${groupsUrl()}?start_number=1000000000000000`),
+          400,
+          'AS.1001',
+        ),
+      ).toBe(
+        'The value of parameter Start number is invalid. Got "1000000000000000": expected an integer from 0 to 999999999999999.',
+      );
       expectAsError(
         await send(api, 'GET', `${groupsUrl()}?scaling_group_status=ON`),
         400,

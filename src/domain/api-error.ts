@@ -633,6 +633,11 @@ export const apiErrors = {
   notAcceptable: () =>
     gateway(406, 'The Accept header rules out application/json, the only type this API returns.'),
   requestTimeout: () => gateway(408, 'The request was not received in time.'),
+  headersTooLarge: (limitBytes: number) =>
+    gateway(
+      431,
+      `Request header fields too large: the request line and headers together may take at most ${String(limitBytes)} bytes.`,
+    ),
   bodyTooLarge: (limitBytes: number) =>
     gateway(
       413,

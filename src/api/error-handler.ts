@@ -88,7 +88,19 @@ export function sendApiError(reply: FastifyReply, error: ApiError): FastifyReply
 
 /** Why `error` was answered with `known`, in a few words for the log: never a stack. */
 function reasonOf(error: unknown, known: ApiError): string {
-  if (error !== known) return error instanceof Error ? error.message : String(error);
+  if (error !== known) {
+    if (!(error instanceof Error)) return String(error);
+    // A store error's cause says what failed underneath (ECONNREFUSED, "Connection
+    // terminated", 57014...): its code, else its message.
+    const code = codeOf(error.cause);
+    const underneath =
+      typeof code === 'string'
+        ? code
+        : error.cause instanceof Error
+          ? error.cause.message
+          : undefined;
+    return underneath === undefined ? error.message : `${error.message} (${underneath})`;
+  }
   // An ApiError's cause says what the client is not told (why load was shed, say).
   const cause: unknown = known.cause;
   if (typeof cause === 'string') return cause;

@@ -23,6 +23,8 @@ import {
   uuidPattern,
 } from '../api/api-harness.js';
 import { testBackends } from '../support/backends.js';
+import { startTcpProxy } from '../support/tcp-proxy.js';
+import type { TcpProxy } from '../support/tcp-proxy.js';
 
 /*
  * What "the server keeps answering" means, proved on a real socket where it matters: past a
@@ -471,4 +473,49 @@ describe('the log', () => {
       }),
     ]);
   });
+
+  it.skipIf(!testBackends.some((b) => b.name === 'postgres' && b.available))(
+    "logs a store outage's 503s, and the failing /readyz, as one line each with the cause and no stack",
+    async () => {
+      const lines: string[] = [];
+      let proxy: TcpProxy | undefined;
+      const { inject, app } = await openTestApi(
+        testBackends.find((b) => b.name === 'postgres') ?? sqliteBackend,
+        {
+          logger: capturedLogger(lines),
+          url: async (fresh) => {
+            const url = new URL(fresh);
+            proxy = await startTcpProxy({ host: url.hostname, port: Number(url.port || 5432) });
+            url.hostname = '127.0.0.1';
+            url.port = String(proxy.port);
+            return url.toString();
+          },
+        },
+      );
+      onTestFinished(() => proxy?.close());
+      expect((await inject({ method: 'GET', url: logsPath() })).statusCode).toBe(404);
+      await proxy?.close();
+      lines.length = 0;
+
+      const down = await inject({ method: 'GET', url: logsPath() });
+      expect(down.statusCode).toBe(503);
+      expect((await app.inject({ method: 'GET', url: '/readyz' })).statusCode).toBe(503);
+
+      const logged = parsed(lines);
+      expect(logged.filter((l) => l.reqId === down.headers['x-request-id'])).toEqual([
+        expect.objectContaining({
+          level: 40,
+          status: 503,
+          code: 'AS.0001',
+          reason: expect.stringMatching(/cannot be reached \(.+\)$/) as unknown,
+        }),
+      ]);
+      expect(logged).toContainEqual(
+        expect.objectContaining({ msg: 'readiness probe: the store does not answer' }),
+      );
+      const text = lines.join('\n');
+      expect(text).not.toContain('"stack"');
+      expect(text).not.toContain('"err"');
+    },
+  );
 });

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import Fastify from 'fastify';
+import Fastify, { LogController } from 'fastify';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Config } from './config/config.js';
@@ -7,15 +7,18 @@ import { apiErrors } from './domain/api-error.js';
 import { acceptsJson } from './api/accepts-json.js';
 import { authenticate } from './api/authenticate.js';
 import { clientErrorHandler } from './api/client-error-handler.js';
+import { connectionLimit } from './api/connection-limit.js';
 import { errorHandler, sendApiError, toApiError } from './api/error-handler.js';
 import { executeLogRoutes } from './api/execute-log-routes.js';
 import { healthRoutes } from './api/health-routes.js';
 import { ingestRoutes } from './api/ingest-routes.js';
 import { jsonBodyParsers } from './api/json-body-parsers.js';
+import { loadShedding } from './api/load-shedding.js';
 import { methodNotAllowed } from './api/method-not-allowed.js';
 import { triggerRoutes } from './api/trigger-routes.js';
 import { captureReceivedBody } from './api/received-body.js';
 import { refuseUnstorableText } from './api/refuse-unstorable-text.js';
+import { requestLogHook } from './api/request-log.js';
 import { docsPrefix, registerDocs } from './api/register-docs.js';
 import type { CredentialService } from './auth/credential-service.js';
 import { bandwidthToWire } from './api/bandwidth-wire.js';
@@ -66,13 +69,13 @@ const isOpenRoute = (url: string | undefined): boolean =>
   isDocsUrl(url) || (url !== undefined && openRoutes.has(url));
 
 /**
- * How often Node looks for requests past `requestTimeout`. Node's default, 30 s, would let a
- * stalled request live up to 30 s past its limit; a quarter of the limit keeps the 408 within
- * 25% of it at negligible cost.
+ * How often Node looks for requests past `headersTimeout` or `requestTimeout`. Node's
+ * default, 30 s, would let a stalled request live up to 30 s past its limit; a quarter of the
+ * shorter limit keeps the 408 within 25% of it at negligible cost.
  */
-function connectionsCheckingInterval(requestTimeoutMs: number): number {
-  if (requestTimeoutMs <= 0) return 30_000;
-  return Math.min(30_000, Math.max(10, Math.floor(requestTimeoutMs / 4)));
+function connectionsCheckingInterval(timeoutMs: number): number {
+  if (timeoutMs <= 0) return 30_000;
+  return Math.min(30_000, Math.max(10, Math.floor(timeoutMs / 4)));
 }
 
 /**
@@ -81,13 +84,21 @@ function connectionsCheckingInterval(requestTimeoutMs: number): number {
  *
  * The request pipeline, in the order a request meets it:
  *
- * 1. Node's HTTP parser. Requests not received within `requestTimeout` and malformed ones
- *    never reach Fastify; `clientErrorHandler` answers them 408/400 on the raw socket.
+ 0. Node's HTTP server. Past `maxConnections` a new connection is closed at once; idle
+ *    kept-alive connections close after `keepAliveTimeout`.
+ * 1. Node's HTTP parser. Requests whose headers do not arrive within `headersTimeout` (a
+ *    slowloris client), or whose whole request does not arrive within `requestTimeout`, and
+ *    malformed ones never reach Fastify; `clientErrorHandler` answers them 408/431/400 on
+ *    the raw socket.
  * 2. Routing. A bad URL goes to `frameworkErrors` (400); an unknown path to the not-found
- *    route, refused 404 APIGW.0101 in the first `onRequest` hook; a known path under another
+ *    route, refused 404 APIGW.0101 in an `onRequest` hook; a known path under another
  *    method to its 405 fallback, refused in its own `onRequest`.
- * 3. `onRequest`: first the `X-Request-Id` header, so every later refusal carries it, and the
- *    404; then the `Accept` check (406), before any body is read or any store is touched.
+ * 3. `onRequest`: first the `X-Request-Id` header, so every later refusal carries it; then
+ *    load shedding (`loadShedding`: 503 past the bounds on requests in flight and on the
+ *    store's queue, the probes excepted), first of all so a refused request costs nothing
+ *    more; then the 404 and the `Accept` check (406), before any body is read or any store
+ *    is touched; last the event-loop-delay check of `@fastify/under-pressure` (a plugin's
+ *    hook comes after the root's own).
  * 4. `preParsing` keeps a copy of the body bytes as they arrive (`captureReceivedBody`):
  *    an AK/SK signature covers the exact bytes, which the parsers do not keep.
  * 5. Body parsing, per route: the body limit (413) and the content type (415). These are
@@ -103,6 +114,7 @@ function connectionsCheckingInterval(requestTimeoutMs: number): number {
  * 7. The handler, which validates parameters itself and calls the store.
  * 8. The error handler, for anything thrown above: the cloud's envelopes, 5xx without
  *    internals.
+ * 9. `onResponse`: the request's one log line (`requestLogHook`).
  *
  * Hooks and handlers are set on the root before any plugin is registered, so every route
  * (the docs' included) inherits them; the 405 fallbacks are registered last because they
@@ -116,6 +128,8 @@ export function buildApp(deps: AppDeps): FastifyInstance {
       ? { loggerInstance: deps.logger as FastifyBaseLogger }
       : { logger: deps.logger ?? false };
   const errorOptions = { retryAfterSeconds: config.retryAfterSeconds };
+  // Node refuses a headers timeout longer than the request timeout.
+  const headersTimeout = Math.min(config.headersTimeoutMs, config.requestTimeoutMs);
 
   const app: FastifyInstance = Fastify({
     ...logging,
@@ -127,13 +141,15 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     // one X-Forwarded-For gives as far as the trusted proxies vouch for it.
     trustProxy: config.trustProxy,
     requestTimeout: config.requestTimeoutMs,
+    keepAliveTimeout: config.keepAliveTimeoutMs,
     http: {
       requestTimeout: config.requestTimeoutMs,
-      // Node refuses a headers timeout longer than the request timeout.
-      headersTimeout:
-        config.requestTimeoutMs > 0 ? Math.min(60_000, config.requestTimeoutMs) : 60_000,
-      connectionsCheckingInterval: connectionsCheckingInterval(config.requestTimeoutMs),
+      // A client that trickles its headers (slowloris) is cut off (408) after this.
+      headersTimeout,
+      connectionsCheckingInterval: connectionsCheckingInterval(headersTimeout),
     },
+    // Fastify's two lines per request are off: `requestLogHook` writes one short line instead.
+    logController: new LogController({ disableRequestLogging: true }),
     clientErrorHandler: clientErrorHandler(() => app.log),
     // Ids are at most 64 characters, but Fastify's default (100) would answer a longer one
     // with a bare 414; up to 512 the handler says what is wrong, past it it is a 400.
@@ -143,8 +159,16 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     },
   });
 
+  // Past it Node closes a new connection at once: a flood of connections cannot use up the
+  // process's files, which its store and the probes' connections need.
+  app.server.maxConnections = connectionLimit(config.maxConnections);
+
   app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
+    done();
+  });
+  loadShedding(app, { store, config });
+  app.addHook('onRequest', (request, _reply, done) => {
     // An unknown path is refused here, before its body is read or parsed: the path alone
     // decides, whatever the Accept header, body or credentials.
     done(request.is404 ? apiErrors.apiNotFound() : undefined);
@@ -155,6 +179,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     done(isDocs || acceptsJson(request.headers.accept) ? undefined : apiErrors.notAcceptable());
   });
   app.addHook('preParsing', captureReceivedBody);
+  app.addHook('onResponse', requestLogHook(config.requestLog));
   jsonBodyParsers(app);
   app.addHook('preHandler', authenticate({ credentials, now, isOpenRoute }));
   app.addHook('preHandler', refuseUnstorableText);

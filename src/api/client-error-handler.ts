@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { STATUS_CODES } from 'node:http';
+import { maxHeaderSize, STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyBaseLogger } from 'fastify';
 import { apiErrors } from '../domain/api-error.js';
@@ -33,7 +33,8 @@ export function rawErrorResponse(error: ApiError, requestId: string): string {
 
 /**
  * Fastify's `clientErrorHandler`: 408 when the client did not send its request in time,
- * 400 for anything malformed, nothing when the client is already gone. Never throws.
+ * 431 when its request line and headers overflow Node's limit, 400 for anything else
+ * malformed, nothing when the client is already gone. Never throws.
  */
 export function clientErrorHandler(
   log: () => FastifyBaseLogger,
@@ -43,7 +44,10 @@ export function clientErrorHandler(
     const apiError =
       error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
         ? apiErrors.requestTimeout()
-        : apiErrors.malformedRequest('The request is not valid HTTP/1.1.');
+        : error.code === 'HPE_HEADER_OVERFLOW'
+          ? // Node's parser limit (16 KiB unless --max-http-header-size says otherwise).
+            apiErrors.headersTooLarge(maxHeaderSize)
+          : apiErrors.malformedRequest('The request is not valid HTTP/1.1.');
     const requestId = randomUUID();
     log().info({ requestId, code: error.code }, `client error; answered ${apiError.status}`);
     // A response already under way cannot be replaced: only close the connection. Node's own

@@ -7,6 +7,7 @@ import {
   StoreUnavailableError,
 } from '../store/store.js';
 import { errorEnvelope } from './error-envelope.js';
+import { noteRefusal } from './request-log.js';
 
 export interface ErrorHandlerOptions {
   /** Seconds a client is told to wait when the store is down (503 `Retry-After`). */
@@ -91,11 +92,38 @@ export function sendApiError(reply: FastifyReply, error: ApiError): FastifyReply
     .send(JSON.stringify(errorEnvelope(error, requestId)));
 }
 
+/** Why `error` was answered with `known`, in a few words for the log: never a stack. */
+function reasonOf(error: unknown, known: ApiError): string {
+  if (error !== known) {
+    if (!(error instanceof Error)) return String(error);
+    // A store error's cause says what failed underneath (ECONNREFUSED, "Connection
+    // terminated", 57014...): its code, else its message.
+    const code = codeOf(error.cause);
+    const underneath =
+      typeof code === 'string'
+        ? code
+        : error.cause instanceof Error
+          ? error.cause.message
+          : undefined;
+    return underneath === undefined ? error.message : `${error.message} (${underneath})`;
+  }
+  // An ApiError's cause says what the client is not told (why load was shed, say).
+  const cause: unknown = known.cause;
+  if (typeof cause === 'string') return cause;
+  if (cause instanceof Error) return cause.message;
+  return known.message;
+}
+
 /**
  * The one error handler. Renders {@link ApiError}s as they are; maps store outages to 503
  * with `Retry-After`, query time limits to 504, Fastify's body and media-type refusals to
  * 413/415/400; answers anything else with 500 AS.0001 "System error." and logs the real
  * error, so nothing internal leaks.
+ *
+ * Logging: an expected refusal (any 4xx, a 503 or 504 from the store, load shed) is a
+ * failure of the request, not of the server: its code and a short reason go on the request's
+ * one log line (`requestLogHook`), with no stack, so an outage answered thousands of times a
+ * second does not flood the log. Only the unexpected (500) logs the error with its stack.
  */
 export function errorHandler(
   options: ErrorHandlerOptions,
@@ -104,13 +132,10 @@ export function errorHandler(
     const known = toApiError(error, request, options);
     if (known === undefined) {
       request.log.error({ err: error }, 'unexpected error; answered 500 AS.0001');
+      noteRefusal(request, 'AS.0001', 'unexpected error (logged above with its stack)');
       return sendApiError(reply, apiErrors.system());
     }
-    if (known.status >= 500) {
-      request.log.warn({ err: error }, `answered ${known.status} ${known.code}`);
-    } else {
-      request.log.debug(`answered ${known.status} ${known.code}: ${known.message}`);
-    }
+    noteRefusal(request, known.code, reasonOf(error, known));
     return sendApiError(reply, known);
   };
 }

@@ -66,7 +66,11 @@ export function healthRoutes(deps: HealthRoutesDeps): FastifyPluginCallback {
           await withTimeout(deps.store.ping(), deps.pingTimeoutMs);
           return { status: 'ok' };
         } catch (e: unknown) {
-          request.log.warn({ err: e }, 'readiness probe: the store does not answer');
+          // Expected while the store is down: a short reason, no stack, on every probe.
+          request.log.warn(
+            { reason: e instanceof Error ? e.message : String(e) },
+            'readiness probe: the store does not answer',
+          );
           return reply
             .code(503)
             .header('retry-after', String(deps.retryAfterSeconds))

@@ -1,5 +1,6 @@
 import { errorCodes } from 'fastify';
 import type { FastifyInstance } from 'fastify';
+import { keepOutOfRangeNumbers } from './out-of-range-numbers.js';
 
 /**
  * The content-type parsers of the JSON API, set on the root so every route inherits them
@@ -11,7 +12,9 @@ import type { FastifyInstance } from 'fastify';
  * JSON body) and the second (415) before authentication and the route's own answer. So:
  *
  * - `application/json`: an empty or all-white-space body is `undefined`, as if none was sent;
- *   anything else goes to Fastify's own JSON parser (prototype poisoning refused as before).
+ *   anything else goes to Fastify's own JSON parser (prototype poisoning refused as before);
+ *   a number too large for a double keeps its literal for the messages that refuse it
+ *   (`keepOutOfRangeNumbers`).
  *   A route that needs a body says so itself (400 AS.0002, `bodyObject`).
  * - any other type without a parser of its own: an empty body is `undefined`; a body is
  *   refused at its first byte rather than after reading all of it, with the error Fastify
@@ -26,7 +29,9 @@ export function jsonBodyParsers(app: FastifyInstance): void {
       done(null, undefined);
       return;
     }
-    void defaultJson(request, text, done);
+    void defaultJson(request, text, (error, body) => {
+      done(error, error === null ? keepOutOfRangeNumbers(text, body) : undefined);
+    });
   });
   app.addContentTypeParser('*', (_request, payload, done) => {
     let settled = false;

@@ -1,5 +1,5 @@
 import { apiErrors } from '../domain/api-error.js';
-import { defaultLimit, maxLimit } from '../domain/log-query.js';
+import { defaultLimit, maxLimit, maxStartNumber, parseStartNumber } from '../domain/log-query.js';
 import type { Paging } from '../store/engine-store.js';
 import { rawQuery } from './raw-query.js';
 
@@ -28,12 +28,13 @@ export function listParameters(url: string, known: readonly string[]): Map<strin
 export function listPaging(params: ReadonlyMap<string, string>): Paging {
   const start = params.get('start_number');
   const limit = params.get('limit');
-  if (start !== undefined && !integerPattern.test(start)) throw apiErrors.invalidListStart(start);
+  const startNumber = start === undefined ? 0 : parseStartNumber(start);
+  if (startNumber === undefined) throw apiErrors.invalidListStart(start ?? '', maxStartNumber);
   if (limit !== undefined && (!integerPattern.test(limit) || Number(limit) > maxLimit)) {
     throw apiErrors.invalidListLimit(limit);
   }
   return {
-    startNumber: start === undefined ? 0 : Number(start),
+    startNumber,
     limit: limit === undefined ? defaultLimit : Number(limit),
   };
 }

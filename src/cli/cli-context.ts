@@ -9,7 +9,7 @@ import type { CredentialStore, Store } from '../store/store.js';
 
 /** What `serve` needs of the HTTP app: a Fastify instance satisfies it. */
 export interface ServableApp {
-  listen(options: { host: string; port: number }): Promise<string>;
+  listen(options: { host: string; port: number; backlog?: number }): Promise<string>;
   close(): Promise<unknown>;
   readonly server: Server;
 }

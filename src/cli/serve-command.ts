@@ -15,6 +15,14 @@ import { createFirstCredential, ensureDevCredential } from './serve-credentials.
 
 const stopSignals: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM'];
 
+/**
+ * Connections the kernel may hold for the server before it accepts them. Node's default, 511,
+ * overflowed under a burst of a few thousand connections: the kernel then drops the new
+ * ones' SYNs, and each client waits a second or more to retry, a probe's connection too.
+ * The kernel caps it at `net.core.somaxconn` (4096 on current Linux).
+ */
+const listenBacklog = 4096;
+
 /** `http://127.0.0.1:8080`, `http://[::1]:8080`: the URL a client uses to reach `address`. */
 function urlOf(address: AddressInfo | string | null, fallback: Config['listen']): string {
   const host = typeof address === 'object' && address !== null ? address.address : fallback.host;
@@ -158,7 +166,11 @@ export async function serveCommand(config: Config, context: CliContext): Promise
       scheduler: true,
     });
     try {
-      await app.listen({ host: config.listen.host, port: config.listen.port });
+      await app.listen({
+        host: config.listen.host,
+        port: config.listen.port,
+        backlog: listenBacklog,
+      });
     } catch (e: unknown) {
       throw listenError(e, config.listen);
     }

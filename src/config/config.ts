@@ -5,6 +5,9 @@
  */
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
+/** Which requests `serve` logs, one short line each: every one, only refusals (4xx, 5xx), none. */
+export type RequestLog = 'all' | 'errors' | 'off';
+
 export interface Config {
   /** Where `serve` listens: any address (every request is authenticated); loopback with `dev`. */
   readonly listen: { readonly host: string; readonly port: number };
@@ -23,6 +26,35 @@ export interface Config {
   readonly retryAfterSeconds: number;
   /** How long shutdown waits for requests in flight. */
   readonly shutdownTimeoutMs: number;
+  /**
+   * Time a client has to send its request's headers (408 past it), so a client that trickles
+   * them (slowloris) does not hold a connection for long; at most `requestTimeoutMs`.
+   */
+  readonly headersTimeoutMs: number;
+  /** How long an idle kept-alive connection stays open between requests. */
+  readonly keepAliveTimeoutMs: number;
+  /**
+   * Most connections open at once; past it a new connection is closed at once. 0: derived
+   * from the process's open-file limit, with a margin for the store and log files.
+   */
+  readonly maxConnections: number;
+  /**
+   * Most API requests handled at once; past it a request is answered 503 at once instead of
+   * waiting. The probes do not count and are never refused. 0: no limit.
+   */
+  readonly maxInFlightRequests: number;
+  /**
+   * Most requests waiting for a store connection (PostgreSQL's pool); past it an API request
+   * is answered 503 at once instead of queueing. 0: no limit.
+   */
+  readonly maxStoreQueue: number;
+  /**
+   * Mean event-loop delay, over the last sample, past which API requests are answered 503
+   * (the probes excepted). 0: off.
+   */
+  readonly maxEventLoopDelayMs: number;
+  /** Which requests are logged, one short line each. */
+  readonly requestLog: RequestLog;
   /**
    * The 32-byte key that encrypts secret keys at rest, in base64; when absent, the key file
    * holds it. A secret: never log it.
@@ -82,6 +114,13 @@ export const defaultConfig: Config = Object.freeze({
   queryTimeoutMs: 10_000,
   retryAfterSeconds: 5,
   shutdownTimeoutMs: 10_000,
+  headersTimeoutMs: 10_000,
+  keepAliveTimeoutMs: 5_000,
+  maxConnections: 0,
+  maxInFlightRequests: 1_000,
+  maxStoreQueue: 100,
+  maxEventLoopDelayMs: 1_000,
+  requestLog: 'all',
   secretKey: undefined,
   secretKeyFile: 'data/scalelog.key',
   credentialCacheTtlMs: 2_000,

@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { decodeSecretKey } from '../auth/sk-cipher.js';
 import { parseStoreUrl } from '../store/parse-store-url.js';
 import { defaultConfig } from './config.js';
-import type { Config, LogLevel } from './config.js';
+import type { Config, LogLevel, RequestLog } from './config.js';
 import { ConfigError } from './config-error.js';
 
 /** Settings given on the command line, as typed (strings); `undefined` when not given. */
@@ -61,6 +61,9 @@ export const logLevels: readonly LogLevel[] = [
   'trace',
   'silent',
 ];
+
+/** The values of `requestLog`. */
+const requestLogs: readonly RequestLog[] = ['all', 'errors', 'off'];
 
 /** Longest delay `setTimeout` honours; larger values would fire at once. */
 const maxTimerMs = 2_147_483_647;
@@ -130,6 +133,45 @@ export const configSettings: { readonly [K in keyof Config]: Setting<Config[K]> 
     env: 'SCALELOG_SHUTDOWN_TIMEOUT_MS',
     parse: (c) => integer(c, 0, maxTimerMs, 'milliseconds'),
     summary: 'how long a stopping server waits for requests in flight, ms',
+  },
+  headersTimeoutMs: {
+    env: 'SCALELOG_HEADERS_TIMEOUT_MS',
+    parse: (c) => integer(c, 1, maxTimerMs, 'milliseconds'),
+    summary:
+      "time a client has to send its request's headers, ms (408 past it; at most requestTimeoutMs)",
+  },
+  keepAliveTimeoutMs: {
+    env: 'SCALELOG_KEEP_ALIVE_TIMEOUT_MS',
+    parse: (c) => integer(c, 1, maxTimerMs, 'milliseconds'),
+    summary: 'how long an idle kept-alive connection stays open, ms',
+  },
+  maxConnections: {
+    env: 'SCALELOG_MAX_CONNECTIONS',
+    parse: (c) => integer(c, 0, 1_000_000, 'connections'),
+    summary:
+      'most connections open at once; past it a new one is closed at once (0: from the open-file limit)',
+    defaultText: '0 (the open-file limit less a margin)',
+  },
+  maxInFlightRequests: {
+    env: 'SCALELOG_MAX_IN_FLIGHT_REQUESTS',
+    parse: (c) => integer(c, 0, 1_000_000, 'requests'),
+    summary: 'most API requests handled at once; past it 503 at once (0: no limit)',
+  },
+  maxStoreQueue: {
+    env: 'SCALELOG_MAX_STORE_QUEUE',
+    parse: (c) => integer(c, 0, 1_000_000, 'requests'),
+    summary:
+      'most requests waiting for a store connection (PostgreSQL); past it 503 at once (0: no limit)',
+  },
+  maxEventLoopDelayMs: {
+    env: 'SCALELOG_MAX_EVENT_LOOP_DELAY_MS',
+    parse: (c) => integer(c, 0, maxTimerMs, 'milliseconds'),
+    summary: 'mean event-loop delay past which API requests are answered 503, ms (0: off)',
+  },
+  requestLog: {
+    env: 'SCALELOG_REQUEST_LOG',
+    parse: (c) => oneOf<RequestLog>(c, requestLogs),
+    summary: 'which requests are logged, one line each: all, errors (4xx and 5xx) or off',
   },
   secretKey: {
     env: 'SCALELOG_SECRET_KEY',

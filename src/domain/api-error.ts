@@ -106,11 +106,11 @@ export const apiErrors = {
       'AS.9007',
       `Invalid time range: start_time ${start} is later than end_time ${end}.`,
     ),
-  invalidStartNumber: (value: string) =>
+  invalidStartNumber: (value: string, max: number) =>
     new ApiError(
       400,
       'AS.9008',
-      `Invalid start_number ${show(value)}: expected an integer of 0 or more.`,
+      `Invalid start_number ${show(value)}: expected an integer from 0 to ${String(max)}.`,
     ),
   invalidLimit: (value: string) =>
     new ApiError(
@@ -162,11 +162,11 @@ export const apiErrors = {
       'Failed to execute the policy because the AS group is in active state.',
       detail,
     ),
-  invalidListStart: (value: string) =>
+  invalidListStart: (value: string, max: number) =>
     badRequest(
       'AS.1001',
       'The value of parameter Start number is invalid.',
-      `Got ${show(value)}: expected an integer of 0 or more.`,
+      `Got ${show(value)}: expected an integer from 0 to ${String(max)}.`,
     ),
   invalidListLimit: (value: string) =>
     badRequest(
@@ -644,6 +644,11 @@ export const apiErrors = {
   notAcceptable: () =>
     gateway(406, 'The Accept header rules out application/json, the only type this API returns.'),
   requestTimeout: () => gateway(408, 'The request was not received in time.'),
+  headersTooLarge: (limitBytes: number) =>
+    gateway(
+      431,
+      `Request header fields too large: the request line and headers together may take at most ${String(limitBytes)} bytes.`,
+    ),
   bodyTooLarge: (limitBytes: number) =>
     gateway(
       413,
@@ -669,6 +674,18 @@ export const apiErrors = {
       'AS.0001',
       `Service temporarily unavailable: the store is busy with another write (another process, such as a running import, holds its write lock). Reads go on; retry the write in ${String(retryAfterSeconds)} seconds.`,
       { headers: { 'retry-after': String(retryAfterSeconds) } },
+    ),
+  /**
+   * The server sheds load (too many requests at once, a lagging event loop, a full store
+   * queue): refused at once, before any work, so a retry later finds it answering. `why`
+   * is for the log, never shown to the client.
+   */
+  overloaded: (retryAfterSeconds: number, why: string) =>
+    new ApiError(
+      503,
+      'AS.0001',
+      `Service temporarily unavailable: the server is overloaded. Retry in ${String(retryAfterSeconds)} seconds.`,
+      { headers: { 'retry-after': String(retryAfterSeconds) }, cause: why },
     ),
   queryTimeout: () =>
     new ApiError(

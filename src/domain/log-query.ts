@@ -28,6 +28,19 @@ export const uuidLikePattern = /^[0-9a-z]{8}-[0-9a-z]{4}-[0-9a-z]{4}-[0-9a-z]{4}
 
 const integerPattern = /^\d{1,15}$/;
 
+/**
+ * The largest `start_number`: 15 digits, so every accepted value is an exact JavaScript
+ * number (2^53 has 16) and a SQL bigint.
+ */
+export const maxStartNumber = 999_999_999_999_999;
+
+/** A `start_number` as sent (digits, leading zeros allowed) up to {@link maxStartNumber}. */
+export function parseStartNumber(text: string): number | undefined {
+  if (!/^\d+$/.test(text)) return undefined;
+  const n = Number(text);
+  return n <= maxStartNumber ? n : undefined;
+}
+
 /** The query parameters this API knows; others are ignored, as gateways do. */
 export const logQueryParameters = [
   'log_id',
@@ -117,10 +130,8 @@ export function parseLogQuery(
   if (startTime !== undefined && endTime !== undefined && startTime > endTime) {
     throw apiErrors.timeRangeReversed(raw.start_time ?? '', raw.end_time ?? '');
   }
-  const startNumber = check(
-    'start_number',
-    (v) => (integerPattern.test(v) ? Number(v) : undefined),
-    apiErrors.invalidStartNumber,
+  const startNumber = check('start_number', parseStartNumber, (v) =>
+    apiErrors.invalidStartNumber(v, maxStartNumber),
   );
   if (startNumber !== undefined) query.startNumber = startNumber;
   const limit = check(

@@ -102,6 +102,8 @@ export interface SqlBackend {
   readonly explainOpenError?: (error: unknown) => string | undefined;
   /** Rows per multi-row INSERT, within the backend's limit on bound parameters. */
   readonly insertChunkRows: number;
+  /** Operations waiting for a connection; absent for a backend without a pool. */
+  readonly queuedWork?: () => number;
   /** Makes concurrent migrators on one database wait for each other, where `begin` does not. */
   readonly migrationLockStatement?: string;
   /**
@@ -448,6 +450,10 @@ export class SqlStore implements Store, CredentialStore, EngineStore {
 
   get location(): string {
     return this.#b.location;
+  }
+
+  queuedWork(): number {
+    return this.#b.queuedWork?.() ?? 0;
   }
 
   async queryLogs(q: LogQuery): Promise<LogPage | undefined> {

@@ -69,6 +69,13 @@ export interface Store {
   /** Resolves when the store answers a trivial query. */
   ping(): Promise<void>;
 
+  /**
+   * How many operations wait for a connection right now (PostgreSQL's pool); 0, or absent,
+   * for a store without a queue (SQLite answers on the calling thread). The server sheds requests past a
+   * bound on it rather than let them queue until they time out.
+   */
+  queuedWork?(): number;
+
   close(): Promise<void>;
 }
 

@@ -93,8 +93,13 @@ export const sqliteBackend: TestBackend =
     throw new Error('the test backends list no sqlite');
   })();
 
+/**
+ * The defaults, but no shedding on the event loop's delay: test files share a loaded machine
+ * and some build large bodies synchronously, so a lagging loop would refuse an unrelated
+ * test's request. test/faults/overload.test.ts sets it where it is the subject.
+ */
 export function testConfig(overrides: Partial<Config> = {}): Config {
-  return Object.freeze({ ...defaultConfig, ...overrides });
+  return Object.freeze({ ...defaultConfig, maxEventLoopDelayMs: 0, ...overrides });
 }
 
 export function testClock(): TestClock {

@@ -404,6 +404,21 @@ for (const backend of testBackends) {
       expect((await getPage(inject, `${logsPath()}?start_number=999999`)).total_number).toBe(5);
     });
 
+    it('takes a start_number of up to 15 digits, and past it says what the limit is', async () => {
+      const { inject, seed } = await openTestApi(backend);
+      await seed(fiveLogs);
+      const largest = await getPage(inject, `${logsPath()}?start_number=999999999999999`);
+      expect(largest).toMatchObject({ total_number: 5, start_number: 999_999_999_999_999 });
+      expect(largest.scaling_policy_execute_log).toEqual([]);
+      const res = await inject({
+        method: 'GET',
+        url: `${logsPath()}?start_number=1000000000000000`,
+      });
+      expect(expectAsError(res, 400, 'AS.9008')).toBe(
+        'Invalid start_number "1000000000000000": expected an integer from 0 to 999999999999999.',
+      );
+    });
+
     it("answers 404 AS.3020 for a policy it has never seen, and for another project's policy", async () => {
       const { inject, seed } = await openTestApi(backend);
       await seed(fiveLogs);

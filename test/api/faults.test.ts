@@ -140,6 +140,21 @@ describe('408 and malformed requests on a real socket', () => {
     expectRawGatewayError(responses[0], 400);
     expect((await app.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);
   });
+
+  it('answers headers past the parser limit with 431 in the gateway envelope, and closes', async () => {
+    const { app, port } = await listeningApi(5000);
+    const { responses } = await stallAfter(
+      port,
+      `GET /healthz HTTP/1.1\r\nHost: scalelog.test\r\nX-Padding: ${'a'.repeat(20_000)}\r\n\r\n`,
+    );
+    expect(responses).toHaveLength(1);
+    expectRawGatewayError(responses[0], 431);
+    expect(JSON.parse(responses[0]?.body ?? '')).toMatchObject({
+      error_msg:
+        'Request header fields too large: the request line and headers together may take at most 16384 bytes.',
+    });
+    expect((await app.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);
+  });
 });
 
 describe('keep-alive connections', () => {

@@ -234,6 +234,24 @@ for (const backend of testBackends) {
       expect(list.json<{ total_number: number }>().total_number).toBe(0);
     });
 
+    it('quotes a number too large for a double as it was sent, not as null', async () => {
+      const api = await openTestApi(backend);
+      const payload = JSON.stringify({ ...minimalGroup, max_instance_number: 7, name: 'x1e999' })
+        .replace('"max_instance_number":7', '"max_instance_number":-2E+400')
+        .replace('"name":"x1e999"', '"cool_down_time":1e309');
+      const res = await api.inject({ method: 'POST', url: groupsUrl(), headers: json, payload });
+      expect(expectAsError(res, 400, 'AS.2004')).toContain(
+        'Got max_instance_number -2E+400: expected an integer',
+      );
+      const cooldown = await api.inject({
+        method: 'POST',
+        url: groupsUrl(),
+        headers: json,
+        payload: JSON.stringify({ ...minimalGroup, cool_down_time: 5 }).replace('5}', '1e309}'),
+      });
+      expect(expectAsError(cooldown, 400, 'AS.2006')).toContain('Got cool_down_time 1e309:');
+    });
+
     it('refuses a body that is missing, not JSON, or not an object', async () => {
       const api = await openTestApi(backend);
       expectAsError(
@@ -300,6 +318,15 @@ for (const backend of testBackends) {
       expect(await list('?limit=0')).toMatchObject({ total_number: 3, ids: [] });
       expectAsError(await send(api, 'GET', `${groupsUrl()}?limit=101`), 400, 'AS.1002');
       expectAsError(await send(api, 'GET', `${groupsUrl()}?start_number=-1`), 400, 'AS.1001');
+      expect(
+        expectAsError(
+          await send(api, 'GET', `${groupsUrl()}?start_number=1000000000000000`),
+          400,
+          'AS.1001',
+        ),
+      ).toBe(
+        'The value of parameter Start number is invalid. Got "1000000000000000": expected an integer from 0 to 999999999999999.',
+      );
       expectAsError(
         await send(api, 'GET', `${groupsUrl()}?scaling_group_status=ON`),
         400,

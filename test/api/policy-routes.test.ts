@@ -576,6 +576,17 @@ for (const backend of testBackends) {
         expect(expectAsError(await send(api, 'POST', v1Url(), [alarm]), 400, 'AS.0022')).toContain(
           'must be a JSON object',
         );
+        // A number too large for a double is quoted as the client wrote it, not as null.
+        const tooLarge = await api.inject({
+          method: 'POST',
+          url: v1Url(),
+          headers: json,
+          payload: JSON.stringify({ ...alarm, cool_down_time: 7 }).replace(
+            '"cool_down_time":7',
+            '"cool_down_time":1e309',
+          ),
+        });
+        expect(expectAsError(tooLarge, 400, 'AS.3012')).toContain('Got cool_down_time 1e309:');
       });
 
       it('updates part of a policy, checks the result as a whole, and moves its trigger', async () => {

@@ -50,6 +50,13 @@ describe('loadConfig', () => {
       queryTimeoutMs: 10_000,
       retryAfterSeconds: 5,
       shutdownTimeoutMs: 10_000,
+      headersTimeoutMs: 10_000,
+      keepAliveTimeoutMs: 5_000,
+      maxConnections: 0,
+      maxInFlightRequests: 1_000,
+      maxStoreQueue: 100,
+      maxEventLoopDelayMs: 1_000,
+      requestLog: 'all',
       secretKey: undefined,
       secretKeyFile: 'data/scalelog.key',
       credentialCacheTtlMs: 2000,
@@ -84,6 +91,13 @@ describe('loadConfig', () => {
         SCALELOG_QUERY_TIMEOUT_MS: '250',
         SCALELOG_RETRY_AFTER_SECONDS: '9',
         SCALELOG_SHUTDOWN_TIMEOUT_MS: '0',
+        SCALELOG_HEADERS_TIMEOUT_MS: '1200',
+        SCALELOG_KEEP_ALIVE_TIMEOUT_MS: '61000',
+        SCALELOG_MAX_CONNECTIONS: '5000',
+        SCALELOG_MAX_IN_FLIGHT_REQUESTS: '0',
+        SCALELOG_MAX_STORE_QUEUE: '20',
+        SCALELOG_MAX_EVENT_LOOP_DELAY_MS: '250',
+        SCALELOG_REQUEST_LOG: 'errors',
         SCALELOG_SECRET_KEY: secretKey,
         SCALELOG_SECRET_KEY_FILE: '/etc/scalelog/key',
         SCALELOG_CREDENTIAL_CACHE_TTL_MS: '500',
@@ -105,6 +119,13 @@ describe('loadConfig', () => {
       queryTimeoutMs: 250,
       retryAfterSeconds: 9,
       shutdownTimeoutMs: 0,
+      headersTimeoutMs: 1200,
+      keepAliveTimeoutMs: 61_000,
+      maxConnections: 5000,
+      maxInFlightRequests: 0,
+      maxStoreQueue: 20,
+      maxEventLoopDelayMs: 250,
+      requestLog: 'errors',
       secretKey,
       secretKeyFile: '/etc/scalelog/key',
       credentialCacheTtlMs: 500,
@@ -460,5 +481,27 @@ describe('loadConfig', () => {
     expect((error as Error).message).toMatch(
       /^invalid configuration: .*SCALELOG_DB.*; SCALELOG_LOG_LEVEL/,
     );
+  });
+
+  it('refuses bad load and logging settings, each saying what is accepted', async () => {
+    const problems = await problemsOf({
+      env: {
+        SCALELOG_MAX_CONNECTIONS: '-1',
+        SCALELOG_MAX_IN_FLIGHT_REQUESTS: 'many',
+        SCALELOG_MAX_EVENT_LOOP_DELAY_MS: '1.5',
+        SCALELOG_HEADERS_TIMEOUT_MS: '0',
+        SCALELOG_REQUEST_LOG: 'verbose',
+      },
+    });
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        'SCALELOG_MAX_CONNECTIONS = "-1": expected a whole number of connections from 0 to 1000000',
+        'SCALELOG_MAX_IN_FLIGHT_REQUESTS = "many": expected a whole number of requests from 0 to 1000000',
+        'SCALELOG_MAX_EVENT_LOOP_DELAY_MS = "1.5": expected a whole number of milliseconds from 0 to 2147483647',
+        'SCALELOG_HEADERS_TIMEOUT_MS = "0": expected a whole number of milliseconds from 1 to 2147483647',
+        'SCALELOG_REQUEST_LOG = "verbose": expected one of all, errors, off',
+      ]),
+    );
+    expect(problems).toHaveLength(5);
   });
 });

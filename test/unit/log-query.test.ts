@@ -240,8 +240,17 @@ describe('parseLogQuery: start_number (400 AS.9008)', () => {
     ['1', 1],
     ['20', 20],
     ['1000000', 1_000_000],
+    ['999999999999999', 999_999_999_999_999],
+    ['0000000000000000000042', 42],
   ])('accepts %s', (value, expected) => {
     expect(parse([['start_number', value]]).startNumber).toBe(expected);
+  });
+
+  it('names its real limit when a value is past it', () => {
+    const error = expectRejected([['start_number', '1000000000000000']], 'AS.9008', 'start_number');
+    expect(error.message).toBe(
+      'Invalid start_number "1000000000000000": expected an integer from 0 to 999999999999999.',
+    );
   });
 
   it.each(['-1', '1.5', '1.0', '1e3', '0x10', ' 1', '1 ', '+1', 'one', '', 'NaN', 'Infinity'])(

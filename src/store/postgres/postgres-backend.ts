@@ -339,6 +339,7 @@ export function openPostgresBackend(url: string, options: PostgresBackendOptions
     explainOpenError: (error) => explainMissingDatabase(url, error),
     insertChunkRows,
     migrationLockStatement,
+    queuedWork: () => pool.waitingCount,
     // VACUUM, not only ANALYZE: it marks the new rows all-visible, without which a deep page
     // cannot skip its offset in the index alone and the planner chose a sequential scan
     // (7x slower). It reads only pages changed since the last vacuum; the time limit of

@@ -189,7 +189,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
       await scheduler.stop();
     });
   }
-  void app.register(ingestRoutes({ store }));
+  void app.register(ingestRoutes({ store, bodyLimitBytes: config.bodyLimitBytes }));
   void app.register(triggerRoutes({ engine, config }));
   registerMethodFallbacks();
   return app;

@@ -17,7 +17,8 @@ const bodyless = new Set(['GET', 'HEAD']);
  * applies: it counts what this stream passes on.
  */
 export const captureReceivedBody: preParsingHookHandler = (request, reply, payload, done) => {
-  if (bodyless.has(request.method)) {
+  // A route that streams its body (ingest) hashes it itself: a copy would hold it all.
+  if (bodyless.has(request.method) || request.routeOptions.config.streamedBody === true) {
     done(null, payload);
     return;
   }

@@ -89,18 +89,31 @@ function connectionsCheckingInterval(requestTimeoutMs: number): number {
  * 3. `onRequest`: first the `X-Request-Id` header, so every later refusal carries it, and the
  *    404; then the `Accept` check (406), before any body is read or any store is touched.
  * 4. `preParsing` keeps a copy of the body bytes as they arrive (`captureReceivedBody`):
- *    an AK/SK signature covers the exact bytes, which the parsers do not keep.
- * 5. Body parsing, per route: the body limit (413) and the content type (415). These are
- *    answered before authentication, since a signature cannot be checked before the whole
- *    body is in; neither touches the store nor reveals anything. An empty body is no body,
- *    whatever its content type (`jsonBodyParsers`), so a bodiless request as the SDKs send
- *    it (`Content-Type: application/json`, nothing after) goes on to authentication.
+ *    an AK/SK signature covers the exact bytes, which the parsers do not keep. Not for the
+ *    ingest route, which streams its body itself (`streamedBody`, see 6).
+ * 5. Body reading, per route: the body limit (413: `jsonBodyLimitBytes` for the JSON API,
+ *    `bodyLimitBytes` for ingest) and the content type (415). These are answered before
+ *    authentication, since a signature cannot be checked before the whole body is in;
+ *    neither touches the store nor reveals anything. A JSON body is read as text, not
+ *    parsed yet (see 6). An empty body is no body, whatever its content type
+ *    (`jsonBodyParsers`), so a bodiless request as the SDKs send it (`Content-Type:
+ *    application/json`, nothing after) goes on to authentication. The ingest route's
+ *    parsers read nothing: a declared length past its limit is 413 here, and its body is
+ *    read by its handler (see 7).
  * 6. `preHandler`: authentication (`authenticate`), then tenant isolation, for every route
  *    but the probes, `/openapi.json` and the docs: 401 APIGW.0301, then 400 AS.0022 /
- *    AS.0008 and 403 AS.0011 for the path's project. No handler runs, so no log is read or
- *    written, for a request refused here. The 404 and the 405 fallbacks (which answer in
- *    `onRequest`) come before it: an unknown API or method is refused whoever asks.
- * 7. The handler, which validates parameters itself and calls the store.
+ *    AS.0008 and 403 AS.0011 for the path's project. Then, and only for a request that
+ *    passed, the JSON body is parsed (400 for bad JSON) and checked for text no store can
+ *    hold (`refuseUnstorableText`): an unauthenticated body costs a hash, never a parse. No
+ *    handler runs, so no log is read or written, for a request refused here. The 404 and the
+ *    405 fallbacks (which answer in `onRequest`) come before it: an unknown API or method is
+ *    refused whoever asks. On the ingest route an AK/SK signature covers a body not read
+ *    yet: everything else is checked here, and the signature and project once the handler
+ *    has the body on disk (`finishAuthentication`), before anything is parsed or written.
+ * 7. The handler, which validates parameters itself and calls the store. The ingest
+ *    handler first streams the body to a private temporary file, hashing it (a 413 past
+ *    `bodyLimitBytes` for a body longer than declared), then finishes authentication, then
+ *    imports from the file a batch at a time.
  * 8. The error handler, for anything thrown above: the cloud's envelopes, 5xx without
  *    internals.
  *
@@ -122,7 +135,8 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     genReqId: () => randomUUID(),
     // Request ids are ours: a client-supplied one could collide or be used to forge logs.
     requestIdHeader: false,
-    bodyLimit: config.bodyLimitBytes,
+    // The JSON API's bodies are small; the ingest route sets its own, larger limit.
+    bodyLimit: config.jsonBodyLimitBytes,
     requestTimeout: config.requestTimeoutMs,
     http: {
       requestTimeout: config.requestTimeoutMs,
@@ -152,8 +166,9 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     done(isDocs || acceptsJson(request.headers.accept) ? undefined : apiErrors.notAcceptable());
   });
   app.addHook('preParsing', captureReceivedBody);
-  jsonBodyParsers(app);
+  const parseJsonBody = jsonBodyParsers(app);
   app.addHook('preHandler', authenticate({ credentials, now, isOpenRoute }));
+  app.addHook('preHandler', parseJsonBody);
   app.addHook('preHandler', refuseUnstorableText);
   app.setErrorHandler(errorHandler(errorOptions));
   app.setNotFoundHandler(() => Promise.reject(apiErrors.apiNotFound()));

@@ -633,10 +633,10 @@ export const apiErrors = {
   notAcceptable: () =>
     gateway(406, 'The Accept header rules out application/json, the only type this API returns.'),
   requestTimeout: () => gateway(408, 'The request was not received in time.'),
-  bodyTooLarge: (limitBytes: number) =>
+  bodyTooLarge: (limitBytes: number, setting: { readonly name: string; readonly env: string }) =>
     gateway(
       413,
-      `Request entity too large: the limit is ${String(limitBytes)} bytes. Send less per request, or raise the server's limit with the setting bodyLimitBytes (SCALELOG_BODY_LIMIT_BYTES).`,
+      `Request entity too large: the limit is ${String(limitBytes)} bytes. Send less per request, or raise the server's limit with the setting ${setting.name} (${setting.env}).`,
     ),
   unsupportedMediaType: (type: string, accepted: readonly string[]) =>
     gateway(415, `Content-Type ${show(type)} is not accepted here; send ${accepted.join(' or ')}.`),

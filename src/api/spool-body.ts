@@ -48,8 +48,8 @@ export async function spoolBody(payload: Readable, options: SpoolOptions): Promi
   const hash = createHash('sha256');
   let bytes = 0;
   const file = createWriteStream(path, { flags: 'wx', mode: 0o600 });
-  let fileError: unknown;
-  file.on('error', (e) => {
+  let fileError: Error | undefined;
+  file.on('error', (e: Error) => {
     fileError ??= e;
   });
   try {

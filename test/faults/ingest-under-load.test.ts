@@ -131,20 +131,21 @@ for (const backend of testBackends) {
       const { body, count } = bigNdjson(tenMegabytes);
       const headers = signedIngest(port, body, await api.credentialFor(project), api.clock.now());
 
-      let bodySent = false;
-      let answered = false;
+      const progress = { bodySent: false, answered: false };
       const whileImporting: number[] = [];
       const all: number[] = [];
       const ingest = post(port, ingestUrl(), headers, body, {
         onBodySent: () => {
-          bodySent = true;
+          progress.bodySent = true;
         },
       }).finally(() => {
-        answered = true;
+        progress.answered = true;
       });
+      // A function: TypeScript would take the flag as still false after an await.
+      const answeredYet = (): boolean => progress.answered;
       const poll = (async () => {
-        while (!answered) {
-          const sentBefore = bodySent;
+        while (!progress.answered) {
+          const sentBefore = progress.bodySent;
           const started = performance.now();
           const health = await get(port, '/healthz');
           const ms = performance.now() - started;
@@ -152,7 +153,7 @@ for (const backend of testBackends) {
           all.push(ms);
           // Sent after the whole body had gone and answered before the ingest was: the
           // server answered it while it was busy with the ingest.
-          if (sentBefore && !answered) whileImporting.push(ms);
+          if (sentBefore && !answeredYet()) whileImporting.push(ms);
           await new Promise((resolve) => setTimeout(resolve, 5));
         }
       })();

@@ -45,7 +45,7 @@ function declaredLength(request: FastifyRequest): number | undefined {
   return Number(value);
 }
 
-/** The empty-body refusal, after the project and skip_invalid checks it always came after. */
+/** The refusal of a request without a body, after the checks of the path and query. */
 function noLine(projectId: string, url: string): Error {
   parseProjectId(projectId);
   parseSkipInvalid(url);
@@ -246,11 +246,11 @@ export function ingestRoutes(deps: IngestRoutesDeps): FastifyPluginCallback {
         try {
           // Nothing is parsed or written before the signature over these bytes is checked.
           await finishAuthentication(request, spooled);
-          // Nothing to import is a mistake, not an import of nothing: `curl --data-binary
-          // @FILE` sends an empty body when FILE is missing.
-          if (watcher.blank()) throw noLine(request.params.project_id, request.url);
           const projectId = parseProjectId(request.params.project_id);
           const skipInvalid = parseSkipInvalid(request.url);
+          // Nothing to import is a mistake, not an import of nothing: `curl --data-binary
+          // @FILE` sends an empty body when FILE is missing.
+          if (watcher.blank()) throw apiErrors.ingestBodyEmpty();
           // A body that could be one pretty-printed log is small: a log longer than a line
           // may be is refused anyway. Anything larger is NDJSON, read from the file.
           const input =

@@ -137,6 +137,9 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     requestIdHeader: false,
     // The JSON API's bodies are small; the ingest route sets its own, larger limit.
     bodyLimit: config.jsonBodyLimitBytes,
+    // request.ip, the address signature lockouts are counted against: the peer's, or the
+    // one X-Forwarded-For gives as far as the trusted proxies vouch for it.
+    trustProxy: config.trustProxy,
     requestTimeout: config.requestTimeoutMs,
     http: {
       requestTimeout: config.requestTimeoutMs,

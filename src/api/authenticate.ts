@@ -1,7 +1,8 @@
 import type { FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
-import type { AccessKey, CredentialService } from '../auth/credential-service.js';
+import type { AccessKey, ClientLockout, CredentialService } from '../auth/credential-service.js';
 import { devCredentials } from '../auth/dev-credentials.js';
 import { apiErrors } from '../domain/api-error.js';
+import { lockoutClient } from '../domain/lockout-client.js';
 import type { BodyDigest, SdkAuthorization } from '../domain/sdk-signature.js';
 import {
   SdkAuthorizationError,
@@ -34,9 +35,12 @@ interface UnsignedAkSk {
   readonly authorization: SdkAuthorization;
   readonly key: AccessKey;
   readonly now: number;
+  /** The address failures are counted against, and its standing with the AK. */
+  readonly client: string;
+  readonly standing: ClientLockout;
 }
 
-/** Every check of an AK/SK request that does not need its body: header, key, lock, date. */
+/** Every check of an AK/SK request that does not need its body: header, key, lockout, date. */
 async function checkAkSkWithoutBody(
   request: FastifyRequest,
   authorizationHeader: string,
@@ -57,9 +61,12 @@ async function checkAkSkWithoutBody(
       : apiErrors.accessKeyUnknown(authorization.ak);
   }
   const now = deps.now();
-  // Refused without looking at the signature: a locked key is no oracle for guesses.
-  if (key.lockedUntil !== undefined && key.lockedUntil > now) {
-    throw apiErrors.accessKeyLocked(Math.ceil((key.lockedUntil - now) / 1000));
+  const client = clientOf(request);
+  // Refused without looking at the signature: a locked key is no oracle for guesses. Only
+  // this client's standing is read, so the answer says nothing about other addresses.
+  const standing = await deps.credentials.lookupClientLockout(key.ak, client, now);
+  if (standing.lockedUntil !== undefined && standing.lockedUntil > now) {
+    throw apiErrors.accessKeyLocked(client, standing.lockedUntil, now);
   }
 
   const sdkDate = single(request.headers['x-sdk-date'])?.trim();
@@ -73,13 +80,13 @@ async function checkAkSkWithoutBody(
       formatSdkDate(now + sdkDateToleranceMs),
     );
   }
-  return { authorization, key, now };
+  return { authorization, key, now, client, standing };
 }
 
 /** The signature of a request that passed {@link checkAkSkWithoutBody}, over `body`. */
 async function checkAkSkSignature(
   request: FastifyRequest,
-  { authorization, key, now }: UnsignedAkSk,
+  { authorization, key, now, client, standing }: UnsignedAkSk,
   body: Uint8Array | BodyDigest,
   deps: AuthenticateDeps,
 ): Promise<Principal> {
@@ -90,12 +97,13 @@ async function checkAkSkSignature(
     key.sk,
   );
   if (!check.valid) {
-    await deps.credentials.recordSignatureFailure(key.ak, now);
+    await deps.credentials.recordSignatureFailure(key.ak, client, now);
     // What was computed, so a developer can compare it with what their client signed. Never
     // the secret key or the expected signature.
     request.log.debug(
       {
         ak: key.ak,
+        client,
         signedHeaders: authorization.signedHeaders,
         canonicalRequest: redactSecrets(check.canonicalRequest, authorization.signedHeaders),
         stringToSign: check.stringToSign,
@@ -104,9 +112,18 @@ async function checkAkSkSignature(
     );
     throw apiErrors.signatureMismatch();
   }
-  // Only a key with failures to forget costs a write: the common good request reads only.
-  if (key.consecutiveFailures > 0) await deps.credentials.recordSignatureSuccess(key.ak);
+  // Only a client with failures to forget costs a write: the common good request reads only.
+  if (standing.failures > 0) await deps.credentials.recordSignatureSuccess(key.ak, client);
   return { projectId: key.projectId, via: 'aksk' };
+}
+
+/**
+ * The client that signature failures are counted against (see {@link lockoutClient}): the
+ * address Fastify reports, which is the peer's, or with `trustProxy` the one the trusted
+ * proxies forwarded. A forwarded value that is no IP address counts as the peer's.
+ */
+function clientOf(request: FastifyRequest): string {
+  return lockoutClient(request.ip) ?? lockoutClient(request.socket.remoteAddress) ?? 'unknown';
 }
 
 /**
@@ -166,8 +183,9 @@ export async function finishAuthentication(
  *
  * Open routes and the not-found handler pass untouched: an unknown API is 404 whoever asks,
  * as at the cloud's gateway. Every failure is a 401 `APIGW.0301` whose reason says what to
- * fix. A wrong signature counts towards the AK's lockout and a right one resets it; a
- * locked AK is refused before its signature is checked.
+ * fix. A wrong signature counts towards the lockout of the AK for the client's address
+ * (never for other addresses) and a right one resets it; an AK locked for the client's
+ * address is refused to it before its signature is checked, even a correct one.
  *
  * A route with `streamedBody` has not read its body yet: everything that does not need it
  * (header, key, lock, date) is checked here, before a byte of the body is read, and the

@@ -1,6 +1,11 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError, apiErrors } from '../domain/api-error.js';
-import { StoreBusyError, StoreTimeoutError, StoreUnavailableError } from '../store/store.js';
+import {
+  StoreBusyError,
+  StoreCommitInDoubtError,
+  StoreTimeoutError,
+  StoreUnavailableError,
+} from '../store/store.js';
 import { configSettings } from '../config/load-config.js';
 import { errorEnvelope } from './error-envelope.js';
 
@@ -45,6 +50,7 @@ export function toApiError(
   if (error instanceof StoreBusyError) return apiErrors.storeBusy(options.retryAfterSeconds);
   if (error instanceof StoreUnavailableError)
     return apiErrors.storeUnavailable(options.retryAfterSeconds);
+  if (error instanceof StoreCommitInDoubtError) return apiErrors.writeInDoubt();
   if (error instanceof StoreTimeoutError) return apiErrors.queryTimeout();
   switch (codeOf(error)) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':

@@ -291,7 +291,10 @@ const errorResponse = {
     ['AS.0001'],
     'The store cannot be reached, or is busy with another write; see Retry-After.',
   ),
-  504: asErrorOf(['AS.0001'], 'A query ran past its time limit.'),
+  504: asErrorOf(
+    ['AS.0001'],
+    "A query ran past its time limit, or the store did not confirm a write's commit within it (the write may or may not have been applied; resending it is safe).",
+  ),
 } as const;
 
 type ErrorStatus = keyof typeof errorResponse;

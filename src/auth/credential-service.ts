@@ -1,3 +1,5 @@
+import type { LockoutPolicy } from '../store/store.js';
+
 /**
  * Credentials as the rest of the program sees them: AK/SK pairs and tokens, each bound to
  * one project. Implemented over the store; secret keys are encrypted at rest with a key that
@@ -27,10 +29,21 @@ export interface AccessKey {
    * for the cache's TTL.
    */
   readonly sk: string;
-  /** Bad signatures since the last good one. */
-  readonly consecutiveFailures: number;
-  /** Unix milliseconds until which the key is locked after repeated signature failures. */
+}
+
+/** One client's standing with one AK after signature failures. */
+export interface ClientLockout {
+  /** Bad signatures from this client since its last good one (0: nothing to forget). */
+  readonly failures: number;
+  /** Unix milliseconds until which the AK is refused to this client; absent when not locked. */
   readonly lockedUntil?: number;
+}
+
+/** What is remembered of one client's failures with one AK, for operators. */
+export interface ClientLockoutListing extends ClientLockout {
+  readonly ak: string;
+  /** The client address as counted: an IPv4 address or an IPv6 /64 (see `lockoutClient`). */
+  readonly client: string;
 }
 
 export interface IssuedToken {
@@ -40,8 +53,20 @@ export interface IssuedToken {
   readonly expiresAt: number;
 }
 
-/** The cloud locks an AK for 5 minutes after more than 5 consecutive signature failures. */
-export const signatureLockout = Object.freeze({ maxConsecutiveFailures: 5, lockMs: 5 * 60_000 });
+/**
+ * Brute-force protection that an attacker cannot turn against the AK's owner: failures are
+ * counted per AK and client address, so more than 5 consecutive failures lock the AK for
+ * that address only (the cloud's 5 minutes, then twice as long at each further lock, at
+ * most an hour); a client quiet for a day after its last failure or lock is forgotten, and
+ * at most 1,000 addresses are remembered per AK.
+ */
+export const signatureLockout: LockoutPolicy = Object.freeze({
+  maxConsecutiveFailures: 5,
+  lockMs: 5 * 60_000,
+  maxLockMs: 60 * 60_000,
+  forgetAfterMs: 24 * 60 * 60_000,
+  maxClientsPerAk: 1_000,
+});
 
 export interface CredentialService {
   /** Creates an AK/SK for a project; both are generated when not given. Throws if the AK exists. */
@@ -59,13 +84,23 @@ export interface CredentialService {
 
   /** The access key with its decrypted secret, or `undefined` when the AK does not exist. */
   lookupAccessKey(ak: string): Promise<AccessKey | undefined>;
-  /** Counts a failed signature; the failure past the limit locks the AK (see {@link signatureLockout}). */
-  recordSignatureFailure(ak: string, nowMs: number): Promise<void>;
   /**
-   * A good signature resets the count of consecutive failures. Callers skip it when
-   * {@link AccessKey.consecutiveFailures} is 0, so a good request costs no write.
+   * `client`'s standing with `ak` at `nowMs`: `{ failures: 0 }` when nothing is remembered.
+   * A service with a cache keeps it like the key.
    */
-  recordSignatureSuccess(ak: string): Promise<void>;
+  lookupClientLockout(ak: string, client: string, nowMs: number): Promise<ClientLockout>;
+  /**
+   * Counts a failed signature of `client` with `ak`; the failure past the limit locks the AK
+   * for that client only (see {@link signatureLockout}).
+   */
+  recordSignatureFailure(ak: string, client: string, nowMs: number): Promise<void>;
+  /**
+   * A good signature from `client` forgets its failures with `ak`. Callers skip it when
+   * {@link ClientLockout.failures} is 0, so a good request costs no write.
+   */
+  recordSignatureSuccess(ak: string, client: string): Promise<void>;
+  /** Every client remembered at `nowMs` (of one AK when given), by AK then client. */
+  listClientLockouts(nowMs: number, ak?: string): Promise<ClientLockoutListing[]>;
 
   /** Issues a project-scoped token that expires `ttlMs` after `nowMs`. */
   createToken(input: {

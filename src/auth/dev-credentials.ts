@@ -27,8 +27,11 @@ export function withoutDevCredential(service: CredentialService): CredentialServ
     countCredentials: () => service.countCredentials(),
     lookupAccessKey: (ak) =>
       ak === devCredentials.ak ? Promise.resolve(undefined) : service.lookupAccessKey(ak),
-    recordSignatureFailure: (ak, nowMs) => service.recordSignatureFailure(ak, nowMs),
-    recordSignatureSuccess: (ak) => service.recordSignatureSuccess(ak),
+    lookupClientLockout: (ak, client, nowMs) => service.lookupClientLockout(ak, client, nowMs),
+    recordSignatureFailure: (ak, client, nowMs) =>
+      service.recordSignatureFailure(ak, client, nowMs),
+    recordSignatureSuccess: (ak, client) => service.recordSignatureSuccess(ak, client),
+    listClientLockouts: (nowMs, ak) => service.listClientLockouts(nowMs, ak),
     createToken: (input) => service.createToken(input),
     lookupToken: (token) => service.lookupToken(token),
     revokeToken: (token) => service.revokeToken(token),

@@ -16,6 +16,8 @@ import type { RandomBytes } from './credential-format.js';
 import { signatureLockout } from './credential-service.js';
 import type {
   AccessKey,
+  ClientLockout,
+  ClientLockoutListing,
   CreatedCredential,
   CredentialService,
   CredentialSummary,
@@ -43,16 +45,16 @@ export interface StoreCredentialServiceOptions {
   readonly now?: () => number;
   readonly randomBytes?: RandomBytes;
   /**
-   * Keeps what `lookupAccessKey` and `lookupToken` found for `ttlMs` (0 or absent: no cache;
-   * every lookup reads the store). Only what exists is kept, at most `maxEntries` AKs and as
-   * many tokens (10,000 by default; past it the oldest goes). For servers: a change made
-   * through this service shows at once, one made elsewhere (another server, a CLI command)
-   * within `ttlMs`.
+   * Keeps what `lookupAccessKey`, `lookupClientLockout` and `lookupToken` found for `ttlMs`
+   * (0 or absent: no cache; every lookup reads the store). Only AKs and tokens that exist are
+   * kept, at most `maxEntries` AKs, as many client standings and as many tokens (10,000 by
+   * default; past it the oldest goes). For servers: a change made through this service shows
+   * at once, one made elsewhere (another server, a CLI command) within `ttlMs`.
    */
   readonly cache?: { readonly ttlMs: number; readonly maxEntries?: number };
 }
 
-/** Credential lookups kept by default, per kind (AKs, tokens). */
+/** Credential lookups kept by default, per kind (AKs, client standings, tokens). */
 export const defaultCredentialCacheEntries = 10_000;
 
 /** Generated AKs are 36^20 apart; a collision is retried this many times before giving up. */
@@ -67,10 +69,11 @@ const generatedAkAttempts = 3;
  *
  * With `cache`, a known AK (its secret key decrypted) and a known token are served from
  * memory for `cache.ttlMs`, so a good signed request costs neither a store read nor a
- * decryption. This service's own changes keep the cache true at once: deleting an AK or
- * revoking a token forgets it, a signature failure forgets the AK (its next lookup reads the
- * new count and lock from the store), and a signature success sets the kept count to 0 and
- * lifts the kept lock, so the next good request needs no store statement either.
+ * decryption, and a client's standing with the AK (most often: nothing remembered) is kept
+ * the same way. This service's own changes keep the cache true at once: deleting an AK or
+ * revoking a token forgets it, a signature failure forgets the client's standing (its next
+ * lookup reads the new count and lock from the store), and a signature success keeps
+ * "nothing remembered" for it, so the next good request needs no store statement either.
  */
 export function storeCredentialService(options: StoreCredentialServiceOptions): CredentialService {
   const { store } = options;
@@ -82,6 +85,9 @@ export function storeCredentialService(options: StoreCredentialServiceOptions): 
     now,
   };
   const accessKeys = expiringCache<AccessKey>(cacheOptions);
+  // Keyed by AK and client; "nothing remembered" is kept too, as the usual answer.
+  const clientLockouts = expiringCache<ClientLockout>(cacheOptions);
+  const pairKey = (ak: string, client: string): string => `${ak} ${client}`;
   // Keyed by the token's hash, as in the store: no usable token sits in memory longer.
   const tokens = expiringCache<TokenFound>(cacheOptions);
   let cipher: Promise<SkCipher> | undefined;
@@ -133,6 +139,8 @@ export function storeCredentialService(options: StoreCredentialServiceOptions): 
     async deleteCredential(ak): Promise<boolean> {
       if (!akPattern.test(ak)) return false;
       // Forgotten after the write (even a failed one), so no lookup read before it stays kept.
+      // Kept client standings of the AK expire with their TTL (the store forgets them now): an
+      // AK created again at once may find a client still locked for up to that long.
       try {
         return await store.deleteCredential(ak);
       } finally {
@@ -153,36 +161,60 @@ export function storeCredentialService(options: StoreCredentialServiceOptions): 
           ak: stored.ak,
           projectId: stored.projectId,
           sk,
-          consecutiveFailures: stored.consecutiveFailures,
-          ...(stored.lockedUntil === undefined ? {} : { lockedUntil: stored.lockedUntil }),
         });
       });
     },
 
-    async recordSignatureFailure(ak, nowMs): Promise<void> {
+    async lookupClientLockout(ak, client, nowMs): Promise<ClientLockout> {
+      if (!akPattern.test(ak)) return noFailures;
+      const found = await clientLockouts.get(pairKey(ak, client), async () => {
+        const stored = await store.getSignatureLockout(ak, client, nowMs);
+        if (stored === undefined) return noFailures;
+        return Object.freeze({
+          failures: stored.failures,
+          ...(stored.lockedUntil === undefined ? {} : { lockedUntil: stored.lockedUntil }),
+        });
+      });
+      return found ?? noFailures;
+    },
+
+    async recordSignatureFailure(ak, client, nowMs): Promise<void> {
       if (!akPattern.test(ak)) return;
+      const key = pairKey(ak, client);
       // The store counts (atomically, with other servers) and may lock: read that back next time.
       try {
-        await store.recordSignatureFailure(ak, nowMs, signatureLockout);
+        await store.recordSignatureFailure(ak, client, nowMs, signatureLockout);
       } finally {
-        accessKeys.invalidate(ak);
+        clientLockouts.invalidate(key);
       }
     },
 
-    async recordSignatureSuccess(ak): Promise<void> {
+    async recordSignatureSuccess(ak, client): Promise<void> {
       if (!akPattern.test(ak)) return;
-      const seen = accessKeys.peek(ak);
+      const key = pairKey(ak, client);
+      const seen = clientLockouts.peek(key);
       try {
-        await store.recordSignatureSuccess(ak);
+        await store.recordSignatureSuccess(ak, client);
       } catch (e: unknown) {
-        accessKeys.invalidate(ak);
+        clientLockouts.invalidate(key);
         throw e;
       }
-      // The store now holds no failures and no lock. Replaced only if nothing (a failure, a
-      // fresh read) changed the kept key meanwhile; else forgotten, to be read again.
-      if (seen === undefined || !accessKeys.replace(ak, seen, withoutFailures(seen))) {
-        accessKeys.invalidate(ak);
+      // The store now remembers nothing of this client. Replaced only if nothing (a failure,
+      // a fresh read) changed the kept standing meanwhile; else forgotten, to be read again.
+      if (seen === undefined || !clientLockouts.replace(key, seen, noFailures)) {
+        clientLockouts.invalidate(key);
       }
+    },
+
+    async listClientLockouts(nowMs, ak): Promise<ClientLockoutListing[]> {
+      if (ak !== undefined && !akPattern.test(ak)) return [];
+      const rows = await store.listSignatureLockouts(nowMs, ak);
+      return rows.map((row) => ({
+        ak: row.ak,
+        client: row.client,
+        failures: row.failures,
+        ...(row.lockedUntil === undefined ? {} : { lockedUntil: row.lockedUntil }),
+      }));
     },
 
     async createToken(input): Promise<IssuedToken> {
@@ -228,12 +260,5 @@ interface TokenFound {
   readonly expiresAt: number;
 }
 
-/** `key` as the store holds it after a good signature: no failures, no lock. */
-function withoutFailures(key: AccessKey): AccessKey {
-  return Object.freeze({
-    ak: key.ak,
-    projectId: key.projectId,
-    sk: key.sk,
-    consecutiveFailures: 0,
-  });
-}
+/** A client with nothing remembered: no failures, no lock. */
+const noFailures: ClientLockout = Object.freeze({ failures: 0 });

@@ -69,8 +69,9 @@ export async function credentialsCreateCommand(
 
 /**
  * `scalelog credentials list`: every credential (of one project with `--project`): AK,
- * project and creation time, never a secret key. `--json` prints one JSON array of
- * `{"ak", "project_id", "created_at"}`.
+ * project, creation time and how many client addresses the AK is locked for now after
+ * signature failures (see `credentials lockouts`), never a secret key. `--json` prints one
+ * JSON array of `{"ak", "project_id", "created_at", "locked_addresses"}`.
  */
 export async function credentialsListCommand(
   options: { readonly project?: string | undefined; readonly json: boolean },
@@ -82,12 +83,22 @@ export async function credentialsListCommand(
     missing: 'refuse',
     meaning: 'it holds no credentials',
   });
+  const now = Date.now();
   let list;
+  let lockouts;
   try {
     // Listing never opens the secret key.
-    list = await openCredentialService(config, store, () => undefined).listCredentials(project);
+    const service = openCredentialService(config, store, () => undefined);
+    list = await service.listCredentials(project);
+    lockouts = list.length === 0 ? [] : await service.listClientLockouts(now);
   } finally {
     await store.close();
+  }
+  const locked = new Map<string, number>();
+  for (const l of lockouts) {
+    if (l.lockedUntil !== undefined && l.lockedUntil > now) {
+      locked.set(l.ak, (locked.get(l.ak) ?? 0) + 1);
+    }
   }
   const { stdout, stderr } = context;
   if (options.json) {
@@ -95,6 +106,7 @@ export async function credentialsListCommand(
       ak: c.ak,
       project_id: c.projectId,
       created_at: utc(c.createdAt),
+      locked_addresses: locked.get(c.ak) ?? 0,
     }));
     stdout.write(`${JSON.stringify(rows)}\n`);
   } else if (list.length === 0) {
@@ -104,10 +116,69 @@ export async function credentialsListCommand(
   } else {
     const akWidth = Math.max(2, ...list.map((c) => c.ak.length));
     const projectWidth = Math.max(10, ...list.map((c) => c.projectId.length));
-    const row = (ak: string, projectId: string, created: string): string =>
-      `${ak.padEnd(akWidth)}  ${projectId.padEnd(projectWidth)}  ${created}\n`;
-    stdout.write(row('AK', 'PROJECT_ID', 'CREATED_AT'));
-    for (const c of list) stdout.write(row(c.ak, c.projectId, utc(c.createdAt)));
+    const row = (ak: string, projectId: string, created: string, lockedFor: string): string =>
+      `${ak.padEnd(akWidth)}  ${projectId.padEnd(projectWidth)}  ${created.padEnd(20)}  ${lockedFor}\n`;
+    stdout.write(row('AK', 'PROJECT_ID', 'CREATED_AT', 'LOCKED_ADDRESSES'));
+    for (const c of list) {
+      stdout.write(row(c.ak, c.projectId, utc(c.createdAt), String(locked.get(c.ak) ?? 0)));
+    }
+  }
+  return exitCodes.success;
+}
+
+/**
+ * `scalelog credentials lockouts [AK]`: the client addresses the store remembers signature
+ * failures of (of one AK when given): AK, client (an IPv4 address or an IPv6 /64), failures
+ * counted and until when the AK is locked for it (`-` when it is not locked now). `--json`
+ * prints one JSON array of `{"ak", "client", "failures", "locked_until"}`, `locked_until`
+ * null when not locked now.
+ */
+export async function credentialsLockoutsCommand(
+  options: { readonly ak?: string | undefined; readonly json: boolean },
+  config: Config,
+  context: CliContext,
+): Promise<ExitCode> {
+  const ak = options.ak === undefined ? undefined : checkAk(options.ak);
+  const store = await openCommandStore(config, context, {
+    missing: 'refuse',
+    meaning: 'it holds no credentials',
+  });
+  const now = Date.now();
+  let lockouts;
+  try {
+    lockouts = await openCredentialService(config, store, () => undefined).listClientLockouts(
+      now,
+      ak,
+    );
+  } finally {
+    await store.close();
+  }
+  const lockedUntil = (until: number | undefined): string | undefined =>
+    until !== undefined && until > now ? utc(until + 999) : undefined;
+  const { stdout, stderr } = context;
+  if (options.json) {
+    const rows = lockouts.map((l) => ({
+      ak: l.ak,
+      client: l.client,
+      failures: l.failures,
+      locked_until: lockedUntil(l.lockedUntil) ?? null,
+    }));
+    stdout.write(`${JSON.stringify(rows)}\n`);
+  } else if (lockouts.length === 0) {
+    stderr.write(
+      ak === undefined
+        ? 'No signature failures remembered.\n'
+        : `No signature failures remembered for AK ${ak}.\n`,
+    );
+  } else {
+    const akWidth = Math.max(2, ...lockouts.map((l) => l.ak.length));
+    const clientWidth = Math.max(6, ...lockouts.map((l) => l.client.length));
+    const row = (a: string, client: string, failures: string, until: string): string =>
+      `${a.padEnd(akWidth)}  ${client.padEnd(clientWidth)}  ${failures.padEnd(8)}  ${until}\n`;
+    stdout.write(row('AK', 'CLIENT', 'FAILURES', 'LOCKED_UNTIL'));
+    for (const l of lockouts) {
+      stdout.write(row(l.ak, l.client, String(l.failures), lockedUntil(l.lockedUntil) ?? '-'));
+    }
   }
   return exitCodes.success;
 }

@@ -11,6 +11,7 @@ import {
   credentialsCreateCommand,
   credentialsDeleteCommand,
   credentialsListCommand,
+  credentialsLockoutsCommand,
 } from './credentials-command.js';
 import { exitCodes } from './exit-codes.js';
 import { packageVersion } from './package-version.js';
@@ -93,6 +94,11 @@ Exit codes:
   0  success, also when there is no credential to list
   1  runtime failure: ${storeFailures}
   2  usage or configuration error, such as a bad --project`,
+  'credentials lockouts': `
+Exit codes:
+  0  success, also when no signature failure is remembered
+  1  runtime failure: ${storeFailures}
+  2  usage or configuration error, such as a bad AK`,
   'credentials delete': `
 Exit codes:
   0  deleted
@@ -289,7 +295,7 @@ export async function runCli(argv: readonly string[], context: CliContext): Prom
 
   const credentials = group(
     'credentials',
-    'Manage AK/SK credentials, each bound to one project: create, list, delete.',
+    'Manage AK/SK credentials, each bound to one project: create, list, lockouts, delete.',
   );
   common(
     credentials
@@ -320,9 +326,14 @@ export async function runCli(argv: readonly string[], context: CliContext): Prom
   common(
     credentials
       .command('list')
-      .description('List credentials: AK, project and creation time, never a secret key.')
+      .description(
+        'List credentials: AK, project, creation time and how many client addresses the AK is locked for now; never a secret key.',
+      )
       .option('--project <id>', 'only the credentials of this project')
-      .option('--json', 'print one JSON array of {"ak", "project_id", "created_at"}'),
+      .option(
+        '--json',
+        'print one JSON array of {"ak", "project_id", "created_at", "locked_addresses"}',
+      ),
     'the store your server uses: a file path, sqlite:PATH or postgres://...; it must exist',
   ).action(async (options: CommonOptions & { project?: string; json?: boolean }) => {
     const config = await loadFor({ config: options.config, db: options.db }, options.verbose);
@@ -331,6 +342,19 @@ export async function runCli(argv: readonly string[], context: CliContext): Prom
       config,
       context,
     );
+  });
+  common(
+    credentials
+      .command('lockouts')
+      .description(
+        'List the client addresses signature failures are remembered for: AK, client (an IPv4 address or IPv6 /64), failures, and until when the AK is locked for it.',
+      )
+      .argument('[ak]', 'only this AK')
+      .option('--json', 'print one JSON array of {"ak", "client", "failures", "locked_until"}'),
+    'the store your server uses: a file path, sqlite:PATH or postgres://...; it must exist',
+  ).action(async (ak: string | undefined, options: CommonOptions & { json?: boolean }) => {
+    const config = await loadFor({ config: options.config, db: options.db }, options.verbose);
+    result = await credentialsLockoutsCommand({ ak, json: options.json === true }, config, context);
   });
   common(
     credentials

@@ -46,6 +46,14 @@ export interface Config {
    */
   readonly credentialCacheTtlMs: number;
   /**
+   * Whose word `serve` takes for the client's address (signature lockouts are counted per
+   * AK and client address): `false`, the peer of the connection; `true`, the first address
+   * of `X-Forwarded-For`, which any client can write; or a comma-separated list of the
+   * reverse proxies' addresses and CIDRs (`10.0.0.0/8, 192.0.2.7`), whose entries in
+   * `X-Forwarded-For` are skipped from the right to the first address not in the list.
+   */
+  readonly trustProxy: boolean | string;
+  /**
    * How long a scaling group's instances take to follow a new desired number; a policy
    * execution's log stays EXECUTING that long. 0 settles at once.
    */
@@ -85,6 +93,7 @@ export const defaultConfig: Config = Object.freeze({
   secretKey: undefined,
   secretKeyFile: 'data/scalelog.key',
   credentialCacheTtlMs: 2_000,
+  trustProxy: false,
   instanceSettleMs: 0,
   misfireGraceMs: 300_000,
   schedulerIntervalMs: 1_000,

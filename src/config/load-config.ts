@@ -159,6 +159,13 @@ export const configSettings: { readonly [K in keyof Config]: Setting<Config[K]> 
       'how long a looked-up AK or token stays in memory, ms (0 to 60000): a revocation or ' +
       'deletion made elsewhere takes effect within it',
   },
+  trustProxy: {
+    env: 'SCALELOG_TRUST_PROXY',
+    parse: parseTrustProxy,
+    summary:
+      'take the client address from X-Forwarded-For: false, true (any client can forge it) or ' +
+      "the proxies' addresses/CIDRs, comma-separated",
+  },
   instanceSettleMs: {
     env: 'SCALELOG_INSTANCE_SETTLE_MS',
     parse: (c) => integer(c, 0, maxTimerMs, 'milliseconds'),
@@ -462,6 +469,48 @@ function parsePath(c: Candidate): string | Invalid {
   return typeof c.value === 'string' && c.value.trim() !== ''
     ? c.value
     : new Invalid('expected a file path');
+}
+
+/** Names proxy-addr (Fastify's `trustProxy`) gives to address ranges. */
+const proxyRangeNames = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/**
+ * `false`/`true` as {@link parseBoolean}, or the trusted proxies: IP addresses, CIDRs and
+ * proxy-addr's range names, comma-separated (an array of them in the file), returned as
+ * one comma-separated string, as Fastify takes it.
+ */
+function parseTrustProxy(c: Candidate): boolean | string | Invalid {
+  const asBoolean = parseBoolean(c);
+  if (!(asBoolean instanceof Invalid)) return asBoolean;
+  const entries =
+    typeof c.value === 'string'
+      ? c.value.split(',')
+      : Array.isArray(c.value) && c.value.every((v) => typeof v === 'string')
+        ? c.value
+        : undefined;
+  const expected =
+    "expected false, true, or the reverse proxies' IP addresses or CIDRs, comma-separated " +
+    '(such as 10.0.0.0/8, 192.0.2.7)';
+  if (entries === undefined) return new Invalid(expected);
+  const trimmed = entries.map((e) => e.trim());
+  const bad = trimmed.filter((e) => !isProxyRange(e));
+  if (bad.length > 0) {
+    return new Invalid(
+      `${bad.map((b) => JSON.stringify(b)).join(', ')} ${bad.length === 1 ? 'is not an IP address or CIDR' : 'are not IP addresses or CIDRs'}; ${expected}`,
+    );
+  }
+  return trimmed.join(', ');
+}
+
+function isProxyRange(entry: string): boolean {
+  if (proxyRangeNames.has(entry) || isIPv4(entry) || isIPv6(entry)) return true;
+  const slash = entry.indexOf('/');
+  if (slash < 0) return false;
+  const ip = entry.slice(0, slash);
+  const bits = entry.slice(slash + 1);
+  if (!/^\d{1,3}$/.test(bits)) return false;
+  const max = isIPv4(ip) ? 32 : isIPv6(ip) ? 128 : -1;
+  return Number(bits) <= max;
 }
 
 /** `true`/`false` in the file; `1`, `true`, `0`, `false` as text; a flag is true when given. */

@@ -5,6 +5,7 @@
  * - `as` envelope: `{"error":{"code":"AS.xxxx","message":"..."}}`
  * - `gateway` envelope: `{"error_code":"APIGW.xxxx","error_msg":"...","request_id":"..."}`
  */
+import { formatWireTime } from './wire-time.js';
 
 export type ErrorEnvelope = 'as' | 'gateway';
 
@@ -562,10 +563,20 @@ export const apiErrors = {
     iam(
       `ak not exist: ${show(ak)} is the development credential, which only a server started with 'scalelog serve --dev' accepts. Sign with a credential of this store ('scalelog credentials create'), or start the server with --dev.`,
     ),
-  accessKeyLocked: (seconds: number) =>
-    iam(
-      `the access key is locked for ${seconds} more seconds after repeated signature failures; wait, then retry with a correct signature.`,
-    ),
+  /**
+   * Says only what concerns the asking client (its own address and lock): whether the AK is
+   * locked for other addresses is not told. `Retry-After` says when, as the message does.
+   */
+  accessKeyLocked: (client: string, lockedUntil: number, now: number) => {
+    const seconds = Math.ceil((lockedUntil - now) / 1000);
+    const retryAt = formatWireTime(Math.ceil(lockedUntil / 1000));
+    return new ApiError(
+      401,
+      'APIGW.0301',
+      `Incorrect IAM authentication information: the access key is locked for ${seconds} more seconds for requests from ${client} after repeated signature failures from there; retry after ${retryAt} with a correct signature. A further lock of this address lasts longer.`,
+      { envelope: 'gateway', headers: { 'retry-after': String(seconds) } },
+    );
+  },
   signatureMismatch: () =>
     iam(
       'verify aksk signature fail: the signature does not match the request. Check the SK, and that the method, path, query, signed headers and body are sent exactly as they were signed.',
@@ -664,5 +675,11 @@ export const apiErrors = {
       504,
       'AS.0001',
       'The query ran past its time limit. Narrow the filters or the time window and retry.',
+    ),
+  writeInDoubt: () =>
+    new ApiError(
+      504,
+      'AS.0001',
+      'The store did not confirm the write within its time limit: it may or may not have been applied. Sending the same logs again is safe (a log is stored once per id).',
     ),
 } as const;

@@ -20,9 +20,12 @@ export type FailRule = (typeof failRules)[number];
 
 /**
  * The cloud's code for each rule (contract §4), as the FAIL reason and the API error carry
- * it. A missed trigger has none: no request was refused, the service was not running.
+ * it. A missed trigger has no counterpart in the cloud (no request was refused: nothing ran
+ * in time), so it carries a code of Scalelog's own, in the `SCALELOG.` namespace of
+ * `SCALELOG.0409`: 0xxx codes follow the HTTP status of an API answer, 1xxx name what the
+ * engine records in a FAIL log (spec/DEVIATIONS.md).
  */
-export const failRuleCodes: Readonly<Record<FailRule, string | undefined>> = {
+export const failRuleCodes: Readonly<Record<FailRule, string>> = {
   'policy-not-in-service': 'AS.3027',
   'resource-missing': 'AS.2007',
   'group-not-in-service': 'AS.3027',
@@ -32,7 +35,7 @@ export const failRuleCodes: Readonly<Record<FailRule, string | undefined>> = {
   'at-max': 'AS.3040',
   'at-min': 'AS.3040',
   unchanged: 'AS.2028',
-  'missed-trigger': undefined,
+  'missed-trigger': 'SCALELOG.1001',
   'resource-deleted': 'AS.2007',
 };
 
@@ -44,6 +47,5 @@ export interface Refusal {
 
 /** The FAIL log's `failed_reason`: the code, then the explanation. */
 export function failedReason(refusal: Refusal): string {
-  const code = failRuleCodes[refusal.rule];
-  return code === undefined ? refusal.message : `${code}: ${refusal.message}`;
+  return `${failRuleCodes[refusal.rule]}: ${refusal.message}`;
 }

@@ -4,6 +4,7 @@ import { policySchedule } from '../domain/scaling-policy.js';
 import type { ScalingPolicy } from '../domain/scaling-policy.js';
 import { formatWireTime } from '../domain/wire-time.js';
 import type { EngineStore, EngineTransaction } from '../store/engine-store.js';
+import { StoreTimeoutError, StoreUnavailableError } from '../store/store.js';
 import { logBase, recordRefusal, settleExecution, startExecution } from './policy-executor.js';
 import type { ExecutionOutcome, ExecutorOptions } from './policy-executor.js';
 
@@ -27,15 +28,36 @@ export interface DueWork {
   readonly settled: number;
 }
 
+/** Why passes over the due work failed: the store could not be reached, or did not answer in time. */
+type PassFailure = 'unavailable' | 'timeout' | 'error';
+
+/**
+ * What an engine remembers of its own passes over the due work, only to say why a trigger
+ * was missed: whether this server was running then, and whether it could reach the store.
+ */
+interface PassHistory {
+  /** When this engine's first pass began. */
+  firstAt?: number;
+  /** When its last pass that completed began. */
+  lastCompletedAt?: number;
+  /** The passes that failed since the last one that completed: first, last, and why. */
+  failing?: { readonly since: number; readonly lastAt: number; readonly cause: PassFailure };
+}
+
+const wireTime = (ms: number): string => formatWireTime(Math.floor(ms / 1000));
+const seconds = (ms: number): string => String(Math.round(ms / 1000));
+
 /**
  * Carries out policies: manual executions, alarms, and the schedules kept in the store.
- * Stateless between calls: every decision is taken in a store transaction, so any number of
- * engines (one per server) can share a store and each trigger fires exactly once.
+ * Every decision is taken in a store transaction, so any number of engines (one per server)
+ * can share a store and each trigger fires exactly once. The only thing an engine keeps in
+ * memory is the history of its own passes, to explain a missed trigger.
  */
 export class PolicyEngine {
   readonly #store: EngineStore;
   readonly #clock: EngineClock;
   readonly #options: PolicyEngineOptions;
+  readonly #passes: PassHistory = {};
 
   constructor(store: EngineStore, clock: EngineClock, options: PolicyEngineOptions) {
     this.#store = store;
@@ -121,6 +143,30 @@ export class PolicyEngine {
    * at once.
    */
   async runDue(): Promise<DueWork> {
+    const passAt = this.#clock();
+    this.#passes.firstAt ??= passAt;
+    try {
+      const work = await this.#runDue();
+      this.#passes.lastCompletedAt = passAt;
+      delete this.#passes.failing;
+      return work;
+    } catch (e: unknown) {
+      const cause: PassFailure =
+        e instanceof StoreTimeoutError
+          ? 'timeout'
+          : e instanceof StoreUnavailableError
+            ? 'unavailable'
+            : 'error';
+      this.#passes.failing = {
+        since: this.#passes.failing?.since ?? passAt,
+        lastAt: passAt,
+        cause,
+      };
+      throw e;
+    }
+  }
+
+  async #runDue(): Promise<DueWork> {
     let fired = 0;
     let settled = 0;
     const batch = this.#options.batchSize ?? 100;
@@ -169,8 +215,31 @@ export class PolicyEngine {
     // Dated when it was due: the history shows the occurrence that did not run.
     return recordRefusal(tx, logBase(policy, triggerType(policy), dueAt, this.#options), {
       rule: 'missed-trigger',
-      message: `The trigger due at ${formatWireTime(Math.floor(dueAt / 1000))} was missed: no Scalelog server was running within ${String(Math.round(this.#options.misfireGraceMs / 1000))} s of it (checked at ${formatWireTime(Math.floor(now / 1000))}). Occurrences due before ${formatWireTime(Math.floor(graceStart / 1000))} were skipped.`,
+      message: `The trigger due at ${wireTime(dueAt)} was missed: found at ${wireTime(now)}, ${seconds(now - dueAt)} s late, past the ${seconds(this.#options.misfireGraceMs)} s grace. ${this.#whyMissed(dueAt)} Occurrences due before ${wireTime(graceStart)} were skipped.`,
     });
+  }
+
+  /**
+   * What this server knows of why a trigger due at `dueAt` was not fired in time. It cannot
+   * know for sure (another server may have been running, and failing too): it says what its
+   * own passes saw.
+   */
+  #whyMissed(dueAt: number): string {
+    const { firstAt, lastCompletedAt, failing } = this.#passes;
+    if (failing !== undefined && failing.lastAt >= dueAt) {
+      const what =
+        failing.cause === 'unavailable'
+          ? 'could not reach the store'
+          : failing.cause === 'timeout'
+            ? 'got no answer from the store within its time limit'
+            : 'failed';
+      return `This server's scheduler was running, but its passes ${what} from ${wireTime(failing.since)} to ${wireTime(failing.lastAt)}, so the trigger could not be fired in time.`;
+    }
+    if (firstAt === undefined || firstAt >= dueAt) {
+      return `No Scalelog server fired it in time: this server first looked for due work at ${wireTime(firstAt ?? dueAt)}, after it was due, and no other server fired it (none was running, or none could reach the store).`;
+    }
+    const previous = Math.max(lastCompletedAt ?? firstAt, failing?.lastAt ?? firstAt);
+    return `This server's scheduler was running, but its previous pass was at ${wireTime(previous)} (the process or the machine was paused, or the clock moved on).`;
   }
 
   /** Finishes an execution whose action completes at once (settle delay 0, a bandwidth). */

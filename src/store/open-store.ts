@@ -12,7 +12,16 @@ import type { CredentialStore, Store } from './store.js';
 export interface OpenStoreOptions extends SqlStoreOptions {
   /** Time limit of one query in milliseconds (PostgreSQL; see spec/DEVIATIONS.md for SQLite). */
   readonly queryTimeoutMs?: number;
-  /** How long a write waits for another process's write lock (SQLite), 5000 ms by default. */
+  /**
+   * Client-side time limit of each statement of a write session (PostgreSQL, whose own limit
+   * a write session lifts), 60000 ms by default: how soon a database that stops answering
+   * during an import is noticed.
+   */
+  readonly writeStatementTimeoutMs?: number;
+  /**
+   * How long a write waits for another process's write lock (SQLite), 5000 ms by default;
+   * the wait is on a timer, never on the event loop. Past it the write throws StoreBusyError.
+   */
   readonly busyTimeoutMs?: number;
 }
 
@@ -26,12 +35,19 @@ export async function openStore(
   try {
     backend =
       target.backend === 'postgres'
-        ? openPostgresBackend(target.url, { queryTimeoutMs: options.queryTimeoutMs ?? 10_000 })
-        : openSqliteBackend(
+        ? openPostgresBackend(target.url, {
+            queryTimeoutMs: options.queryTimeoutMs ?? 10_000,
+            ...(options.writeStatementTimeoutMs === undefined
+              ? {}
+              : { writeStatementTimeoutMs: options.writeStatementTimeoutMs }),
+          })
+        : await openSqliteBackend(
             target.path,
             options.busyTimeoutMs === undefined ? {} : { busyTimeoutMs: options.busyTimeoutMs },
           );
   } catch (e: unknown) {
+    // Another process's lock outlasted the wait (switching a file to WAL): it says so itself.
+    if (e instanceof StoreBusyError) throw e;
     throw new StoreUnavailableError(
       `cannot open the store: ${e instanceof Error ? e.message : String(e)}`,
       { cause: e },
@@ -45,6 +61,7 @@ export async function openStore(
     await migrateToLatest(backend.db as unknown as Kysely<unknown>, {
       backend: backend.backend,
       beginStatements: backend.beginStatements,
+      ...(backend.lockWait === undefined ? {} : { lockWait: backend.lockWait }),
       ...(backend.migrationLockStatement === undefined
         ? {}
         : { lockStatement: backend.migrationLockStatement }),

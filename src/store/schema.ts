@@ -62,10 +62,32 @@ export interface CredentialsTable {
   project_id: string;
   sk_ciphertext: string;
   created_at: number;
-  /** Signature failures since the last good signature. */
+  /**
+   * Unused since migration 0006 (lockouts are per AK and client address, in
+   * `signature_lockouts`); kept so servers of the version before, still running during a
+   * rolling upgrade over one PostgreSQL, go on working.
+   */
   consecutive_failures: Generated<number>;
-  /** Until when the AK is locked after too many failures; null when it never was. */
+  /** Unused since migration 0006, as `consecutive_failures`. */
   locked_until: number | null;
+}
+
+/**
+ * Signature failures per AK and client address (an IPv4 address or an IPv6 /64, as the auth
+ * layer names it), shared by every server of the store. Times in Unix milliseconds. A row is
+ * deleted once `forget_at` has passed, and at most a bounded number are kept per AK.
+ */
+export interface SignatureLockoutsTable {
+  ak: string;
+  client: string;
+  /** Signature failures from this client since its last good signature (or quiet period). */
+  failures: number;
+  /** How long the last lock lasted; 0 when there was none. The next one lasts twice as long. */
+  lock_ms: number;
+  /** Until when requests from this client with this AK are refused; null when not locked. */
+  locked_until: number | null;
+  /** When the row is forgotten: a quiet period after the last failure or lock. */
+  forget_at: number;
 }
 
 /**
@@ -157,6 +179,7 @@ export interface Database {
   policy_log_counts: PolicyLogCountsTable;
   policy_log_days: PolicyLogDaysTable;
   credentials: CredentialsTable;
+  signature_lockouts: SignatureLockoutsTable;
   tokens: TokensTable;
   store_settings: StoreSettingsTable;
   scaling_groups: ScalingGroupsTable;

@@ -22,9 +22,22 @@ import type {
 import type { LogQuery } from '../domain/log-query.js';
 import type { EngineStore, EngineTransaction } from './engine-store.js';
 import { inTransaction } from './in-transaction.js';
+import { retryWhileBusy } from './lock-wait.js';
+import type { LockWait } from './lock-wait.js';
 import { SqlEngineTransaction } from './sql-engine-transaction.js';
-import type { CredentialsTable, Database, ExecutionLogsTable, TokensTable } from './schema.js';
-import { StoreBusyError, StoreTimeoutError, StoreUnavailableError } from './store.js';
+import type {
+  CredentialsTable,
+  Database,
+  ExecutionLogsTable,
+  SignatureLockoutsTable,
+  TokensTable,
+} from './schema.js';
+import {
+  StoreBusyError,
+  StoreCommitInDoubtError,
+  StoreTimeoutError,
+  StoreUnavailableError,
+} from './store.js';
 import type {
   Backend,
   CredentialListing,
@@ -33,6 +46,7 @@ import type {
   LockoutPolicy,
   LogPage,
   LogWriter,
+  SignatureLockout,
   Store,
   StoredCredential,
   StoredToken,
@@ -40,12 +54,12 @@ import type {
   WriteResult,
 } from './store.js';
 
-/** What a driver error means to callers of the store. */
 /**
  * What a driver error means: the store cannot be reached, a query ran past its time limit,
- * or another connection held the write lock for longer than this one would wait.
+ * a commit got no answer within it (applied or not, nobody can tell), or another connection
+ * held the write lock for longer than this one would wait.
  */
-export type ErrorKind = 'unavailable' | 'busy' | 'timeout' | undefined;
+export type ErrorKind = 'unavailable' | 'busy' | 'timeout' | 'in-doubt' | undefined;
 
 /**
  * What differs between backends, as capabilities rather than `instanceof` checks. A backend
@@ -74,6 +88,12 @@ export interface SqlBackend {
   readonly byteCollation?: string;
   /** Classifies a driver error; `undefined` leaves it as it is. */
   readonly classifyError: (error: unknown) => ErrorKind;
+  /**
+   * How an operation that meets another connection's lock waits for it, retried on a timer,
+   * when the driver would otherwise wait on the event loop (SQLite, whose driver is
+   * synchronous). Absent: the driver waits itself, without blocking (PostgreSQL).
+   */
+  readonly lockWait?: LockWait;
   /**
    * What to tell the user when opening the store failed with `error` for a reason they must
    * fix themselves (a database that does not exist, say); `undefined` when there is nothing
@@ -381,10 +401,22 @@ function rowToCredential(row: Selectable<CredentialsTable>): StoredCredential {
     projectId: row.project_id,
     skCiphertext: row.sk_ciphertext,
     createdAt: row.created_at,
-    consecutiveFailures: row.consecutive_failures,
-    ...(row.locked_until === null ? {} : { lockedUntil: row.locked_until }),
   };
 }
+
+function rowToLockout(row: Selectable<SignatureLockoutsTable>): SignatureLockout {
+  return {
+    ak: row.ak,
+    client: row.client,
+    failures: row.failures,
+    lockMs: row.lock_ms,
+    ...(row.locked_until === null ? {} : { lockedUntil: row.locked_until }),
+    forgetAt: row.forget_at,
+  };
+}
+
+/** A number as an SQL bigint: PostgreSQL cannot type a bare parameter in arithmetic. */
+const bigint = (n: number) => sql<number>`cast(${n} as bigint)`;
 
 function rowToToken(row: Selectable<TokensTable>): StoredToken {
   return {
@@ -495,14 +527,21 @@ export class SqlStore implements Store, CredentialStore, EngineStore {
 
   async writeSession<T>(work: (writer: LogWriter) => Promise<T>): Promise<T> {
     let inserted = 0;
-    const result = await this.#guard(() =>
-      inTransaction(this.#b.db, this.#b.beginStatements, async (conn) => {
-        const writer = new SqlLogWriter(conn, this.#b.insertChunkRows, this.#b.runEach);
-        const value = await work(writer);
-        await writer.flush();
-        inserted = writer.insertedRows;
-        return value;
-      }),
+    const result = await this.#guard(
+      () =>
+        inTransaction(
+          this.#b.db,
+          this.#b.beginStatements,
+          async (conn) => {
+            const writer = new SqlLogWriter(conn, this.#b.insertChunkRows, this.#b.runEach);
+            const value = await work(writer);
+            await writer.flush();
+            inserted = writer.insertedRows;
+            return value;
+          },
+          this.#b.lockWait,
+        ),
+      { retryBusy: false },
     );
     if (inserted >= refreshStatisticsAfterRows) {
       // Right after a bulk import PostgreSQL's statistics still describe the table before it
@@ -524,22 +563,29 @@ export class SqlStore implements Store, CredentialStore, EngineStore {
   }
 
   async engineSession<T>(work: (tx: EngineTransaction) => Promise<T>): Promise<T> {
-    return this.#guard(() =>
-      inTransaction(this.#b.db, this.#b.engineBeginStatements, async (conn) => {
-        const writer = new SqlLogWriter(conn, this.#b.insertChunkRows, this.#b.runEach);
-        const value = await work(
-          new SqlEngineTransaction(conn, {
-            rowLocks: this.#b.rowLocks,
-            ...(this.#b.byteCollation === undefined
-              ? {}
-              : { byteCollation: this.#b.byteCollation }),
-            writer,
-            readLog: (projectId, logId) => readLog(conn, projectId, logId),
-          }),
-        );
-        await writer.flush();
-        return value;
-      }),
+    return this.#guard(
+      () =>
+        inTransaction(
+          this.#b.db,
+          this.#b.engineBeginStatements,
+          async (conn) => {
+            const writer = new SqlLogWriter(conn, this.#b.insertChunkRows, this.#b.runEach);
+            const value = await work(
+              new SqlEngineTransaction(conn, {
+                rowLocks: this.#b.rowLocks,
+                ...(this.#b.byteCollation === undefined
+                  ? {}
+                  : { byteCollation: this.#b.byteCollation }),
+                writer,
+                readLog: (projectId, logId) => readLog(conn, projectId, logId),
+              }),
+            );
+            await writer.flush();
+            return value;
+          },
+          this.#b.lockWait,
+        ),
+      { retryBusy: false },
     );
   }
 
@@ -672,9 +718,7 @@ export class SqlStore implements Store, CredentialStore, EngineStore {
 
   async listCredentials(projectId?: string): Promise<CredentialListing[]> {
     const rows = await this.#guard(() => {
-      let query = this.#b.db
-        .selectFrom('credentials')
-        .select(['ak', 'project_id', 'created_at', 'consecutive_failures', 'locked_until']);
+      let query = this.#b.db.selectFrom('credentials').select(['ak', 'project_id', 'created_at']);
       if (projectId !== undefined) query = query.where('project_id', '=', projectId);
       return query.orderBy('project_id').orderBy('ak').execute();
     });
@@ -682,14 +726,17 @@ export class SqlStore implements Store, CredentialStore, EngineStore {
       ak: row.ak,
       projectId: row.project_id,
       createdAt: row.created_at,
-      consecutiveFailures: row.consecutive_failures,
-      ...(row.locked_until === null ? {} : { lockedUntil: row.locked_until }),
     }));
   }
 
   async deleteCredential(ak: string): Promise<boolean> {
     const result = await this.#guard(() =>
       this.#b.db.deleteFrom('credentials').where('ak', '=', ak).executeTakeFirst(),
+    );
+    // Afterwards, so a failure counted meanwhile is not left behind; a new credential with
+    // this AK starts with nothing remembered.
+    await this.#guard(() =>
+      this.#b.db.deleteFrom('signature_lockouts').where('ak', '=', ak).execute(),
     );
     return Number(result.numDeletedRows) > 0;
   }
@@ -704,31 +751,130 @@ export class SqlStore implements Store, CredentialStore, EngineStore {
     return row.n;
   }
 
-  async recordSignatureFailure(ak: string, nowMs: number, policy: LockoutPolicy): Promise<void> {
+  async getSignatureLockout(
+    ak: string,
+    client: string,
+    nowMs: number,
+  ): Promise<SignatureLockout | undefined> {
+    const row = await this.#guard(() =>
+      this.#b.db
+        .selectFrom('signature_lockouts')
+        .selectAll()
+        .where('ak', '=', ak)
+        .where('client', '=', client)
+        .where('forget_at', '>', nowMs)
+        .executeTakeFirst(),
+    );
+    return row === undefined ? undefined : rowToLockout(row);
+  }
+
+  async listSignatureLockouts(nowMs: number, ak?: string): Promise<SignatureLockout[]> {
+    const rows = await this.#guard(() => {
+      let query = this.#b.db
+        .selectFrom('signature_lockouts')
+        .selectAll()
+        .where('forget_at', '>', nowMs);
+      if (ak !== undefined) query = query.where('ak', '=', ak);
+      return query.orderBy('ak').orderBy('client').execute();
+    });
+    return rows.map(rowToLockout);
+  }
+
+  async recordSignatureFailure(
+    ak: string,
+    client: string,
+    nowMs: number,
+    policy: LockoutPolicy,
+  ): Promise<SignatureLockout | undefined> {
     // One statement: the database adds to the stored count, so failures counted by several
-    // servers at once are all kept. Both engines read the old row on the right of SET.
+    // servers at once are all kept. Both engines read the old row on the right of SET, so
+    // every expression below sees the row as it was before this failure.
+    const t = sql.ref('signature_lockouts');
+    const now = bigint(nowMs);
+    // Nothing counts from a row whose quiet period has passed (pruning may not have run).
+    const stale = sql<boolean>`${t}.forget_at <= ${now}`;
+    const lockedNow = sql<boolean>`coalesce(${t}.locked_until, 0) > ${now}`;
+    const failures = sql<number>`case when ${stale} then 1 else ${t}.failures + 1 end`;
+    const lastLockMs = sql<number>`case when ${stale} then 0 else ${t}.lock_ms end`;
+    const nextLockMs = sql<number>`case when ${lastLockMs} = 0 then ${bigint(policy.lockMs)}
+      when ${lastLockMs} * 2 >= ${bigint(policy.maxLockMs)} then ${bigint(policy.maxLockMs)}
+      else ${lastLockMs} * 2 end`;
+    // A failure while locked (a server whose cache has not seen the lock yet) changes no lock.
+    const locks = sql<boolean>`not (${lockedNow}) and ${failures} > ${policy.maxConsecutiveFailures}`;
+    const lockedUntil = sql<number | null>`case when ${lockedNow} then ${t}.locked_until
+      when ${locks} then ${now} + ${nextLockMs} else null end`;
+    const forgetAt = sql<number>`case when ${lockedNow} then ${t}.locked_until
+      when ${locks} then ${now} + ${nextLockMs} else ${now} end + ${bigint(policy.forgetAfterMs)}`;
+    const upsert = sql<Selectable<SignatureLockoutsTable>>`
+      insert into signature_lockouts (ak, client, failures, lock_ms, locked_until, forget_at)
+      select ak, ${client}, 1, ${bigint(0)}, cast(null as bigint), ${bigint(nowMs + policy.forgetAfterMs)}
+      from credentials where ak = ${ak}
+      on conflict (ak, client) do update set
+        failures = ${failures},
+        lock_ms = case when ${locks} then ${nextLockMs} else ${lastLockMs} end,
+        locked_until = ${lockedUntil},
+        forget_at = ${forgetAt}
+      returning ak, client, failures, lock_ms, locked_until, forget_at`;
+    const result = await this.#guard(() => upsert.execute(this.#b.db));
+    const row = result.rows[0];
+    if (row === undefined) return undefined;
+    // The failure is counted; pruning is housekeeping. Servers pruning the same rows at once
+    // can deadlock on PostgreSQL, and one of them is refused: that must not turn the
+    // caller's 401 into a 500. What is left is pruned by the next failure.
+    await this.#pruneSignatureLockouts(ak, client, nowMs, policy.maxClientsPerAk).catch(
+      () => undefined,
+    );
+    return rowToLockout(row);
+  }
+
+  /**
+   * Deletes every forgotten row, then the rows of `ak` past `maxClients` that would be
+   * forgotten soonest, `client`'s excepted. Concurrent failures may overshoot the cap by a
+   * few rows until the next failure of the AK.
+   */
+  async #pruneSignatureLockouts(
+    ak: string,
+    client: string,
+    nowMs: number,
+    maxClients: number,
+  ): Promise<void> {
+    await this.#guard(() =>
+      this.#b.db.deleteFrom('signature_lockouts').where('forget_at', '<=', nowMs).execute(),
+    );
+    const { n } = await this.#guard(() =>
+      this.#b.db
+        .selectFrom('signature_lockouts')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('ak', '=', ak)
+        .executeTakeFirstOrThrow(),
+    );
+    const excess = n - maxClients;
+    if (excess <= 0) return;
     await this.#guard(() =>
       this.#b.db
-        .updateTable('credentials')
-        .set({
-          consecutive_failures: sql<number>`consecutive_failures + 1`,
-          locked_until: sql<
-            number | null
-          >`case when consecutive_failures + 1 > ${policy.maxConsecutiveFailures} then ${nowMs + policy.lockMs} else locked_until end`,
-        })
+        .deleteFrom('signature_lockouts')
         .where('ak', '=', ak)
+        .where('client', 'in', (eb) =>
+          eb
+            .selectFrom('signature_lockouts')
+            .select('client')
+            .where('ak', '=', ak)
+            .where('client', '<>', client)
+            .orderBy('forget_at')
+            .orderBy('client')
+            .limit(excess),
+        )
         .execute(),
     );
   }
 
-  async recordSignatureSuccess(ak: string): Promise<void> {
-    // The condition makes the usual case (no failures to forget) a read, not a write.
+  async recordSignatureSuccess(ak: string, client: string): Promise<void> {
+    // A delete that matches nothing writes nothing: the usual good request stays a read.
     await this.#guard(() =>
       this.#b.db
-        .updateTable('credentials')
-        .set({ consecutive_failures: 0, locked_until: null })
+        .deleteFrom('signature_lockouts')
         .where('ak', '=', ak)
-        .where('consecutive_failures', '<>', 0)
+        .where('client', '=', client)
         .execute(),
     );
   }
@@ -814,11 +960,17 @@ export class SqlStore implements Store, CredentialStore, EngineStore {
     await this.#b.close?.();
   }
 
-  /** Maps driver errors to the contract's errors; anything else passes through unchanged. */
-  async #guard<T>(op: () => Promise<T>): Promise<T> {
+  /**
+   * Maps driver errors to the contract's errors; anything else passes through unchanged.
+   * An `op` that meets another connection's lock is run again, off the event loop, until the
+   * backend's lock wait is over (see {@link SqlBackend.lockWait}): every `op` given here
+   * reads, or writes in one statement that failed whole, so running it again is safe. A
+   * transaction (`retryBusy: false`) retries only its begin, in {@link inTransaction}.
+   */
+  async #guard<T>(op: () => Promise<T>, { retryBusy = true } = {}): Promise<T> {
     if (this.#closed) throw new StoreUnavailableError(`the store at ${this.location} is closed`);
     try {
-      return await op();
+      return await (retryBusy ? retryWhileBusy(this.#b.lockWait, op) : op());
     } catch (e: unknown) {
       const kind = this.#b.classifyError(e);
       if (kind === 'busy') {
@@ -831,6 +983,12 @@ export class SqlStore implements Store, CredentialStore, EngineStore {
         throw new StoreUnavailableError(`the store at ${this.location} cannot be reached`, {
           cause: e,
         });
+      }
+      if (kind === 'in-doubt') {
+        throw new StoreCommitInDoubtError(
+          `a commit on ${this.location} got no answer within its time limit: it may or may not have been applied`,
+          { cause: e },
+        );
       }
       if (kind === 'timeout') {
         throw new StoreTimeoutError(`a query on ${this.location} ran past its time limit`, {

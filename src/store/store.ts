@@ -79,10 +79,6 @@ export interface StoredCredential {
   /** The secret key as sealed by the auth layer; the store never sees it in plaintext. */
   readonly skCiphertext: string;
   readonly createdAt: number;
-  /** Signature failures since the last good signature. */
-  readonly consecutiveFailures: number;
-  /** Until when the AK is locked; absent when it never was. */
-  readonly lockedUntil?: number;
 }
 
 /** A credential as listed: everything but the secret key. */
@@ -99,11 +95,42 @@ export interface StoredToken {
   readonly revokedAt?: number;
 }
 
-/** When repeated signature failures lock an AK, and for how long. */
+/**
+ * When repeated signature failures from one client lock an AK for that client, for how long,
+ * and how long the store remembers. Every duration in milliseconds.
+ */
 export interface LockoutPolicy {
-  /** The failure that makes the count exceed this locks the AK. */
+  /** The failure that makes a client's count exceed this (1 or more) locks the AK for it. */
   readonly maxConsecutiveFailures: number;
+  /** How long the first lock lasts; each further lock of the same client lasts twice as long. */
   readonly lockMs: number;
+  /** The longest a lock lasts, however often the client was locked (at least `lockMs`). */
+  readonly maxLockMs: number;
+  /**
+   * A client without failures for this long after its last failure or the end of its last
+   * lock is forgotten: its count and its lock doubling start again from nothing.
+   */
+  readonly forgetAfterMs: number;
+  /**
+   * The most clients remembered per AK. Past it, the ones that would be forgotten soonest
+   * are forgotten now, so an attacker with many addresses cannot grow the store without bound.
+   */
+  readonly maxClientsPerAk: number;
+}
+
+/** What the store remembers of one client's signature failures with one AK. */
+export interface SignatureLockout {
+  readonly ak: string;
+  /** The client address as the auth layer names it (an IPv4 address or an IPv6 /64). */
+  readonly client: string;
+  /** Failures since the client's last good signature or quiet period. */
+  readonly failures: number;
+  /** How long the last lock lasted; 0 when the client was not locked. */
+  readonly lockMs: number;
+  /** Until when the AK is refused to this client; absent when it is not locked. */
+  readonly lockedUntil?: number;
+  /** When the store forgets this client (see {@link LockoutPolicy.forgetAfterMs}). */
+  readonly forgetAt: number;
 }
 
 /**
@@ -125,22 +152,44 @@ export interface CredentialStore {
   getCredential(ak: string): Promise<StoredCredential | undefined>;
   /** Every credential, or one project's, ordered by project then AK. */
   listCredentials(projectId?: string): Promise<CredentialListing[]>;
-  /** False when there was no such AK. */
+  /** False when there was no such AK. Forgets the AK's signature failures too. */
   deleteCredential(ak: string): Promise<boolean>;
   countCredentials(): Promise<number>;
   /**
-   * Counts one more signature failure in a single atomic statement, so concurrent servers
-   * never lose a count. When the new count exceeds `policy.maxConsecutiveFailures`, the AK
-   * is locked until `nowMs + policy.lockMs`. The count keeps growing until a success resets
-   * it, so once past the limit every further failure starts the lock again. An unknown AK
-   * changes nothing.
+   * What is remembered of `client`'s failures with `ak` at `nowMs`; `undefined` when nothing
+   * is (no failure, or forgotten: `forgetAt` has passed).
    */
-  recordSignatureFailure(ak: string, nowMs: number, policy: LockoutPolicy): Promise<void>;
+  getSignatureLockout(
+    ak: string,
+    client: string,
+    nowMs: number,
+  ): Promise<SignatureLockout | undefined>;
+  /** What is remembered at `nowMs` of every client (of one AK when given), by AK then client. */
+  listSignatureLockouts(nowMs: number, ak?: string): Promise<SignatureLockout[]>;
   /**
-   * Resets the failure count and lifts the lock. Writes only when the count is not already
-   * 0, so a good request costs no write.
+   * Counts one more signature failure of `client` with `ak` in a single atomic statement, so
+   * concurrent servers never lose a count, and returns what is remembered now. When the new
+   * count exceeds `policy.maxConsecutiveFailures` and the client is not locked already, it
+   * is locked for `policy.lockMs`, or twice its last lock, at most `policy.maxLockMs`. The
+   * count keeps growing until a success (or `forgetAfterMs` of quiet) resets it, so once
+   * past the limit every further failure after a lock ends locks again, for longer. A
+   * failure while locked changes neither the lock nor its length.
+   *
+   * Also deletes what is forgotten (of every AK), and the clients of `ak` past
+   * `policy.maxClientsPerAk` that would be forgotten soonest (never `client`). An unknown
+   * AK changes nothing and gives `undefined`.
    */
-  recordSignatureSuccess(ak: string): Promise<void>;
+  recordSignatureFailure(
+    ak: string,
+    client: string,
+    nowMs: number,
+    policy: LockoutPolicy,
+  ): Promise<SignatureLockout | undefined>;
+  /**
+   * Forgets `client`'s failures with `ak`: count, lock and lock doubling. Writes only when
+   * something is remembered, so a good request costs no write.
+   */
+  recordSignatureSuccess(ak: string, client: string): Promise<void>;
 
   insertToken(token: {
     readonly tokenHash: string;
@@ -187,5 +236,17 @@ export class StoreTimeoutError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = 'StoreTimeoutError';
+  }
+}
+
+/**
+ * A write's commit got no answer within the time limit: the store may have applied it or
+ * not, and cannot say which. The API answers 504 saying so; resending is safe where the
+ * write is idempotent (logs are keyed by id).
+ */
+export class StoreCommitInDoubtError extends StoreTimeoutError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'StoreCommitInDoubtError';
   }
 }

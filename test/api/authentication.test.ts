@@ -22,6 +22,7 @@ import {
   uuid,
   uuidPattern,
   wireLog,
+  withCredentials,
 } from './api-harness.js';
 import type { LogPageBody, TestApi, TestRequest } from './api-harness.js';
 import { listen, sdkClient, sdkSign, send } from './node-sdk.js';
@@ -390,13 +391,27 @@ for (const backend of testBackends) {
     describe('lockout after repeated signature failures', () => {
       const { maxConsecutiveFailures, lockMs } = signatureLockout;
 
-      it(`locks an AK for 5 minutes after more than ${maxConsecutiveFailures} consecutive failures, even against a good signature, then recovers`, async () => {
+      it(`locks an AK for 5 minutes for the client after more than ${maxConsecutiveFailures} consecutive failures from it, even against its good signature, then recovers`, async () => {
         expect(maxConsecutiveFailures).toBe(5);
         expect(lockMs).toBe(5 * minute);
         const api = await seededApi(backend);
         const credential = await api.credentialFor(project);
         const wrong = { credential: { ...credential, sk: 'wrong' } };
+        // app.inject's client is 127.0.0.1 unless told otherwise.
         const good = () => api.inject({ method: 'GET', url: logsPath() }, { credential });
+        const goodFrom = (remoteAddress: string) => {
+          const signed = withCredentials(
+            { method: 'GET', url: logsPath() },
+            { credential },
+            api.clock,
+          );
+          return api.app.inject({
+            method: 'GET',
+            url: signed.url,
+            headers: { ...signed.headers },
+            remoteAddress,
+          });
+        };
         for (let i = 0; i < maxConsecutiveFailures + 1; i += 1) {
           expectIamError(
             await api.inject({ method: 'GET', url: logsPath() }, wrong),
@@ -405,9 +420,11 @@ for (const backend of testBackends) {
         }
         const locked = expectIamError(
           await good(),
-          'the access key is locked for 300 more seconds',
+          'the access key is locked for 300 more seconds for requests from 127.0.0.1',
         );
         expect(locked).toContain('repeated signature failures');
+        // The same client is locked out, the owner's good signature from elsewhere is not.
+        expect((await goodFrom('192.0.2.1')).statusCode).toBe(200);
 
         api.clock.advance(lockMs - 61_000);
         expectIamError(await good(), 'the access key is locked for 61 more seconds');

@@ -38,6 +38,11 @@ interface CachedApi {
   readonly credential: TestCredential;
   /** GETs the credential's project's logs as `as`. */
   readonly get: (as: Exclude<SendAs, 'anonymous'>) => Promise<LightMyRequestResponse>;
+  /** The same from a client at `remoteAddress`. */
+  readonly getFrom: (
+    remoteAddress: string,
+    as: Exclude<SendAs, 'anonymous'>,
+  ) => Promise<LightMyRequestResponse>;
 }
 
 /**
@@ -77,6 +82,15 @@ async function cachedApi(backend: TestBackend): Promise<CachedApi> {
     elsewhere,
     credential,
     get: (as) => sendTo(app, withCredentials({ method: 'GET', url: logsPath() }, as, clock)),
+    getFrom: (remoteAddress, as) => {
+      const signed = withCredentials({ method: 'GET', url: logsPath() }, as, clock);
+      return app.inject({
+        method: 'GET',
+        url: signed.url,
+        headers: { ...signed.headers },
+        remoteAddress,
+      });
+    },
   };
 }
 
@@ -140,6 +154,35 @@ for (const backend of testBackends) {
           expectIamError(await api.get(wrong), 'verify aksk signature fail');
         }
         expect((await good()).statusCode).toBe(200);
+      });
+
+      it('sees an address locked by another server within the TTL, then refuses it from memory', async () => {
+        const api = await cachedApi(backend);
+        const { credential } = api;
+        const attacker = '203.0.113.9';
+        expect((await api.getFrom(attacker, { credential })).statusCode).toBe(200);
+        for (let i = 0; i <= signatureLockout.maxConsecutiveFailures; i += 1) {
+          await api.elsewhere.recordSignatureFailure(credential.ak, attacker, api.clock.now());
+        }
+        // Kept: "nothing remembered" of this address, read before the lock, until the TTL ends.
+        api.clock.advance(ttlMs - 1000);
+        expect((await api.getFrom(attacker, { credential })).statusCode).toBe(200);
+        api.clock.advance(1000);
+        expectIamError(
+          await api.getFrom(attacker, { credential }),
+          'the access key is locked for 298 more seconds for requests from 203.0.113.9',
+        );
+        // Refused again from memory: a locked address hammering the server costs no statement.
+        const statements = api.counting.count();
+        for (let i = 0; i < 5; i += 1) {
+          expectIamError(
+            await api.getFrom(attacker, { credential: { ...credential, sk: 'wrong-secret' } }),
+            'the access key is locked',
+          );
+        }
+        expect(api.counting.count()).toBe(statements);
+        // Another address is served all along.
+        expect((await api.getFrom('198.51.100.7', { credential })).statusCode).toBe(200);
       });
 
       it('refuses a key deleted or a token revoked through this server at once', async () => {

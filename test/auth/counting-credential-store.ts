@@ -38,10 +38,14 @@ export function countingCredentialStore(inner: CredentialStore): CountingCredent
     listCredentials: (projectId) => pass('listCredentials', () => inner.listCredentials(projectId)),
     deleteCredential: (ak) => pass('deleteCredential', () => inner.deleteCredential(ak)),
     countCredentials: () => pass('countCredentials', () => inner.countCredentials()),
-    recordSignatureFailure: (ak, nowMs, policy) =>
-      pass('recordSignatureFailure', () => inner.recordSignatureFailure(ak, nowMs, policy)),
-    recordSignatureSuccess: (ak) =>
-      pass('recordSignatureSuccess', () => inner.recordSignatureSuccess(ak)),
+    getSignatureLockout: (ak, client, nowMs) =>
+      pass('getSignatureLockout', () => inner.getSignatureLockout(ak, client, nowMs)),
+    listSignatureLockouts: (nowMs, ak) =>
+      pass('listSignatureLockouts', () => inner.listSignatureLockouts(nowMs, ak)),
+    recordSignatureFailure: (ak, client, nowMs, policy) =>
+      pass('recordSignatureFailure', () => inner.recordSignatureFailure(ak, client, nowMs, policy)),
+    recordSignatureSuccess: (ak, client) =>
+      pass('recordSignatureSuccess', () => inner.recordSignatureSuccess(ak, client)),
     insertToken: (token) => pass('insertToken', () => inner.insertToken(token)),
     getToken: (tokenHash) => pass('getToken', () => inner.getToken(tokenHash)),
     revokeToken: (tokenHash, nowMs) =>

@@ -62,7 +62,6 @@ for (const backend of testBackends) {
           ak: created.ak,
           projectId: 'proj-a',
           sk: created.sk,
-          consecutiveFailures: 0,
         });
       });
 
@@ -136,23 +135,37 @@ for (const backend of testBackends) {
         await expect(service.lookupAccessKey('FOREIGN')).rejects.toThrow('cannot be decrypted');
       });
 
-      it('locks an AK after more than 5 consecutive failures, and a success unlocks it', async () => {
+      it('locks an AK for one client after more than 5 consecutive failures of that client, and its success unlocks it', async () => {
         const { ak } = await service.createCredential({ projectId: 'p' });
         for (let i = 0; i < signatureLockout.maxConsecutiveFailures; i += 1) {
-          await service.recordSignatureFailure(ak, t0 + i);
+          await service.recordSignatureFailure(ak, '192.0.2.1', t0 + i);
         }
-        expect((await service.lookupAccessKey(ak))?.lockedUntil).toBeUndefined();
-        expect((await service.lookupAccessKey(ak))?.consecutiveFailures).toBe(
-          signatureLockout.maxConsecutiveFailures,
-        );
-        await service.recordSignatureFailure(ak, t0 + 60_000);
-        expect((await service.lookupAccessKey(ak))?.lockedUntil).toBe(
-          t0 + 60_000 + signatureLockout.lockMs,
-        );
-        await service.recordSignatureSuccess(ak);
-        expect((await service.lookupAccessKey(ak))?.lockedUntil).toBeUndefined();
-        expect((await service.lookupAccessKey(ak))?.consecutiveFailures).toBe(0);
-        expect((await store.getCredential(ak))?.consecutiveFailures).toBe(0);
+        expect(await service.lookupClientLockout(ak, '192.0.2.1', t0 + 10)).toEqual({
+          failures: signatureLockout.maxConsecutiveFailures,
+        });
+        await service.recordSignatureFailure(ak, '192.0.2.1', t0 + 60_000);
+        expect(await service.lookupClientLockout(ak, '192.0.2.1', t0 + 60_000)).toEqual({
+          failures: signatureLockout.maxConsecutiveFailures + 1,
+          lockedUntil: t0 + 60_000 + signatureLockout.lockMs,
+        });
+        // Another client of the same AK is not locked, nor counted.
+        expect(await service.lookupClientLockout(ak, '192.0.2.2', t0 + 60_000)).toEqual({
+          failures: 0,
+        });
+        expect(await service.listClientLockouts(t0 + 60_000)).toEqual([
+          {
+            ak,
+            client: '192.0.2.1',
+            failures: signatureLockout.maxConsecutiveFailures + 1,
+            lockedUntil: t0 + 60_000 + signatureLockout.lockMs,
+          },
+        ]);
+        await service.recordSignatureSuccess(ak, '192.0.2.1');
+        expect(await service.lookupClientLockout(ak, '192.0.2.1', t0 + 60_000)).toEqual({
+          failures: 0,
+        });
+        expect(await store.getSignatureLockout(ak, '192.0.2.1', t0 + 60_000)).toBeUndefined();
+        expect(await service.listClientLockouts(t0 + 60_000, ak)).toEqual([]);
       });
 
       it('needs the secret key only to create or verify, never to list, delete or for tokens', async () => {
@@ -276,7 +289,7 @@ for (const backend of testBackends) {
       it('serves a known AK from memory within the TTL: no store read, no decryption', async () => {
         const created = await cached.createCredential({ projectId: 'p', ak: 'A' });
         const first = await cached.lookupAccessKey('A');
-        expect(first).toEqual({ ak: 'A', projectId: 'p', sk: created.sk, consecutiveFailures: 0 });
+        expect(first).toEqual({ ak: 'A', projectId: 'p', sk: created.sk });
         clock += ttlMs - 1;
         expect(await cached.lookupAccessKey('A')).toEqual(first);
         expect(await cached.lookupAccessKey('A')).toEqual(first);
@@ -342,47 +355,57 @@ for (const backend of testBackends) {
         expect(counting.count('getCredential')).toBe(2);
       });
 
-      it('forgets an AK on a signature failure, so the next lookup reads the count and the lock', async () => {
+      it("forgets a client's standing on its signature failure, so the next lookup reads the count and the lock", async () => {
         const { ak } = await cached.createCredential({ projectId: 'p' });
-        expect((await cached.lookupAccessKey(ak))?.consecutiveFailures).toBe(0);
+        const client = '192.0.2.1';
+        expect(await cached.lookupClientLockout(ak, client, t0)).toEqual({ failures: 0 });
+        // "Nothing remembered" is kept: a good client costs no read within the TTL.
+        expect(await cached.lookupClientLockout(ak, client, t0)).toEqual({ failures: 0 });
+        expect(counting.count('getSignatureLockout')).toBe(1);
         for (let i = 1; i <= signatureLockout.maxConsecutiveFailures + 1; i += 1) {
-          await cached.recordSignatureFailure(ak, t0 + i);
-          expect((await cached.lookupAccessKey(ak))?.consecutiveFailures).toBe(i);
+          await cached.recordSignatureFailure(ak, client, t0 + i);
+          expect((await cached.lookupClientLockout(ak, client, t0 + i)).failures).toBe(i);
         }
-        expect((await cached.lookupAccessKey(ak))?.lockedUntil).toBe(
-          t0 + signatureLockout.maxConsecutiveFailures + 1 + signatureLockout.lockMs,
+        const lockedUntil =
+          t0 + signatureLockout.maxConsecutiveFailures + 1 + signatureLockout.lockMs;
+        expect((await cached.lookupClientLockout(ak, client, t0 + 10)).lockedUntil).toBe(
+          lockedUntil,
         );
-        // One read for the first lookup and one after each failure; the locked key is kept.
-        expect(counting.count('getCredential')).toBe(signatureLockout.maxConsecutiveFailures + 2);
+        // One read for the first lookup and one after each failure; the locked standing is kept.
+        expect(counting.count('getSignatureLockout')).toBe(
+          signatureLockout.maxConsecutiveFailures + 2,
+        );
         expect(counting.count('recordSignatureFailure')).toBe(
           signatureLockout.maxConsecutiveFailures + 1,
         );
+        // The AK itself stays kept: failures cost no AK read or decryption.
+        expect(counting.count('getCredential')).toBe(0);
+        await cached.lookupAccessKey(ak);
+        await cached.lookupAccessKey(ak);
+        expect(counting.count('getCredential')).toBe(1);
       });
 
-      it('resets the kept count and lock on a signature success, with no store read after it', async () => {
-        const { ak, sk } = await cached.createCredential({ projectId: 'p' });
+      it('resets the kept count and lock of a client on its signature success, with no store read after it', async () => {
+        const { ak } = await cached.createCredential({ projectId: 'p' });
+        const client = '2001:db8::/64';
         for (let i = 0; i <= signatureLockout.maxConsecutiveFailures; i += 1) {
-          await cached.recordSignatureFailure(ak, t0);
+          await cached.recordSignatureFailure(ak, client, t0);
         }
-        expect((await cached.lookupAccessKey(ak))?.lockedUntil).toBe(t0 + signatureLockout.lockMs);
-        const reads = counting.count('getCredential');
+        expect((await cached.lookupClientLockout(ak, client, t0)).lockedUntil).toBe(
+          t0 + signatureLockout.lockMs,
+        );
+        const reads = counting.count('getSignatureLockout');
 
-        await cached.recordSignatureSuccess(ak);
+        await cached.recordSignatureSuccess(ak, client);
         expect(counting.count('recordSignatureSuccess')).toBe(1);
-        expect(await cached.lookupAccessKey(ak)).toEqual({
-          ak,
-          projectId: 'p',
-          sk,
-          consecutiveFailures: 0,
-        });
-        expect(counting.count('getCredential')).toBe(reads);
+        expect(await cached.lookupClientLockout(ak, client, t0)).toEqual({ failures: 0 });
+        expect(counting.count('getSignatureLockout')).toBe(reads);
         // The store agrees with what is kept.
-        expect(await store.getCredential(ak)).toMatchObject({ consecutiveFailures: 0 });
-        expect((await store.getCredential(ak))?.lockedUntil).toBeUndefined();
-        // The reset does not make the kept key live longer than the read it came from.
+        expect(await store.getSignatureLockout(ak, client, t0)).toBeUndefined();
+        // The reset does not make the kept standing live longer than the read it came from.
         clock += ttlMs;
-        await cached.lookupAccessKey(ak);
-        expect(counting.count('getCredential')).toBe(reads + 1);
+        await cached.lookupClientLockout(ak, client, t0);
+        expect(counting.count('getSignatureLockout')).toBe(reads + 1);
       });
 
       it('keeps at most maxEntries AKs, pushing out the oldest', async () => {

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { hashToken } from '../../src/auth/credential-format.js';
+import { signatureLockout } from '../../src/auth/credential-service.js';
 import { parseWireTime } from '../../src/domain/wire-time.js';
 import { openStore } from '../../src/store/open-store.js';
 import { testBackends } from '../support/backends.js';
@@ -247,15 +248,15 @@ describe('scalelog credentials', () => {
       expect(human.code).toBe(0);
       const lines = human.stdout.lines();
       expect(lines).toHaveLength(3);
-      expect(lines[0]).toMatch(/^AK {4}PROJECT_ID {2}CREATED_AT$/);
-      expect(lines[1]).toMatch(/^AK_A {2}proj-a {6}\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+      expect(lines[0]).toMatch(/^AK {4}PROJECT_ID {2}CREATED_AT {12}LOCKED_ADDRESSES$/);
+      expect(lines[1]).toMatch(/^AK_A {2}proj-a {6}\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ {2}0$/);
       expect(lines[2]).toMatch(/^AK_B {2}proj-b {6}/);
 
       const json = await runScalelog(['credentials', 'list', '--db', db, '--json']);
       const rows = JSON.parse(json.stdout.text) as Record<string, string>[];
       expect(rows.map((r) => Object.keys(r))).toEqual([
-        ['ak', 'project_id', 'created_at'],
-        ['ak', 'project_id', 'created_at'],
+        ['ak', 'project_id', 'created_at', 'locked_addresses'],
+        ['ak', 'project_id', 'created_at', 'locked_addresses'],
       ]);
       const created = parseWireTime(rows[0]?.created_at ?? '');
       expect(Math.abs((created ?? 0) * 1000 - Date.now())).toBeLessThan(60_000);
@@ -276,6 +277,63 @@ describe('scalelog credentials', () => {
       expect((JSON.parse(onlyB.stdout.text) as { ak: string }[]).map((r) => r.ak)).toEqual([
         'AK_B',
       ]);
+    });
+
+    it('counts the client addresses an AK is locked for now, and lockouts names them', async () => {
+      await create('--project', 'proj-a', '--ak', 'AK_A');
+      await create('--project', 'proj-a', '--ak', 'AK_B');
+      const now = Date.now();
+      const store = await openStore(db);
+      try {
+        for (let i = 0; i < 6; i += 1) {
+          await store.recordSignatureFailure('AK_A', '192.0.2.1', now, signatureLockout);
+        }
+        await store.recordSignatureFailure('AK_A', '2001:db8:0:0::/64', now, signatureLockout);
+      } finally {
+        await store.close();
+      }
+
+      const list = await runScalelog(['credentials', 'list', '--db', db, '--json']);
+      expect(
+        (JSON.parse(list.stdout.text) as { ak: string; locked_addresses: number }[]).map((r) => [
+          r.ak,
+          r.locked_addresses,
+        ]),
+      ).toEqual([
+        ['AK_A', 1],
+        ['AK_B', 0],
+      ]);
+      const human = await runScalelog(['credentials', 'list', '--db', db]);
+      expect(human.stdout.lines()[1]).toMatch(/^AK_A .* 1$/);
+
+      const lockouts = await runScalelog(['credentials', 'lockouts', '--db', db, '--json']);
+      expect(lockouts.code).toBe(0);
+      const rows = JSON.parse(lockouts.stdout.text) as Record<string, unknown>[];
+      expect(rows).toEqual([
+        {
+          ak: 'AK_A',
+          client: '192.0.2.1',
+          failures: 6,
+          locked_until: expect.any(String) as unknown,
+        },
+        { ak: 'AK_A', client: '2001:db8:0:0::/64', failures: 1, locked_until: null },
+      ]);
+      const until = (parseWireTime(String(rows[0]?.locked_until)) ?? 0) * 1000;
+      expect(until).toBeGreaterThanOrEqual(now + signatureLockout.lockMs);
+      expect(until).toBeLessThan(now + signatureLockout.lockMs + 1000);
+
+      const table = await runScalelog(['credentials', 'lockouts', 'AK_A', '--db', db]);
+      const lines = table.stdout.lines();
+      expect(lines).toHaveLength(3);
+      expect(lines[0]).toMatch(/^AK {4}CLIENT {13}FAILURES {2}LOCKED_UNTIL$/);
+      expect(lines[1]).toMatch(/^AK_A {2}192\.0\.2\.1 {10}6 {9}\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+      expect(lines[2]).toMatch(/^AK_A {2}2001:db8:0:0::\/64 {2}1 {9}-$/);
+      const none = await runScalelog(['credentials', 'lockouts', 'AK_B', '--db', db]);
+      expect(none.code).toBe(0);
+      expect(none.stdout.text).toBe('');
+      expect(none.stderr.text).toBe(
+        `${storeLine()}No signature failures remembered for AK AK_B.\n`,
+      );
     });
 
     it('says when there is nothing to list, and prints [] with --json', async () => {

@@ -54,6 +54,7 @@ describe('loadConfig', () => {
       secretKey: undefined,
       secretKeyFile: 'data/scalelog.key',
       credentialCacheTtlMs: 2000,
+      trustProxy: false,
       instanceSettleMs: 0,
       misfireGraceMs: 300_000,
       schedulerIntervalMs: 1000,
@@ -88,6 +89,7 @@ describe('loadConfig', () => {
         SCALELOG_SECRET_KEY: secretKey,
         SCALELOG_SECRET_KEY_FILE: '/etc/scalelog/key',
         SCALELOG_CREDENTIAL_CACHE_TTL_MS: '500',
+        SCALELOG_TRUST_PROXY: '10.0.0.0/8,192.0.2.7',
         SCALELOG_INSTANCE_SETTLE_MS: '30000',
         SCALELOG_MISFIRE_GRACE_MS: '60000',
         SCALELOG_SCHEDULER_INTERVAL_MS: '250',
@@ -109,6 +111,7 @@ describe('loadConfig', () => {
       secretKey,
       secretKeyFile: '/etc/scalelog/key',
       credentialCacheTtlMs: 500,
+      trustProxy: '10.0.0.0/8, 192.0.2.7',
       instanceSettleMs: 30_000,
       misfireGraceMs: 60_000,
       schedulerIntervalMs: 250,
@@ -116,6 +119,26 @@ describe('loadConfig', () => {
       devTriggers: false,
       dev: true,
     });
+  });
+
+  it("takes trustProxy as a boolean or the proxies' addresses and CIDRs, and reports every bad entry", async () => {
+    const trust = async (value: string) =>
+      (await loadConfig({ env: { SCALELOG_TRUST_PROXY: value } })).trustProxy;
+    expect(await trust('true')).toBe(true);
+    expect(await trust('0')).toBe(false);
+    expect(await trust(' 2001:db8::/32 , loopback,192.0.2.7 ')).toBe(
+      '2001:db8::/32, loopback, 192.0.2.7',
+    );
+    expect(
+      await problemsOf({ env: { SCALELOG_TRUST_PROXY: '10.0.0.0/33, proxy.internal, 192.0.2.7' } }),
+    ).toEqual([
+      'SCALELOG_TRUST_PROXY = "10.0.0.0/33, proxy.internal, 192.0.2.7": "10.0.0.0/33", ' +
+        '"proxy.internal" are not IP addresses or CIDRs; expected false, true, or the reverse ' +
+        "proxies' IP addresses or CIDRs, comma-separated (such as 10.0.0.0/8, 192.0.2.7)",
+    ]);
+    expect(await problemsOf({ env: { SCALELOG_TRUST_PROXY: 'yes' } })).toEqual([
+      expect.stringContaining('"yes" is not an IP address or CIDR'),
+    ]);
   });
 
   it('serves the developer trigger endpoint in dev mode unless devTriggers is set', async () => {

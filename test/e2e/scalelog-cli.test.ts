@@ -273,6 +273,7 @@ describe('bin/scalelog end to end', () => {
       'credentials',
       'credentials create',
       'credentials list',
+      'credentials lockouts',
       'credentials delete',
       'token',
       'token create',

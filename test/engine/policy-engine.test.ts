@@ -12,6 +12,7 @@ import type { PolicyEngineOptions } from '../../src/engine/policy-engine.js';
 import type { EngineStore } from '../../src/store/engine-store.js';
 import { openStore } from '../../src/store/open-store.js';
 import type { Store } from '../../src/store/store.js';
+import { StoreTimeoutError, StoreUnavailableError } from '../../src/store/store.js';
 import { testBackends } from '../support/backends.js';
 
 const project = '0a1b2c3d4e5f60718293a4b5c6d7e8f9';
@@ -452,11 +453,110 @@ for (const backend of testBackends) {
           ['SUCCESS', now / 1000],
           ['FAIL', (t0 + 5 * minute) / 1000],
         ]);
-        expect(logs[1]?.failedReason).toMatch(
-          /^The trigger due at 2026-03-01T10:05:00Z was missed/,
+        expect(logs[1]?.failedReason).toBe(
+          'SCALELOG.1001: The trigger due at 2026-03-01T10:05:00Z was missed: found at 2026-03-04T10:07:00Z, 259320 s late, past the 300 s grace. No Scalelog server fired it in time: this server first looked for due work at 2026-03-04T10:07:00Z, after it was due, and no other server fired it (none was running, or none could reach the store). Occurrences due before 2026-03-04T10:02:00Z were skipped.',
         );
         const stored = await store.engineRead((tx) => tx.getPolicy(project, p.id));
         expect(stored?.nextFireAt).toBe(t0 + 4 * 86_400_000 + 5 * minute);
+      });
+
+      describe('a missed trigger says what this server saw', () => {
+        const daily = (): ScalingPolicy => {
+          const p = policy({
+            policyType: 'RECURRENCE',
+            scheduledPolicy: {
+              launchTime: '10:05',
+              recurrenceType: 'Daily',
+              startTime: '2026-03-01T00:00Z',
+              endTime: '2026-03-31T00:00Z',
+            },
+          });
+          return { ...p, nextFireAt: t0 + 5 * minute };
+        };
+        /** The store, except that it cannot be reached while `down` says so. */
+        const flaky = (down: () => Error | undefined): EngineStore => ({
+          ...store,
+          engineRead: (work) => {
+            const e = down();
+            return e === undefined ? store.engineRead(work) : Promise.reject(e);
+          },
+          engineSession: (work) => {
+            const e = down();
+            return e === undefined ? store.engineSession(work) : Promise.reject(e);
+          },
+        });
+        const missedReason = async (policyId: string): Promise<string | undefined> =>
+          (await logsOf(policyId)).find((l) => l.status === 'FAIL')?.failedReason;
+
+        it('the store was unreachable: the passes that failed, and since when', async () => {
+          const p = daily();
+          await setup(group(), p);
+          let outage: Error | undefined;
+          const e = new PolicyEngine(
+            flaky(() => outage),
+            clock,
+            options,
+          );
+          now = t0;
+          expect((await e.runDue()).fired).toBe(0);
+          outage = new StoreUnavailableError('the store at test cannot be reached');
+          for (let m = 4; m <= 11; m += 1) {
+            now = t0 + m * minute;
+            await expect(e.runDue()).rejects.toBeInstanceOf(StoreUnavailableError);
+          }
+          outage = undefined;
+          now = t0 + 12 * minute;
+          expect((await e.runDue()).fired).toBe(1);
+          expect(await missedReason(p.id)).toBe(
+            "SCALELOG.1001: The trigger due at 2026-03-01T10:05:00Z was missed: found at 2026-03-01T10:12:00Z, 420 s late, past the 300 s grace. This server's scheduler was running, but its passes could not reach the store from 2026-03-01T10:04:00Z to 2026-03-01T10:11:00Z, so the trigger could not be fired in time. Occurrences due before 2026-03-01T10:07:00Z were skipped.",
+          );
+        });
+
+        it('the store did not answer in time: says so', async () => {
+          const p = daily();
+          await setup(group(), p);
+          let outage: Error | undefined = new StoreTimeoutError('a query ran past its time limit');
+          const e = new PolicyEngine(
+            flaky(() => outage),
+            clock,
+            options,
+          );
+          now = t0 + 4 * minute;
+          await expect(e.runDue()).rejects.toBeInstanceOf(StoreTimeoutError);
+          now = t0 + 10 * minute;
+          await expect(e.runDue()).rejects.toBeInstanceOf(StoreTimeoutError);
+          outage = undefined;
+          now = t0 + 11 * minute;
+          expect((await e.runDue()).fired).toBe(1);
+          expect(await missedReason(p.id)).toMatch(
+            /^SCALELOG\.1001: .* its passes got no answer from the store within its time limit from 2026-03-01T10:04:00Z to 2026-03-01T10:10:00Z, /,
+          );
+        });
+
+        it('no server was running: this one started after the trigger was due', async () => {
+          const p = daily();
+          await setup(group(), p);
+          now = t0 + 12 * minute;
+          expect((await engine().runDue()).fired).toBe(1);
+          const reason = await missedReason(p.id);
+          expect(reason).toMatch(
+            /^SCALELOG\.1001: The trigger due at 2026-03-01T10:05:00Z was missed: found at 2026-03-01T10:12:00Z, 420 s late, past the 300 s grace\. No Scalelog server fired it in time: this server first looked for due work at 2026-03-01T10:12:00Z/,
+          );
+          expect(reason).not.toMatch(/store from/);
+        });
+
+        it('the server was running but made no pass for longer than the grace: says when it last did', async () => {
+          const p = daily();
+          await setup(group(), p);
+          const e = engine();
+          now = t0 + 4 * minute;
+          expect((await e.runDue()).fired).toBe(0);
+          now = t0 + 12 * minute;
+          expect((await e.runDue()).fired).toBe(1);
+          expect(await missedReason(p.id)).toMatch(
+            /grace\. This server's scheduler was running, but its previous pass was at 2026-03-01T10:04:00Z \(/,
+          );
+        });
       });
 
       it('fires a pending trigger on request, and the schedule moves on', async () => {

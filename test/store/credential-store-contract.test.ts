@@ -6,7 +6,13 @@ import type { CredentialStore, LockoutPolicy, Store } from '../../src/store/stor
 import { testBackends } from '../support/backends.js';
 import type { TestBackend } from '../support/backends.js';
 
-const policy: LockoutPolicy = { maxConsecutiveFailures: 5, lockMs: 300_000 };
+const policy: LockoutPolicy = {
+  maxConsecutiveFailures: 5,
+  lockMs: 300_000,
+  maxLockMs: 1_200_000,
+  forgetAfterMs: 3_600_000,
+  maxClientsPerAk: 3,
+};
 const t0 = 1_700_000_000_000;
 
 const credential = (ak: string, projectId = 'proj-a', createdAt = t0) => ({
@@ -19,13 +25,13 @@ const credential = (ak: string, projectId = 'proj-a', createdAt = t0) => ({
 const hash = (n: number): string => n.toString(16).padStart(64, '0');
 
 /**
- * A way to tell whether a statement wrote to the credentials table, from outside the store:
- * SQLite's data_version (changed by another connection's commit), PostgreSQL's row version.
+ * A way to tell whether a statement wrote to the signature_lockouts table, from outside the
+ * store: SQLite's data_version (changed by another connection's commit), PostgreSQL's row
+ * versions of the table.
  */
 async function writeProbe(
   backend: TestBackend,
   url: string,
-  ak: string,
 ): Promise<{ version: () => Promise<string>; close: () => Promise<void> }> {
   if (backend.name === 'sqlite') {
     const db = new BetterSqlite3(url.slice('sqlite:'.length));
@@ -41,11 +47,10 @@ async function writeProbe(
   await client.connect();
   return {
     version: async () => {
-      const { rows } = await client.query<{ xmin: string }>(
-        'select xmin::text as xmin from credentials where ak = $1',
-        [ak],
+      const { rows } = await client.query<{ v: string | null }>(
+        "select string_agg(ak || ' ' || client || ' ' || xmin::text, ',' order by ak, client) as v from signature_lockouts",
       );
-      return rows[0]?.xmin ?? 'none';
+      return rows[0]?.v ?? 'none';
     },
     close: () => client.end(),
   };
@@ -76,7 +81,6 @@ for (const backend of testBackends) {
           projectId: 'proj-a',
           skCiphertext: 'v1:sealed-AK1',
           createdAt: t0,
-          consecutiveFailures: 0,
         });
         expect(await store.getCredential('ak1')).toBeUndefined();
         expect(await store.getCredential('NOPE')).toBeUndefined();
@@ -108,7 +112,6 @@ for (const backend of testBackends) {
           ak: 'A',
           projectId: 'proj-a',
           createdAt: t0 + 3,
-          consecutiveFailures: 0,
         });
         expect(JSON.stringify(all)).not.toContain('sealed');
         expect((await store.listCredentials('proj-b')).map((c) => c.ak)).toEqual(['B']);
@@ -127,40 +130,127 @@ for (const backend of testBackends) {
       });
     });
 
-    describe('signature failures', () => {
+    describe('signature failures, per AK and client', () => {
+      const a = '192.0.2.1';
+      const b = '2001:db8:1:2::/64';
+
       beforeEach(async () => {
         await store.insertCredential(credential('AK1'));
         await store.insertCredential(credential('AK2'));
       });
 
-      it('locks the AK at the failure that exceeds the limit, for lockMs from then', async () => {
+      it('locks the AK for a client at the failure that exceeds the limit, for lockMs from then, and for that client only', async () => {
         for (let i = 1; i <= policy.maxConsecutiveFailures; i += 1) {
-          await store.recordSignatureFailure('AK1', t0 + i, policy);
+          expect(await store.recordSignatureFailure('AK1', a, t0 + i, policy)).toEqual({
+            ak: 'AK1',
+            client: a,
+            failures: i,
+            lockMs: 0,
+            forgetAt: t0 + i + policy.forgetAfterMs,
+          });
         }
-        expect(await store.getCredential('AK1')).toMatchObject({ consecutiveFailures: 5 });
-        expect((await store.getCredential('AK1'))?.lockedUntil).toBeUndefined();
-        await store.recordSignatureFailure('AK1', t0 + 100, policy);
-        expect(await store.getCredential('AK1')).toMatchObject({
-          consecutiveFailures: 6,
+        expect((await store.getSignatureLockout('AK1', a, t0 + 10))?.lockedUntil).toBeUndefined();
+        const locked = {
+          ak: 'AK1',
+          client: a,
+          failures: 6,
+          lockMs: policy.lockMs,
           lockedUntil: t0 + 100 + policy.lockMs,
+          forgetAt: t0 + 100 + policy.lockMs + policy.forgetAfterMs,
+        };
+        expect(await store.recordSignatureFailure('AK1', a, t0 + 100, policy)).toEqual(locked);
+        expect(await store.getSignatureLockout('AK1', a, t0 + 100)).toEqual(locked);
+        // Neither another client of the AK nor the same client with another AK.
+        expect(await store.getSignatureLockout('AK1', b, t0 + 100)).toBeUndefined();
+        expect(await store.getSignatureLockout('AK2', a, t0 + 100)).toBeUndefined();
+        // The AK itself carries no lock.
+        expect(await store.getCredential('AK1')).toEqual({
+          ak: 'AK1',
+          projectId: 'proj-a',
+          skCiphertext: 'v1:sealed-AK1',
+          createdAt: t0,
         });
-        // The count goes on until a success: a failure after the lock ran out locks again.
-        await store.recordSignatureFailure('AK1', t0 + 999_000, policy);
-        expect(await store.getCredential('AK1')).toMatchObject({
-          consecutiveFailures: 7,
-          lockedUntil: t0 + 999_000 + policy.lockMs,
-        });
-        expect(await store.getCredential('AK2')).toMatchObject({ consecutiveFailures: 0 });
       });
 
-      it('resets the count and lifts the lock on a success', async () => {
-        for (let i = 0; i < 6; i += 1) await store.recordSignatureFailure('AK1', t0, policy);
-        await store.recordSignatureSuccess('AK1');
-        const after = await store.getCredential('AK1');
-        expect(after?.consecutiveFailures).toBe(0);
-        expect(after?.lockedUntil).toBeUndefined();
-        for (let i = 0; i < 5; i += 1) await store.recordSignatureFailure('AK1', t0, policy);
-        expect((await store.getCredential('AK1'))?.lockedUntil).toBeUndefined();
+      it('locks again after each lock ends, twice as long each time up to maxLockMs; a failure while locked changes nothing', async () => {
+        let now = t0;
+        for (let i = 0; i < 6; i += 1) await store.recordSignatureFailure('AK1', a, now, policy);
+        const lengths: number[] = [];
+        for (let round = 0; round < 4; round += 1) {
+          const current = await store.getSignatureLockout('AK1', a, now);
+          const until = current?.lockedUntil ?? 0;
+          lengths.push(current?.lockMs ?? 0);
+          // While locked (a server that has not seen the lock yet): counted, lock unchanged.
+          const during = await store.recordSignatureFailure('AK1', a, until - 1, policy);
+          expect(during).toMatchObject({ lockedUntil: until, lockMs: current?.lockMs });
+          now = until;
+          // The lock has ended: the next failure locks again at once, for longer.
+          const next = await store.recordSignatureFailure('AK1', a, now, policy);
+          expect(next?.lockedUntil).toBe(now + (next?.lockMs ?? 0));
+        }
+        lengths.push((await store.getSignatureLockout('AK1', a, now))?.lockMs ?? 0);
+        expect(lengths).toEqual([300_000, 600_000, 1_200_000, 1_200_000, 1_200_000]);
+      });
+
+      it('forgets a client after forgetAfterMs of quiet past its last failure or lock, and deletes its row', async () => {
+        for (let i = 0; i < 6; i += 1) await store.recordSignatureFailure('AK1', a, t0, policy);
+        await store.recordSignatureFailure('AK2', b, t0, policy);
+        const forgetAt = t0 + policy.lockMs + policy.forgetAfterMs;
+        expect((await store.getSignatureLockout('AK1', a, forgetAt - 1))?.forgetAt).toBe(forgetAt);
+        expect(await store.getSignatureLockout('AK1', a, forgetAt)).toBeUndefined();
+        expect(await store.listSignatureLockouts(forgetAt)).toEqual([]);
+        // Still stored until a failure prunes it; a failure starts from nothing again.
+        expect(await store.recordSignatureFailure('AK1', a, forgetAt, policy)).toMatchObject({
+          failures: 1,
+          lockMs: 0,
+        });
+        for (let i = 0; i < 5; i += 1)
+          await store.recordSignatureFailure('AK1', a, forgetAt, policy);
+        expect(await store.getSignatureLockout('AK1', a, forgetAt)).toMatchObject({
+          failures: 6,
+          lockMs: policy.lockMs,
+        });
+        // The failure pruned the forgotten row of the other AK: it is gone, not just hidden.
+        expect(await store.listSignatureLockouts(0)).toEqual([
+          expect.objectContaining({ ak: 'AK1', client: a }),
+        ]);
+      });
+
+      it('keeps at most maxClientsPerAk clients of an AK, dropping those forgotten soonest', async () => {
+        const clients = ['192.0.2.10', '192.0.2.11', '192.0.2.12', '192.0.2.13', '192.0.2.14'];
+        await store.recordSignatureFailure('AK2', a, t0, policy);
+        for (const [i, client] of clients.entries()) {
+          await store.recordSignatureFailure('AK1', client, t0 + i, policy);
+        }
+        // A locked client is forgotten later than one with a single failure: it stays.
+        for (let i = 0; i < 6; i += 1) {
+          await store.recordSignatureFailure('AK1', '192.0.2.12', t0 + 10, policy);
+        }
+        await store.recordSignatureFailure('AK1', '192.0.2.15', t0 + 11, policy);
+        const kept = await store.listSignatureLockouts(t0 + 11, 'AK1');
+        expect(kept.map((l) => l.client)).toEqual(['192.0.2.12', '192.0.2.14', '192.0.2.15']);
+        expect(kept[0]?.lockedUntil).toBe(t0 + 10 + policy.lockMs);
+        // Other AKs keep theirs.
+        expect(await store.listSignatureLockouts(t0 + 11, 'AK2')).toHaveLength(1);
+        expect((await store.listSignatureLockouts(t0 + 11)).map((l) => [l.ak, l.client])).toEqual([
+          ['AK1', '192.0.2.12'],
+          ['AK1', '192.0.2.14'],
+          ['AK1', '192.0.2.15'],
+          ['AK2', a],
+        ]);
+      });
+
+      it("forgets a client's count and lock on its success, and only that client's", async () => {
+        for (let i = 0; i < 6; i += 1) await store.recordSignatureFailure('AK1', a, t0, policy);
+        await store.recordSignatureFailure('AK1', b, t0, policy);
+        await store.recordSignatureSuccess('AK1', a);
+        expect(await store.getSignatureLockout('AK1', a, t0)).toBeUndefined();
+        expect(await store.getSignatureLockout('AK1', b, t0)).toMatchObject({ failures: 1 });
+        for (let i = 0; i < 5; i += 1) await store.recordSignatureFailure('AK1', a, t0, policy);
+        expect((await store.getSignatureLockout('AK1', a, t0))?.lockedUntil).toBeUndefined();
+        // The doubling starts again too.
+        await store.recordSignatureFailure('AK1', a, t0, policy);
+        expect((await store.getSignatureLockout('AK1', a, t0))?.lockMs).toBe(policy.lockMs);
       });
 
       it('keeps every failure counted when they arrive at once', async () => {
@@ -173,41 +263,50 @@ for (const backend of testBackends) {
         try {
           await Promise.all(
             Array.from({ length: 40 }, (_, i) =>
-              (racers[i % racers.length] ?? store).recordSignatureFailure('AK1', t0, policy),
+              (racers[i % racers.length] ?? store).recordSignatureFailure('AK1', a, t0, policy),
             ),
           );
         } finally {
           for (const racer of racers) if (racer !== store) await racer.close();
         }
-        expect(await store.getCredential('AK1')).toMatchObject({
-          consecutiveFailures: 40,
+        expect(await store.getSignatureLockout('AK1', a, t0)).toMatchObject({
+          failures: 40,
+          lockMs: policy.lockMs,
           lockedUntil: t0 + policy.lockMs,
         });
       });
 
-      it('writes nothing for a success when there are no failures to forget', async () => {
-        const probe = await writeProbe(backend, url, 'AK1');
+      it('writes nothing for a success when nothing is remembered of the client', async () => {
+        await store.recordSignatureFailure('AK2', b, t0, policy);
+        const probe = await writeProbe(backend, url);
         try {
           const before = await probe.version();
-          await store.recordSignatureSuccess('AK1');
-          await store.recordSignatureSuccess('AK1');
+          await store.recordSignatureSuccess('AK1', a);
+          await store.recordSignatureSuccess('AK1', a);
           expect(await probe.version()).toBe(before);
           // The probe does see a write: the check above can fail.
-          await store.recordSignatureFailure('AK1', t0, policy);
+          await store.recordSignatureFailure('AK1', a, t0, policy);
           const failed = await probe.version();
           expect(failed).not.toBe(before);
-          await store.recordSignatureSuccess('AK1');
+          await store.recordSignatureSuccess('AK1', a);
           expect(await probe.version()).not.toBe(failed);
         } finally {
           await probe.close();
         }
       });
 
-      it('ignores an unknown AK', async () => {
-        await store.recordSignatureFailure('NOPE', t0, policy);
-        await store.recordSignatureSuccess('NOPE');
+      it('ignores an unknown AK, and forgets the failures of a deleted one', async () => {
+        expect(await store.recordSignatureFailure('NOPE', a, t0, policy)).toBeUndefined();
+        await store.recordSignatureSuccess('NOPE', a);
+        expect(await store.getSignatureLockout('NOPE', a, t0)).toBeUndefined();
         expect(await store.getCredential('NOPE')).toBeUndefined();
         expect(await store.countCredentials()).toBe(2);
+        expect(await store.listSignatureLockouts(t0)).toEqual([]);
+
+        for (let i = 0; i < 6; i += 1) await store.recordSignatureFailure('AK1', a, t0, policy);
+        expect(await store.deleteCredential('AK1')).toBe(true);
+        await store.insertCredential(credential('AK1'));
+        expect(await store.getSignatureLockout('AK1', a, t0)).toBeUndefined();
       });
     });
 

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
 import { inTransaction } from '../in-transaction.js';
+import type { LockWait } from '../lock-wait.js';
 import { migrations } from './migrations.js';
 
 /** How a backend opens the one transaction that migrations run in. */
@@ -11,6 +12,8 @@ export interface MigrationTransaction {
   readonly beginStatements: readonly string[];
   /** A statement that makes concurrent migrators wait for each other, if `begin` alone does not. */
   readonly lockStatement?: string;
+  /** How the begin waits for another connection's write lock off the event loop (SQLite). */
+  readonly lockWait?: LockWait;
 }
 
 /**
@@ -25,27 +28,32 @@ export async function migrateToLatest(
   db: Kysely<unknown>,
   tx: MigrationTransaction,
 ): Promise<string[]> {
-  return inTransaction(db, tx.beginStatements, async (conn) => {
-    if (tx.lockStatement !== undefined) await sql.raw(tx.lockStatement).execute(conn);
-    await conn.schema
-      .createTable('scalelog_migrations')
-      .ifNotExists()
-      .addColumn('name', 'varchar(255)', (c) => c.primaryKey())
-      .addColumn('applied_at', 'bigint', (c) => c.notNull())
-      .execute();
-    const { rows } = await sql<{ name: string }>`select name from scalelog_migrations`.execute(
-      conn,
-    );
-    const applied = new Set(rows.map((r) => r.name));
-    const pending = Object.keys(migrations)
-      .sort()
-      .filter((name) => !applied.has(name));
-    for (const name of pending) {
-      await migrations[name]?.up(conn, tx.backend);
-      await sql`insert into scalelog_migrations (name, applied_at) values (${name}, ${Date.now()})`.execute(
+  return inTransaction(
+    db,
+    tx.beginStatements,
+    async (conn) => {
+      if (tx.lockStatement !== undefined) await sql.raw(tx.lockStatement).execute(conn);
+      await conn.schema
+        .createTable('scalelog_migrations')
+        .ifNotExists()
+        .addColumn('name', 'varchar(255)', (c) => c.primaryKey())
+        .addColumn('applied_at', 'bigint', (c) => c.notNull())
+        .execute();
+      const { rows } = await sql<{ name: string }>`select name from scalelog_migrations`.execute(
         conn,
       );
-    }
-    return pending;
-  });
+      const applied = new Set(rows.map((r) => r.name));
+      const pending = Object.keys(migrations)
+        .sort()
+        .filter((name) => !applied.has(name));
+      for (const name of pending) {
+        await migrations[name]?.up(conn, tx.backend);
+        await sql`insert into scalelog_migrations (name, applied_at) values (${name}, ${Date.now()})`.execute(
+          conn,
+        );
+      }
+      return pending;
+    },
+    tx.lockWait,
+  );
 }

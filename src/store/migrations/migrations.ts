@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { Kysely } from 'kysely';
+import type { ColumnDefinitionBuilder, Kysely } from 'kysely';
 
 /** One schema change. `up` runs inside the migration transaction. */
 export interface Migration {
@@ -250,6 +250,90 @@ export const migrations: Readonly<Record<string, Migration>> = {
         .createIndex('engine_executions_settles')
         .on('engine_executions')
         .columns(['settles_at'])
+        .execute();
+    },
+  },
+  '0006_byte_order_keys': {
+    /**
+     * Every key and name column (all the `varchar` ones) takes the collation "C" on
+     * PostgreSQL, so that text orders by its bytes, as on SQLite, whatever the database's
+     * collation: under ICU's en-US an export listed `a-1` before `A.1` before `B-1`, and two
+     * stores no longer exported the same bytes. On the column, not in each ORDER BY: an
+     * index orders by its column's collation, and a query asking for another one sorts
+     * instead of reading the index (a whole-table sort for an export). Equality is the same
+     * under both collations, so no lookup changes. PostgreSQL rebuilds the indexes on these
+     * columns; the rows themselves are not rewritten. Tables added later declare
+     * `collate "C"` on their own text keys.
+     */
+    async up(db: Kysely<unknown>, backend: 'sqlite' | 'postgres'): Promise<void> {
+      if (backend !== 'postgres') return;
+      const tables = [
+        'execution_logs',
+        'policy_log_counts',
+        'policy_log_days',
+        'credentials',
+        'tokens',
+        'store_settings',
+        'scaling_groups',
+        'bandwidths',
+        'scaling_policies',
+        'engine_executions',
+      ];
+      const { rows } = await sql<{
+        table_name: string;
+        column_name: string;
+        character_maximum_length: number;
+      }>`select table_name, column_name, character_maximum_length
+           from information_schema.columns
+          where table_schema = current_schema()
+            and data_type = 'character varying'
+            and table_name in (${sql.join(tables)})
+          order by table_name, ordinal_position`.execute(db);
+      const byTable = new Map<string, string[]>();
+      for (const row of rows) {
+        const alters = byTable.get(row.table_name) ?? [];
+        // The names are this schema's own (snake_case), safe to quote as they are.
+        alters.push(
+          `alter column "${row.column_name}" type varchar(${String(row.character_maximum_length)}) collate "C"`,
+        );
+        byTable.set(row.table_name, alters);
+      }
+      // One ALTER TABLE per table: its indexes are rebuilt once, not once per column.
+      for (const [table, alters] of byTable) {
+        await sql.raw(`alter table "${table}" ${alters.join(', ')}`).execute(db);
+      }
+    },
+  },
+  '0007_signature_lockouts': {
+    async up(db: Kysely<unknown>, backend: 'sqlite' | 'postgres'): Promise<void> {
+      // Lockouts per AK and client address, so that whoever knows an AK can lock out only
+      // their own address, not the AK's owner. The old per-AK columns of `credentials` stay
+      // (unused) for servers of the version before during a rolling upgrade. Existing locks
+      // are not carried over: at most 5 minutes of them are lost.
+      // Text keys order by their bytes on PostgreSQL too (see 0006_byte_order_keys).
+      const key = (c: ColumnDefinitionBuilder): ColumnDefinitionBuilder =>
+        (backend === 'postgres' ? c.modifyFront(sql`collate "C"`) : c).notNull();
+      await db.schema
+        .createTable('signature_lockouts')
+        .addColumn('ak', 'varchar(64)', key)
+        .addColumn('client', 'varchar(64)', key)
+        .addColumn('failures', 'integer', (c) => c.notNull())
+        .addColumn('lock_ms', 'bigint', (c) => c.notNull())
+        .addColumn('locked_until', 'bigint')
+        .addColumn('forget_at', 'bigint', (c) => c.notNull())
+        .addPrimaryKeyConstraint('signature_lockouts_pk', ['ak', 'client'])
+        .execute();
+      // Pruning deletes the rows whose quiet period has passed, and the cap per AK drops the
+      // ones forgotten soonest first.
+      await db.schema
+        .createIndex('signature_lockouts_forget')
+        .on('signature_lockouts')
+        .columns(['forget_at'])
+        .execute();
+      await db.schema
+        .createIndex('signature_lockouts_ak_forget')
+        .on('signature_lockouts')
+        .columns(['ak', 'forget_at'])
         .execute();
     },
   },

@@ -4,7 +4,10 @@ import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import type { SqliteDatabase } from 'kysely';
 import type { Database } from '../schema.js';
+import { retryWhileBusy } from '../lock-wait.js';
+import type { LockWait } from '../lock-wait.js';
 import type { ErrorKind, SqlBackend } from '../sql-store.js';
+import { StoreBusyError } from '../store.js';
 
 /** SQLite's limit on bound parameters is 32766; 16 columns x 1000 rows stays well within it. */
 const insertChunkRows = 1;
@@ -110,13 +113,16 @@ function notADatabase(path: string, e: unknown): Error {
  *
  * WAL lets readers go on while one writer writes; `synchronous = FULL` makes every
  * committed transaction durable before the commit returns, so nothing acknowledged is lost
- * on a crash or power cut. Writers wait up to `busyTimeoutMs` (5 s by default) for another
- * connection's write lock before the store reports itself busy.
+ * on a crash or power cut. An operation that meets another connection's write lock waits up
+ * to `busyTimeoutMs` (5 s by default) for it before the store reports itself busy, and waits
+ * off the event loop: better-sqlite3 is synchronous, and SQLite's own busy handler would
+ * sleep on the thread that answers every request (not even `/healthz` was answered). So the
+ * connection's `busy_timeout` is 0 and the store retries on a timer (see {@link LockWait}).
  */
-export function openSqliteBackend(
+export async function openSqliteBackend(
   path: string,
   options: { readonly busyTimeoutMs?: number } = {},
-): SqlBackend {
+): Promise<SqlBackend> {
   const inMemory = path === ':memory:';
   const absolute = inMemory ? path : resolve(path);
   if (!inMemory && statSync(absolute, { throwIfNoEntry: false }) === undefined) {
@@ -124,21 +130,31 @@ export function openSqliteBackend(
   }
   let database: BetterSqlite3.Database;
   try {
-    database = new BetterSqlite3(path);
+    // busy_timeout 0: a statement that meets another connection's lock fails at once.
+    database = new BetterSqlite3(path, { timeout: 0 });
   } catch (e: unknown) {
     throw notADatabase(absolute, e);
   }
+  const lockWait: LockWait = {
+    timeoutMs: Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000)),
+    isBusy: (e) => classifyError(e) === 'busy',
+  };
   try {
-    // First, so that even switching to WAL waits for another process's lock.
-    database.pragma(
-      `busy_timeout = ${String(Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000)))}`,
-    );
     // The first statement that reads the file: a file that is no database fails here.
-    database.pragma('journal_mode = WAL');
+    // Switching a file to WAL needs it to itself, so this waits for another process's lock.
+    await retryWhileBusy(lockWait, () =>
+      Promise.resolve().then(() => database.pragma('journal_mode = WAL')),
+    );
     database.pragma('synchronous = FULL');
     database.pragma('foreign_keys = ON');
   } catch (e: unknown) {
     database.close();
+    if (classifyError(e) === 'busy') {
+      throw new StoreBusyError(
+        `the store at sqlite:${absolute} is busy: another process holds its write lock (a running import, say); retry when it is done`,
+        { cause: e },
+      );
+    }
     throw notADatabase(absolute, e);
   }
   const statements = withStatementCache(database);
@@ -155,13 +171,17 @@ export function openSqliteBackend(
       );
     },
     // Take the write lock when the transaction starts, not at its first write, so a
-    // transaction never fails half-way because another writer got there in between.
+    // transaction never fails half-way because another writer got there in between; and so
+    // that waiting for the lock is waiting at the begin, which is retried without the work.
     beginStatements: ['begin immediate'],
     engineBeginStatements: ['begin immediate'],
     rowLocks: false,
     classifyError,
+    lockWait,
     insertChunkRows,
     // SQLite's own advice after large changes: gathers statistics only where they are stale.
+    // It writes, so while another process holds the write lock it fails at once (no wait),
+    // and the refresh, best effort, is skipped.
     refreshStatisticsStatements: ['pragma optimize'],
   };
 }

@@ -114,6 +114,30 @@ function blankBodyWatcher(): {
   };
 }
 
+/**
+ * Whether an `application/json` body whose start is `head` reads the same as NDJSON
+ * whatever follows: its first line holding anything is a JSON value by itself, so the body
+ * is one JSON document only if nothing but white space follows, which NDJSON reads alike.
+ * A first line that is no JSON by itself may open one pretty-printed log. A first line
+ * longer than `head` is refused as too long either way.
+ */
+function readsAsNdjson(head: Buffer): boolean {
+  let start = 0;
+  for (let nl = head.indexOf(10); nl !== -1; nl = head.indexOf(10, start)) {
+    const line = head.toString('utf8', start, nl);
+    if (line.trim() !== '') {
+      try {
+        JSON.parse(line);
+        return true;
+      } catch {
+        return false;
+      }
+    }
+    start = nl + 1;
+  }
+  return true;
+}
+
 /** The ingest body as its parser hands it on: the request stream, not read yet. */
 class UnreadBody {
   constructor(
@@ -251,12 +275,16 @@ export function ingestRoutes(deps: IngestRoutesDeps): FastifyPluginCallback {
           // Nothing to import is a mistake, not an import of nothing: `curl --data-binary
           // @FILE` sends an empty body when FILE is missing.
           if (watcher.blank()) throw apiErrors.ingestBodyEmpty();
-          // A body that could be one pretty-printed log is small: a log longer than a line
-          // may be is refused anyway. Anything larger is NDJSON, read from the file.
-          const input =
-            body.json && spooled.bytes <= maxLineBytes
-              ? Readable.from([jsonBodyAsNdjson(await buffer(spooled.read()))])
-              : spooled.read();
+          // A JSON body that may be one pretty-printed log is read whole, as it always was
+          // (see jsonBodyAsNdjson): a small one, or a large one whose first line is no JSON
+          // by itself. Any other body is NDJSON, streamed from the file.
+          const whole =
+            body.json &&
+            (spooled.bytes <= maxLineBytes ||
+              !readsAsNdjson(await buffer(spooled.read({ end: maxLineBytes }))));
+          const input = whole
+            ? Readable.from([jsonBodyAsNdjson(await buffer(spooled.read()))])
+            : spooled.read();
           const report = await importNdjson(deps.store, input, {
             skipInvalid,
             projectId,

@@ -14,8 +14,8 @@ export interface SpooledBody {
   readonly bytes: number;
   /** Hex SHA-256 of the bytes, as an AK/SK signature covers them. */
   readonly sha256Hex: string;
-  /** The bytes again, read from the file a chunk at a time. */
-  read(): Readable;
+  /** The bytes again (up to and including byte `end`, if given), read a chunk at a time. */
+  read(options?: { readonly end?: number }): Readable;
   /** Deletes the file (and its folder); safe to call more than once. */
   remove(): Promise<void>;
 }
@@ -78,7 +78,8 @@ export async function spoolBody(payload: Readable, options: SpoolOptions): Promi
   return {
     bytes,
     sha256Hex: hash.digest('hex'),
-    read: () => createReadStream(path),
+    read: (options) =>
+      createReadStream(path, options?.end === undefined ? {} : { end: options.end }),
     remove,
   };
 }

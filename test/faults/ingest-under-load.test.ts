@@ -13,6 +13,7 @@ import {
   wireLog,
 } from '../api/api-harness.js';
 import type { TestApi } from '../api/api-harness.js';
+import { maxLineBytes } from '../../src/ingest/import-ndjson.js';
 import { testBackends } from '../support/backends.js';
 import { signRequest } from '../support/sdk-signing.js';
 
@@ -200,6 +201,40 @@ for (const backend of testBackends) {
         body,
       );
       expect(good.status, good.body).toBe(200);
+    });
+
+    it('still takes one pretty-printed log as an application/json body when it is larger than a line may be', async () => {
+      const api = await openTestApi(backend);
+      const records = Array.from({ length: 1000 }, (_, i) => ({
+        job_name: 'ADJUST_VM_NUMBERS',
+        record_type: 'MEG',
+        record_time: '2024-03-01T00:00:00Z',
+        job_status: 'SUCCESS',
+        message: `${String(i)} ${'m'.repeat(850)}`,
+      }));
+      const log = wireLog(1, { job_records: records });
+      const pretty = JSON.stringify(log, null, 10);
+      // Streamed NDJSON would read its first line, "{", as a bad log; one line it fits.
+      expect(Buffer.byteLength(pretty)).toBeGreaterThan(maxLineBytes);
+      expect(Buffer.byteLength(JSON.stringify(log))).toBeLessThan(maxLineBytes);
+      const res = await api.inject({
+        method: 'POST',
+        url: ingestUrl(),
+        headers: { 'content-type': 'application/json' },
+        payload: pretty,
+      });
+      expect(res.statusCode, res.body).toBe(200);
+      expect(res.json()).toMatchObject({ lines: 1, inserted: 1 });
+      // A large NDJSON body sent as JSON is still streamed line by line, bad lines named.
+      const lines = [JSON.stringify(wireLog(2)), '{', JSON.stringify(wireLog(3))];
+      const ndjson = `${lines.join('\n')}\n${' '.repeat(maxLineBytes)}\n`;
+      const bad = await api.inject({
+        method: 'POST',
+        url: ingestUrl(),
+        headers: { 'content-type': 'application/json' },
+        payload: ndjson,
+      });
+      expect(expectAsError(bad, 400, 'AS.0022')).toMatch(/^line 2: not valid JSON/);
     });
 
     it('refuses an anonymous ingest at once, without waiting for its body', async () => {

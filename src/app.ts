@@ -111,9 +111,9 @@ function connectionsCheckingInterval(requestTimeoutMs: number): number {
  *    yet: everything else is checked here, and the signature and project once the handler
  *    has the body on disk (`finishAuthentication`), before anything is parsed or written.
  * 7. The handler, which validates parameters itself and calls the store. The ingest
- *    handler first streams the body to a private temporary file, hashing it (a 413 past
- *    `bodyLimitBytes` for a body longer than declared), then finishes authentication, then
- *    imports from the file a batch at a time.
+ *    handler first streams the body to a private temporary file, hashing it (413 once a
+ *    body sent without a length passes `bodyLimitBytes`), then finishes authentication,
+ *    then imports from the file a batch at a time.
  * 8. The error handler, for anything thrown above: the cloud's envelopes, 5xx without
  *    internals.
  *

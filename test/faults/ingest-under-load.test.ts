@@ -237,6 +237,35 @@ for (const backend of testBackends) {
       expect(expectAsError(bad, 400, 'AS.0022')).toMatch(/^line 2: not valid JSON/);
     });
 
+    it('refuses a signed ingest sent without a length once it passes the limit (413), and writes nothing', async () => {
+      const api = await openTestApi(backend, { config: { bodyLimitBytes: 4096 } });
+      const port = await listening(api);
+      const { body } = bigNdjson(16 * 1024);
+      const headers = signedIngest(port, body, await api.credentialFor(project), api.clock.now());
+      // Sent in pieces with no Content-Length: chunked, so only reading tells the size.
+      const answer = await new Promise<Answer>((resolve, reject) => {
+        const req = httpRequest(
+          { host: '127.0.0.1', port, method: 'POST', path: ingestUrl(), headers, agent: false },
+          (res) => {
+            const chunks: Buffer[] = [];
+            res.on('data', (c: Buffer) => chunks.push(c));
+            res.on('end', () => {
+              resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString() });
+            });
+          },
+        );
+        req.on('error', reject);
+        for (let at = 0; at < body.length; at += 1024) req.write(body.subarray(at, at + 1024));
+        req.end();
+      });
+      expect(answer.status, answer.body).toBe(413);
+      expect(JSON.parse(answer.body)).toMatchObject({
+        error_code: 'APIGW.0201',
+        error_msg: expect.stringContaining('bodyLimitBytes') as unknown,
+      });
+      expectAsError(await api.inject({ method: 'GET', url: logsPath() }), 404, 'AS.3020');
+    });
+
     it('refuses an anonymous ingest at once, without waiting for its body', async () => {
       const api = await openTestApi(backend, { config: { requestTimeoutMs: 20_000 } });
       const port = await listening(api);

@@ -6,8 +6,11 @@ import type { DriverFloor } from './driver-floor.js';
 import { openPostgresFloor } from './postgres-floor.js';
 import { openSqliteFloor } from './sqlite-floor.js';
 
-/** The databases one store's run uses: the store measured, the floor's, the import-memory runs'. */
-export type DatabaseRole = 'main' | 'floor' | 'memory';
+/**
+ * The databases one store's run uses: the store measured, the floor's, the import-memory
+ * runs', and the HTTP ingest's (the server's, and the import it is compared with).
+ */
+export type DatabaseRole = 'main' | 'floor' | 'memory' | 'ingest' | 'ingest_import';
 
 /**
  * One bench database: created empty, reachable as a Scalelog store URL and by the driver,

@@ -2,7 +2,15 @@
 
 export type BenchMode = 'quick' | 'full';
 export type BenchStore = 'sqlite' | 'postgres';
-export const benchParts = ['import', 'export', 'latency', 'memory', 'http', 'engine'] as const;
+export const benchParts = [
+  'import',
+  'export',
+  'latency',
+  'memory',
+  'http',
+  'ingest',
+  'engine',
+] as const;
 export type BenchPart = (typeof benchParts)[number];
 
 /** The data set and the load, per mode. */

@@ -184,7 +184,7 @@ function requestMix(dataset: Dataset): BenchRequest[] {
   return out;
 }
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);
@@ -221,7 +221,11 @@ function get(
   });
 }
 
-async function waitUntil(what: string, child: Child, ready: () => Promise<boolean>): Promise<void> {
+export async function waitUntil(
+  what: string,
+  child: Child,
+  ready: () => Promise<boolean>,
+): Promise<void> {
   const deadline = Date.now() + 30_000;
   for (;;) {
     if (child.exited()) throw new Error(`${what} exited before it was ready:\n${child.output()}`);

@@ -19,6 +19,7 @@ import { runEngineBench } from './engine-bench.js';
 import { createBenchCredentials, injectLatencies, runHttpLoad } from './http-bench.js';
 import type { BenchCredentials } from './http-bench.js';
 import { importPeakMemory } from './import-memory.js';
+import { runIngestBench } from './ingest-bench.js';
 import { measureLatency, NullSink, timed } from './measure.js';
 import type { Timing } from './measure.js';
 import { busyQuery, deepPageQuery, probeQueries, typicalQueryNames } from './probe-queries.js';
@@ -530,7 +531,26 @@ export async function runStoreSuite(input: StoreSuiteInput): Promise<StoreSuiteR
       details.http = http.details;
     }
 
-    // 6. Import memory: bin/scalelog import of a small and of the whole bulk file.
+    // 6. Ingest over HTTP: one signed ingest against the import function, /healthz meanwhile,
+    // and the server's memory through eight at once.
+    if (!skip.has('ingest')) {
+      log(`[${kind}] ingest over HTTP`);
+      const serverDb = benchDatabase(kind, 'ingest', where);
+      const importDb = benchDatabase(kind, 'ingest_import', where);
+      dropLater.push(serverDb, importDb);
+      const ingest = await runIngestBench({
+        dataset,
+        serverDb,
+        importDb,
+        repoRoot: input.repoRoot,
+        scratchDir: input.scratchDir,
+        log,
+      });
+      figures.push(...ingest.figures);
+      details.ingest = ingest.details;
+    }
+
+    // 7. Import memory: bin/scalelog import of a small and of the whole bulk file.
     if (!skip.has('memory')) {
       const memoryDb = benchDatabase(kind, 'memory', where);
       dropLater.push(memoryDb);

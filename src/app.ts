@@ -84,7 +84,7 @@ function connectionsCheckingInterval(timeoutMs: number): number {
  *
  * The request pipeline, in the order a request meets it:
  *
- 0. Node's HTTP server. Past `maxConnections` a new connection is closed at once; idle
+ * 0. Node's HTTP server. Past `maxConnections` a new connection is closed at once; idle
  *    kept-alive connections close after `keepAliveTimeout`.
  * 1. Node's HTTP parser. Requests whose headers do not arrive within `headersTimeout` (a
  *    slowloris client), or whose whole request does not arrive within `requestTimeout`, and
@@ -100,18 +100,31 @@ function connectionsCheckingInterval(timeoutMs: number): number {
  *    is touched; last the event-loop-delay check of `@fastify/under-pressure` (a plugin's
  *    hook comes after the root's own).
  * 4. `preParsing` keeps a copy of the body bytes as they arrive (`captureReceivedBody`):
- *    an AK/SK signature covers the exact bytes, which the parsers do not keep.
- * 5. Body parsing, per route: the body limit (413) and the content type (415). These are
- *    answered before authentication, since a signature cannot be checked before the whole
- *    body is in; neither touches the store nor reveals anything. An empty body is no body,
- *    whatever its content type (`jsonBodyParsers`), so a bodiless request as the SDKs send
- *    it (`Content-Type: application/json`, nothing after) goes on to authentication.
+ *    an AK/SK signature covers the exact bytes, which the parsers do not keep. Not for the
+ *    ingest route, which streams its body itself (`streamedBody`, see 6).
+ * 5. Body reading, per route: the body limit (413: `jsonBodyLimitBytes` for the JSON API,
+ *    `bodyLimitBytes` for ingest) and the content type (415). These are answered before
+ *    authentication, since a signature cannot be checked before the whole body is in;
+ *    neither touches the store nor reveals anything. A JSON body is read as text, not
+ *    parsed yet (see 6). An empty body is no body, whatever its content type
+ *    (`jsonBodyParsers`), so a bodiless request as the SDKs send it (`Content-Type:
+ *    application/json`, nothing after) goes on to authentication. The ingest route's
+ *    parsers read nothing: a declared length past its limit is 413 here, and its body is
+ *    read by its handler (see 7).
  * 6. `preHandler`: authentication (`authenticate`), then tenant isolation, for every route
  *    but the probes, `/openapi.json` and the docs: 401 APIGW.0301, then 400 AS.0022 /
- *    AS.0008 and 403 AS.0011 for the path's project. No handler runs, so no log is read or
- *    written, for a request refused here. The 404 and the 405 fallbacks (which answer in
- *    `onRequest`) come before it: an unknown API or method is refused whoever asks.
- * 7. The handler, which validates parameters itself and calls the store.
+ *    AS.0008 and 403 AS.0011 for the path's project. Then, and only for a request that
+ *    passed, the JSON body is parsed (400 for bad JSON) and checked for text no store can
+ *    hold (`refuseUnstorableText`): an unauthenticated body costs a hash, never a parse. No
+ *    handler runs, so no log is read or written, for a request refused here. The 404 and the
+ *    405 fallbacks (which answer in `onRequest`) come before it: an unknown API or method is
+ *    refused whoever asks. On the ingest route an AK/SK signature covers a body not read
+ *    yet: everything else is checked here, and the signature and project once the handler
+ *    has the body on disk (`finishAuthentication`), before anything is parsed or written.
+ * 7. The handler, which validates parameters itself and calls the store. The ingest
+ *    handler first streams the body to a private temporary file, hashing it (413 once a
+ *    body sent without a length passes `bodyLimitBytes`), then finishes authentication,
+ *    then imports from the file a batch at a time.
  * 8. The error handler, for anything thrown above: the cloud's envelopes, 5xx without
  *    internals.
  * 9. `onResponse`: the request's one log line (`requestLogHook`).
@@ -136,7 +149,8 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     genReqId: () => randomUUID(),
     // Request ids are ours: a client-supplied one could collide or be used to forge logs.
     requestIdHeader: false,
-    bodyLimit: config.bodyLimitBytes,
+    // The JSON API's bodies are small; the ingest route sets its own, larger limit.
+    bodyLimit: config.jsonBodyLimitBytes,
     // request.ip, the address signature lockouts are counted against: the peer's, or the
     // one X-Forwarded-For gives as far as the trusted proxies vouch for it.
     trustProxy: config.trustProxy,
@@ -180,8 +194,9 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   });
   app.addHook('preParsing', captureReceivedBody);
   app.addHook('onResponse', requestLogHook(config.requestLog));
-  jsonBodyParsers(app);
+  const parseJsonBody = jsonBodyParsers(app);
   app.addHook('preHandler', authenticate({ credentials, now, isOpenRoute }));
+  app.addHook('preHandler', parseJsonBody);
   app.addHook('preHandler', refuseUnstorableText);
   app.setErrorHandler(errorHandler(errorOptions));
   app.setNotFoundHandler(() => Promise.reject(apiErrors.apiNotFound()));
@@ -217,7 +232,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
       await scheduler.stop();
     });
   }
-  void app.register(ingestRoutes({ store }));
+  void app.register(ingestRoutes({ store, bodyLimitBytes: config.bodyLimitBytes }));
   void app.register(triggerRoutes({ engine, config }));
   registerMethodFallbacks();
   return app;

@@ -1,9 +1,9 @@
 import type { FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
-import type { CredentialService } from '../auth/credential-service.js';
+import type { AccessKey, ClientLockout, CredentialService } from '../auth/credential-service.js';
 import { devCredentials } from '../auth/dev-credentials.js';
 import { apiErrors } from '../domain/api-error.js';
 import { lockoutClient } from '../domain/lockout-client.js';
-import type { SdkAuthorization } from '../domain/sdk-signature.js';
+import type { BodyDigest, SdkAuthorization } from '../domain/sdk-signature.js';
 import {
   SdkAuthorizationError,
   checkSdkSignature,
@@ -30,11 +30,22 @@ const secretHeaders = new Set(['authorization', 'x-auth-token', 'x-security-toke
 const single = (value: string | string[] | undefined): string | undefined =>
   Array.isArray(value) ? value.join(',') : value;
 
-async function verifyAkSk(
+/** An AK/SK request that passed every check but its signature, which needs the body. */
+interface UnsignedAkSk {
+  readonly authorization: SdkAuthorization;
+  readonly key: AccessKey;
+  readonly now: number;
+  /** The address failures are counted against, and its standing with the AK. */
+  readonly client: string;
+  readonly standing: ClientLockout;
+}
+
+/** Every check of an AK/SK request that does not need its body: header, key, lockout, date. */
+async function checkAkSkWithoutBody(
   request: FastifyRequest,
   authorizationHeader: string,
   deps: AuthenticateDeps,
-): Promise<Principal> {
+): Promise<UnsignedAkSk> {
   let authorization: SdkAuthorization;
   try {
     authorization = parseSdkAuthorization(authorizationHeader);
@@ -69,15 +80,19 @@ async function verifyAkSk(
       formatSdkDate(now + sdkDateToleranceMs),
     );
   }
+  return { authorization, key, now, client, standing };
+}
 
+/** The signature of a request that passed {@link checkAkSkWithoutBody}, over `body`. */
+async function checkAkSkSignature(
+  request: FastifyRequest,
+  { authorization, key, now, client, standing }: UnsignedAkSk,
+  body: Uint8Array | BodyDigest,
+  deps: AuthenticateDeps,
+): Promise<Principal> {
   const check = checkSdkSignature(
-    {
-      method: request.method,
-      // The request target exactly as received: Fastify's request.url is the raw one.
-      url: request.url,
-      headers: request.headers,
-      body: receivedBody(request),
-    },
+    // The request target exactly as received: Fastify's request.url is the raw one.
+    { method: request.method, url: request.url, headers: request.headers, body },
     authorization,
     key.sk,
   );
@@ -130,6 +145,36 @@ async function verifyToken(token: string, deps: AuthenticateDeps): Promise<Princ
   return { projectId: found.projectId, via: 'token' };
 }
 
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /**
+     * The route reads its body itself, as a stream, after authentication
+     * (`ingestRoutes`): an AK/SK signature, which covers the body, is then checked by
+     * {@link finishAuthentication} once the route has the body's hash.
+     */
+    streamedBody?: boolean;
+  }
+}
+
+/** What is left to check of a streamed-body request: its signature, then its project. */
+const pendingChecks = new WeakMap<FastifyRequest, (body: BodyDigest) => Promise<void>>();
+
+/**
+ * For a route with `streamedBody`: checks what {@link authenticate} left for when the body
+ * is in, given the SHA-256 of the body as received, and throws the same errors it would
+ * have (401 for a wrong signature, then 400/403 for the project). Nothing to do for a
+ * request that authentication already settled (a token, or no body-covering signature).
+ */
+export async function finishAuthentication(
+  request: FastifyRequest,
+  body: BodyDigest,
+): Promise<void> {
+  const pending = pendingChecks.get(request);
+  if (pending === undefined) return;
+  pendingChecks.delete(request);
+  await pending(body);
+}
+
 /**
  * The `preHandler` that lets a request through only with valid credentials (contract §5):
  * an `Authorization: SDK-HMAC-SHA256 ...` signature, checked against the request as
@@ -141,6 +186,11 @@ async function verifyToken(token: string, deps: AuthenticateDeps): Promise<Princ
  * fix. A wrong signature counts towards the lockout of the AK for the client's address
  * (never for other addresses) and a right one resets it; an AK locked for the client's
  * address is refused to it before its signature is checked, even a correct one.
+ *
+ * A route with `streamedBody` has not read its body yet: everything that does not need it
+ * (header, key, lock, date) is checked here, before a byte of the body is read, and the
+ * signature and the project are left to {@link finishAuthentication}, which the route must
+ * call before it uses the body.
  */
 export function authenticate(deps: AuthenticateDeps): preHandlerAsyncHookHandler {
   return async (request) => {
@@ -149,7 +199,15 @@ export function authenticate(deps: AuthenticateDeps): preHandlerAsyncHookHandler
     const token = single(request.headers['x-auth-token'])?.trim();
     let principal: Principal;
     if (authorization !== undefined && authorization.trim() !== '') {
-      principal = await verifyAkSk(request, authorization, deps);
+      const unsigned = await checkAkSkWithoutBody(request, authorization, deps);
+      if (request.routeOptions.config.streamedBody === true) {
+        pendingChecks.set(request, async (body) => {
+          const signed = await checkAkSkSignature(request, unsigned, body, deps);
+          authorizeProject(request.params, request.headers, signed);
+        });
+        return;
+      }
+      principal = await checkAkSkSignature(request, unsigned, receivedBody(request), deps);
     } else if (token !== undefined && token !== '') {
       principal = await verifyToken(token, deps);
     } else {

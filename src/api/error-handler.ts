@@ -6,6 +6,7 @@ import {
   StoreTimeoutError,
   StoreUnavailableError,
 } from '../store/store.js';
+import { configSettings } from '../config/load-config.js';
 import { errorEnvelope } from './error-envelope.js';
 import { noteRefusal } from './request-log.js';
 
@@ -18,7 +19,14 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** Content types the route's body may have, named in its 415 message (default JSON). */
     acceptedTypes?: readonly string[];
+    /** The setting that sets the route's body limit, named in its 413 (default the JSON API's). */
+    bodyLimitSetting?: 'bodyLimitBytes' | 'jsonBodyLimitBytes';
   }
+}
+
+function bodyLimitSetting(request: FastifyRequest): { name: string; env: string } {
+  const name = request.routeOptions.config.bodyLimitSetting ?? 'jsonBodyLimitBytes';
+  return { name, env: configSettings[name].env };
 }
 
 const codeOf = (error: unknown): unknown =>
@@ -47,7 +55,7 @@ export function toApiError(
   if (error instanceof StoreTimeoutError) return apiErrors.queryTimeout();
   switch (codeOf(error)) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return apiErrors.bodyTooLarge(request.routeOptions.bodyLimit);
+      return apiErrors.bodyTooLarge(request.routeOptions.bodyLimit, bodyLimitSetting(request));
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return apiErrors.unsupportedMediaType(
         request.headers['content-type'] ?? '',

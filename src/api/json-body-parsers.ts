@@ -1,6 +1,11 @@
 import { errorCodes } from 'fastify';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, preHandlerHookHandler } from 'fastify';
 import { keepOutOfRangeNumbers } from './out-of-range-numbers.js';
+
+/** A JSON body as received: parsed by the hook {@link jsonBodyParsers} returns, once authenticated. */
+class UnparsedJson {
+  constructor(readonly text: string) {}
+}
 
 /**
  * The content-type parsers of the JSON API, set on the root so every route inherits them
@@ -12,26 +17,23 @@ import { keepOutOfRangeNumbers } from './out-of-range-numbers.js';
  * JSON body) and the second (415) before authentication and the route's own answer. So:
  *
  * - `application/json`: an empty or all-white-space body is `undefined`, as if none was sent;
- *   anything else goes to Fastify's own JSON parser (prototype poisoning refused as before);
- *   a number too large for a double keeps its literal for the messages that refuse it
- *   (`keepOutOfRangeNumbers`).
- *   A route that needs a body says so itself (400 AS.0002, `bodyObject`).
+ *   anything else is kept as text and parsed by Fastify's own JSON parser (prototype
+ *   poisoning refused as before) in the `preHandler` this function returns, which the app
+ *   runs after authentication: a request that is not authenticated costs the body limit's
+ *   worth of reading and a hash, never a parse (nor the memory a parsed body takes). A
+ *   number too large for a double keeps its literal for the messages that refuse it
+ *   (`keepOutOfRangeNumbers`). A route that needs a body says so itself (400 AS.0002,
+ *   `bodyObject`).
  * - any other type without a parser of its own: an empty body is `undefined`; a body is
  *   refused at its first byte rather than after reading all of it, with the error Fastify
  *   gives an unknown type, which the error handler answers 415 naming the route's types.
  */
-export function jsonBodyParsers(app: FastifyInstance): void {
+export function jsonBodyParsers(app: FastifyInstance): preHandlerHookHandler {
   const defaultJson = app.getDefaultJsonParser('error', 'error');
   app.removeContentTypeParser('application/json');
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
     const text = body as string;
-    if (text.trim() === '') {
-      done(null, undefined);
-      return;
-    }
-    void defaultJson(request, text, (error, body) => {
-      done(error, error === null ? keepOutOfRangeNumbers(text, body) : undefined);
-    });
+    done(null, text.trim() === '' ? undefined : new UnparsedJson(text));
   });
   app.addContentTypeParser('*', (_request, payload, done) => {
     let settled = false;
@@ -50,4 +52,15 @@ export function jsonBodyParsers(app: FastifyInstance): void {
       settle(e);
     });
   });
+  return (request, _reply, done) => {
+    const body: unknown = request.body;
+    if (!(body instanceof UnparsedJson)) {
+      done();
+      return;
+    }
+    void defaultJson(request, body.text, (error, value) => {
+      if (error === null) request.body = keepOutOfRangeNumbers(body.text, value);
+      done(error ?? undefined);
+    });
+  };
 }

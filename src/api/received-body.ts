@@ -9,15 +9,18 @@ const bodyless = new Set(['GET', 'HEAD']);
 /**
  * A `preParsing` hook that keeps a copy of the body bytes as they arrive, before any
  * content-type parser turns them into something else, for {@link receivedBody}. An AK/SK
- * signature covers the exact bytes, and the parsers (the ingest route's rewrites a JSON
- * body) do not keep them.
+ * signature covers the exact bytes, and the parsers do not keep them (the JSON parser keeps
+ * text, which is not bytes for a body that is not valid UTF-8). Not for a route that reads
+ * its own body as a stream (`streamedBody`, the ingest route): it hashes the body itself,
+ * and a copy here would hold all of it in memory.
  *
  * Done once here rather than in each content-type parser so that a route added later, with
  * parsers of its own, is covered without knowing about it. Fastify's body limit still
  * applies: it counts what this stream passes on.
  */
 export const captureReceivedBody: preParsingHookHandler = (request, reply, payload, done) => {
-  if (bodyless.has(request.method)) {
+  // A route that streams its body (ingest) hashes it itself: a copy would hold it all.
+  if (bodyless.has(request.method) || request.routeOptions.config.streamedBody === true) {
     done(null, payload);
     return;
   }

@@ -44,6 +44,10 @@ function bodyProblem(body: object): string | undefined {
   return undefined;
 }
 
+const isJsonValue = (body: unknown): body is object =>
+  Array.isArray(body) ||
+  (typeof body === 'object' && body !== null && Object.getPrototypeOf(body) === Object.prototype);
+
 /**
  * Refuses, before any handler reads it, text that no store can hold: `%00` anywhere in the
  * URL (400 `APIGW.0201`), and U+0000 or a lone surrogate anywhere in a JSON body (400
@@ -65,6 +69,8 @@ export const refuseUnstorableText: preHandlerHookHandler = (request, _reply, don
     return;
   }
   const body: unknown = request.body;
-  const found = typeof body === 'object' && body !== null ? bodyProblem(body) : undefined;
+  // Only what JSON.parse builds: plain objects and arrays. A route's own body (the ingest
+  // stream) is checked by its own parser; walking a Buffer here would visit every byte.
+  const found = isJsonValue(body) ? bodyProblem(body) : undefined;
   done(found === undefined ? undefined : apiErrors.badRequestBody(`${found}.`));
 };

@@ -281,7 +281,10 @@ const errorResponse = {
   404: asErrorOf(['AS.3020'], 'The policy does not exist.'),
   406: gatewayErrorOf('APIGW.0201', 'The Accept header rules out application/json (gateway).'),
   409: asErrorOf(['AS.0003'], 'The request conflicts with the current state.'),
-  413: gatewayErrorOf('APIGW.0201', 'The body is larger than the limit, bodyLimitBytes (gateway).'),
+  413: gatewayErrorOf(
+    'APIGW.0201',
+    'The body is larger than the limit: jsonBodyLimitBytes, bodyLimitBytes for ingest (gateway).',
+  ),
   415: gatewayErrorOf('APIGW.0201', 'The Content-Type is not accepted (gateway).'),
   500: asErrorOf(['AS.0001'], 'Anything unexpected: AS.0001 "System error.", no details.'),
   503: asErrorOf(

@@ -16,8 +16,13 @@ export interface Config {
   readonly logLevel: LogLevel;
   /** How a SCHEDULED execution's `execute_type` is spelled on output (contract §3). */
   readonly executeTypeOutput: 'SCHEDULED' | 'SCHEDULE';
-  /** Largest request body accepted, in bytes (413 past it). */
+  /**
+   * Largest ingest body (`POST /scalelog/v1/{project_id}/execution_logs`) accepted, in bytes
+   * (413 past it). The body is streamed to disk, so memory does not grow with it.
+   */
   readonly bodyLimitBytes: number;
+  /** Largest body of every other route (the JSON API), in bytes (413 past it). */
+  readonly jsonBodyLimitBytes: number;
   /** Time a client has to send its whole request (408 past it). */
   readonly requestTimeoutMs: number;
   /** Time limit of one store query (504 past it). */
@@ -110,6 +115,9 @@ export const defaultConfig: Config = Object.freeze({
   logLevel: 'info',
   executeTypeOutput: 'SCHEDULED',
   bodyLimitBytes: 10 * 1024 * 1024,
+  // The largest legitimate bodies are a few KB (a group with 5 networks and its listeners,
+  // a batch action on 20 policy ids): 64 KiB leaves a wide margin.
+  jsonBodyLimitBytes: 64 * 1024,
   requestTimeoutMs: 30_000,
   queryTimeoutMs: 10_000,
   retryAfterSeconds: 5,

@@ -111,7 +111,12 @@ export const configSettings: { readonly [K in keyof Config]: Setting<Config[K]> 
   bodyLimitBytes: {
     env: 'SCALELOG_BODY_LIMIT_BYTES',
     parse: (c) => integer(c, 1, 1024 ** 3, 'bytes'),
-    summary: 'largest request body, bytes (413 past it)',
+    summary: 'largest ingest body (POST .../execution_logs), bytes (413 past it)',
+  },
+  jsonBodyLimitBytes: {
+    env: 'SCALELOG_JSON_BODY_LIMIT_BYTES',
+    parse: (c) => integer(c, 1, 1024 ** 3, 'bytes'),
+    summary: 'largest body of every other route (the JSON API), bytes (413 past it)',
   },
   requestTimeoutMs: {
     env: 'SCALELOG_REQUEST_TIMEOUT_MS',

@@ -649,10 +649,10 @@ export const apiErrors = {
       431,
       `Request header fields too large: the request line and headers together may take at most ${String(limitBytes)} bytes.`,
     ),
-  bodyTooLarge: (limitBytes: number) =>
+  bodyTooLarge: (limitBytes: number, setting: { readonly name: string; readonly env: string }) =>
     gateway(
       413,
-      `Request entity too large: the limit is ${String(limitBytes)} bytes. Send less per request, or raise the server's limit with the setting bodyLimitBytes (SCALELOG_BODY_LIMIT_BYTES).`,
+      `Request entity too large: the limit is ${String(limitBytes)} bytes. Send less per request, or raise the server's limit with the setting ${setting.name} (${setting.env}).`,
     ),
   unsupportedMediaType: (type: string, accepted: readonly string[]) =>
     gateway(415, `Content-Type ${show(type)} is not accepted here; send ${accepted.join(' or ')}.`),

@@ -38,8 +38,16 @@ export interface ReceivedRequest {
   readonly url: string;
   /** Headers by lower-case name, as Node's HTTP parser gives them. */
   readonly headers: Readonly<Record<string, string | readonly string[] | undefined>>;
-  /** The exact body bytes; empty when there was none. */
-  readonly body: Uint8Array;
+  /**
+   * The exact body bytes (empty when there was none), or only their SHA-256 when the server
+   * streamed the body to disk instead of keeping it (hashed as it arrived).
+   */
+  readonly body: Uint8Array | BodyDigest;
+}
+
+/** The hex SHA-256 of a body whose bytes are not at hand. */
+export interface BodyDigest {
+  readonly sha256Hex: string;
 }
 
 const hexSignature = /^[0-9a-fA-F]{64}$/;
@@ -232,7 +240,7 @@ export function payloadHash(request: ReceivedRequest, signedHeaders: readonly st
   if (declared !== undefined && signedHeaders.includes('x-sdk-content-sha256')) {
     return headerValue(declared);
   }
-  return sha256Hex(request.body);
+  return request.body instanceof Uint8Array ? sha256Hex(request.body) : request.body.sha256Hex;
 }
 
 /**

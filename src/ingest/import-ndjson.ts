@@ -144,6 +144,11 @@ function parseLine(text: string, projectId: string | undefined): ExecutionLog {
   return log;
 }
 
+const yieldToEventLoop = (): Promise<void> =>
+  new Promise((resolve) => {
+    setImmediate(resolve);
+  });
+
 export async function importNdjson(
   store: Store,
   input: AsyncIterable<Buffer | string>,
@@ -219,7 +224,13 @@ export async function importNdjson(
           skip(item.number, e.message);
         }
         // Also report progress through a run of bad lines, which fill no batch.
-        if (batch.length >= batchSize || lines - reported.lines >= batchSize) await flush();
+        if (batch.length >= batchSize || lines - reported.lines >= batchSize) {
+          await flush();
+          // A batch at a time, let the rest of the process run: input already in memory
+          // (or a synchronous store, SQLite) would otherwise never give the event loop a
+          // turn, and a server would answer nothing else until the import ended.
+          await yieldToEventLoop();
+        }
       }
       await flush();
       await writing;

@@ -11,6 +11,7 @@ import type { EngineStore } from '../../src/store/engine-store.js';
 import type { Store } from '../../src/store/store.js';
 import { testBackends } from '../support/backends.js';
 import { openStore } from '../../src/store/open-store.js';
+import { signRequest } from '../support/sdk-signing.js';
 import { startTcpProxy } from '../support/tcp-proxy.js';
 import type { TcpProxy } from '../support/tcp-proxy.js';
 import {
@@ -110,8 +111,22 @@ function expectRawGatewayError(res: RawResponse | undefined, status: number): vo
 
 describe('408 and malformed requests on a real socket', () => {
   it('answers 408 when the body does not arrive within requestTimeout, and closes', async () => {
-    const { app, port } = await listeningApi(300);
-    const head = `POST ${ingestUrl()} HTTP/1.1\r\nHost: scalelog.test\r\nContent-Type: application/x-ndjson\r\nContent-Length: 100\r\n\r\n{"id":`;
+    const { app, port, credentialFor, clock } = await listeningApi(300);
+    // Signed: the ingest route checks every credential but the signature before it reads its
+    // body (an anonymous one is 401 at once), so it waits for the body, which never comes.
+    const signed = signRequest(
+      {
+        method: 'POST',
+        url: ingestUrl(),
+        headers: { host: 'scalelog.test', 'content-type': 'application/x-ndjson' },
+      },
+      await credentialFor(project),
+      { date: clock.now() },
+    );
+    const headers = Object.entries(signed)
+      .map(([name, value]) => `${name}: ${value}\r\n`)
+      .join('');
+    const head = `POST ${ingestUrl()} HTTP/1.1\r\n${headers}Content-Length: 100\r\n\r\n{"id":`;
     const { responses, elapsedMs } = await stallAfter(port, head);
     expect(responses).toHaveLength(1);
     expectRawGatewayError(responses[0], 408);

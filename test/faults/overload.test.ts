@@ -13,7 +13,6 @@ import { openStore } from '../../src/store/open-store.js';
 import type { Store } from '../../src/store/store.js';
 import {
   credentialsOver,
-  ingestUrl,
   logsPath,
   openTestApi,
   project,
@@ -90,12 +89,13 @@ function openSocket(port: number): Promise<Socket> {
 
 /**
  * A request the server has begun to handle and that stays in flight: its headers are sent,
- * its body never finishes.
+ * its body never finishes. A JSON route's body is read whole before authentication (an
+ * ingest's is not: it is refused 401 before its body), so the request waits there.
  */
 async function holdRequest(port: number): Promise<Socket> {
   const socket = await openSocket(port);
   socket.write(
-    `POST ${ingestUrl()} HTTP/1.1\r\nHost: scalelog.test\r\nContent-Type: application/x-ndjson\r\nContent-Length: 1000\r\n\r\n{"id":`,
+    `POST /autoscaling-api/v1/${project}/scaling_group HTTP/1.1\r\nHost: scalelog.test\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"scaling_group_name":`,
   );
   return socket;
 }

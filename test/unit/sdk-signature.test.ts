@@ -56,6 +56,13 @@ describe('the contract test vectors (§5)', () => {
     const req = request('POST', '/path?key=value', goHeaders, '{"Name":"test","Id":1}\n');
     const authorization = `SDK-HMAC-SHA256 Access=AccessKey, SignedHeaders=x-sdk-date, Signature=cecc2af119b18ab70b4d094c0750f3b42c02f254903179a0fc2cc72fc9db4f59`;
     expect(verify(req, authorization)).toBe(true);
+    // A body streamed to disk is checked by its hash alone, with the same result.
+    const digest = (text: string): ReceivedRequest => ({
+      ...req,
+      body: { sha256Hex: sha256Hex(text) },
+    });
+    expect(verify(digest('{"Name":"test","Id":1}\n'), authorization)).toBe(true);
+    expect(verify(digest('{"Name":"test","Id":1}'), authorization)).toBe(false);
     // Without the newline it is another body.
     expect(
       verify(

@@ -73,6 +73,15 @@ export async function spoolBody(payload: Readable, options: SpoolOptions): Promi
   } catch (e: unknown) {
     file.destroy();
     await remove();
+    // A client that went away mid-body ("aborted", ECONNRESET) is the client's failure, as
+    // Fastify treats it for the bodies it reads: a 4xx, answered to nobody, logged in a line.
+    if (
+      e instanceof Error &&
+      e !== fileError &&
+      (e as { statusCode?: unknown }).statusCode === undefined
+    ) {
+      Object.assign(e, { statusCode: 400 });
+    }
     throw e;
   }
   return {

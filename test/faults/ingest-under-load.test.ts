@@ -1,5 +1,7 @@
 import { request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Writable } from 'node:stream';
+import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import {
   expectAsError,
@@ -263,6 +265,52 @@ for (const backend of testBackends) {
         error_code: 'APIGW.0201',
         error_msg: expect.stringContaining('bodyLimitBytes') as unknown,
       });
+      expectAsError(await api.inject({ method: 'GET', url: logsPath() }), 404, 'AS.3020');
+    });
+
+    it('takes a client that goes away mid-body as its own failure: no 500 logged, nothing written', async () => {
+      const lines: string[] = [];
+      const logger = pino(
+        { level: 'info' },
+        new Writable({
+          write(chunk: Buffer, _encoding, done) {
+            lines.push(...chunk.toString('utf8').split('\n').filter(Boolean));
+            done();
+          },
+        }),
+      );
+      const api = await openTestApi(backend, { logger });
+      const port = await listening(api);
+      const { body } = bigNdjson(256 * 1024);
+      const headers = signedIngest(port, body, await api.credentialFor(project), api.clock.now());
+      await new Promise<void>((resolve) => {
+        const req = httpRequest({
+          host: '127.0.0.1',
+          port,
+          method: 'POST',
+          path: ingestUrl(),
+          headers: { ...headers, 'content-length': String(body.length) },
+          agent: false,
+        });
+        req.on('error', () => undefined);
+        // Half the body, then the client is gone.
+        req.write(body.subarray(0, body.length / 2), () => {
+          setTimeout(() => {
+            req.destroy();
+            resolve();
+          }, 100);
+        });
+      });
+      // The server noticed (Node's parser reports the cut request) and goes on answering.
+      await expect
+        .poll(() => lines.some((l) => l.includes('HPE_INVALID_EOF_STATE')), { timeout: 5000 })
+        .toBe(true);
+      expect((await get(port, '/healthz')).status).toBe(200);
+      const levels = lines.map((l) => (JSON.parse(l) as { level: number }).level);
+      expect(
+        levels.filter((level) => level >= 50),
+        lines.join('\n'),
+      ).toStrictEqual([]);
       expectAsError(await api.inject({ method: 'GET', url: logsPath() }), 404, 'AS.3020');
     });
 

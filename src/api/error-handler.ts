@@ -21,6 +21,11 @@ declare module 'fastify' {
     acceptedTypes?: readonly string[];
     /** The setting that sets the route's body limit, named in its 413 (default the JSON API's). */
     bodyLimitSetting?: 'bodyLimitBytes' | 'jsonBodyLimitBytes';
+    /**
+     * Sending the same request again changes nothing more (ingest: a log is stored once per
+     * id), so a write whose commit is in doubt may simply be resent.
+     */
+    resendIsSafe?: boolean;
   }
 }
 
@@ -51,8 +56,12 @@ export function toApiError(
   if (error instanceof StoreBusyError) return apiErrors.storeBusy(options.retryAfterSeconds);
   if (error instanceof StoreUnavailableError)
     return apiErrors.storeUnavailable(options.retryAfterSeconds);
-  if (error instanceof StoreCommitInDoubtError) return apiErrors.writeInDoubt();
-  if (error instanceof StoreTimeoutError) return apiErrors.queryTimeout();
+  if (error instanceof StoreCommitInDoubtError)
+    return apiErrors.writeInDoubt(request.routeOptions.config.resendIsSafe === true);
+  if (error instanceof StoreTimeoutError)
+    return request.method === 'GET' || request.method === 'HEAD'
+      ? apiErrors.queryTimeout()
+      : apiErrors.writeTimeout();
   switch (codeOf(error)) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return apiErrors.bodyTooLarge(request.routeOptions.bodyLimit, bodyLimitSetting(request));

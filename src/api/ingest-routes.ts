@@ -204,6 +204,7 @@ export function ingestRoutes(deps: IngestRoutesDeps): FastifyPluginCallback {
           acceptedTypes: ingestTypes,
           streamedBody: true,
           bodyLimitSetting: 'bodyLimitBytes',
+          resendIsSafe: true,
         },
         bodyLimit: deps.bodyLimitBytes,
         schema: {

@@ -293,7 +293,7 @@ const errorResponse = {
   ),
   504: asErrorOf(
     ['AS.0001'],
-    "A query ran past its time limit, or the store did not confirm a write's commit within it (the write may or may not have been applied; resending it is safe).",
+    "A query ran past its time limit (a write that did is rolled back), or the store did not confirm a write's commit within it: the write may or may not have been applied (an ingest may be resent as it is; read anything else back first).",
   ),
 } as const;
 

@@ -693,10 +693,20 @@ export const apiErrors = {
       'AS.0001',
       'The query ran past its time limit. Narrow the filters or the time window and retry.',
     ),
-  writeInDoubt: () =>
+  writeTimeout: () =>
     new ApiError(
       504,
       'AS.0001',
-      'The store did not confirm the write within its time limit: it may or may not have been applied. Sending the same logs again is safe (a log is stored once per id).',
+      'The store did not answer within its time limit, so nothing was changed (the write was rolled back). Retry in a moment.',
+    ),
+  writeInDoubt: (resendIsSafe: boolean) =>
+    new ApiError(
+      504,
+      'AS.0001',
+      `The store did not confirm the write within its time limit: it may or may not have been applied. ${
+        resendIsSafe
+          ? 'Sending the same logs again is safe (a log is stored once per id).'
+          : 'Read the resource back to see whether it was before sending the request again.'
+      }`,
     ),
 } as const;

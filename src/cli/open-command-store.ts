@@ -59,7 +59,10 @@ export async function openCommandStore(
       isNew = true;
     }
   }
-  const store = await context.openStore(config.db, { queryTimeoutMs: config.queryTimeoutMs });
+  const store = await context.openStore(config.db, {
+    queryTimeoutMs: config.queryTimeoutMs,
+    busyTimeoutMs: config.busyTimeoutMs,
+  });
   context.stderr.write(`store: ${describeStore(target, store.location, isNew)}\n`);
   return store;
 }

@@ -27,6 +27,11 @@ export interface Config {
   readonly requestTimeoutMs: number;
   /** Time limit of one store query (504 past it). */
   readonly queryTimeoutMs: number;
+  /**
+   * How long a write waits for another process's write lock on a SQLite store (a running
+   * import), on a timer, before it is answered 503 busy.
+   */
+  readonly busyTimeoutMs: number;
   /** Seconds a client is told to wait in `Retry-After` when the store is down (503). */
   readonly retryAfterSeconds: number;
   /** How long shutdown waits for requests in flight. */
@@ -120,6 +125,7 @@ export const defaultConfig: Config = Object.freeze({
   jsonBodyLimitBytes: 64 * 1024,
   requestTimeoutMs: 30_000,
   queryTimeoutMs: 10_000,
+  busyTimeoutMs: 5_000,
   retryAfterSeconds: 5,
   shutdownTimeoutMs: 10_000,
   headersTimeoutMs: 10_000,

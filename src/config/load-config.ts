@@ -128,6 +128,12 @@ export const configSettings: { readonly [K in keyof Config]: Setting<Config[K]> 
     parse: (c) => integer(c, 1, maxTimerMs, 'milliseconds'),
     summary: 'time limit of one store query, ms (504 past it; PostgreSQL only)',
   },
+  busyTimeoutMs: {
+    env: 'SCALELOG_BUSY_TIMEOUT_MS',
+    parse: (c) => integer(c, 0, maxTimerMs, 'milliseconds'),
+    summary:
+      "how long a write waits for another process's write lock, ms (SQLite only; 503 busy past it)",
+  },
   retryAfterSeconds: {
     env: 'SCALELOG_RETRY_AFTER_SECONDS',
     parse: (c) => integer(c, 1, 86_400, 'seconds'),

@@ -3,6 +3,7 @@ import { dirname, resolve } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import type { SqliteDatabase } from 'kysely';
+import { checkpointInBackground } from './background-checkpoints.js';
 import type { Database } from '../schema.js';
 import { retryWhileBusy } from '../lock-wait.js';
 import type { LockWait } from '../lock-wait.js';
@@ -157,6 +158,10 @@ export async function openSqliteBackend(
     }
     throw notADatabase(absolute, e);
   }
+  // A file's checkpoints run on a worker thread; an in-memory database has no WAL.
+  const stopCheckpoints = inMemory
+    ? () => Promise.resolve()
+    : await checkpointInBackground(database, absolute);
   const statements = withStatementCache(database);
   return {
     backend: 'sqlite',
@@ -183,5 +188,6 @@ export async function openSqliteBackend(
     // It writes, so while another process holds the write lock it fails at once (no wait),
     // and the refresh, best effort, is skipped.
     refreshStatisticsStatements: ['pragma optimize'],
+    close: stopCheckpoints,
   };
 }

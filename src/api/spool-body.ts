@@ -1,12 +1,50 @@
 import { createHash } from 'node:crypto';
 import { once } from 'node:events';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { errorCodes } from 'fastify';
+
+/** The name every spool folder starts with, under the system's temporary folder. */
+export const spoolPrefix = 'scalelog-body-';
+
+/** A spool folder this old belongs to no request: they last as long as one ingest. */
+export const staleSpoolAgeMs = 24 * 60 * 60 * 1000;
+
+/**
+ * Removes the spool folders (see {@link spoolBody}) last changed more than `olderThanMs`
+ * ago: what a server killed mid-ingest left behind, since nothing else removes them. Best
+ * effort: a folder that cannot be read or removed is left, and the number removed returned.
+ * Other servers on the machine share the folder; theirs are young.
+ */
+export async function removeStaleSpools(
+  options: { readonly folder?: string; readonly olderThanMs?: number; readonly now?: number } = {},
+): Promise<number> {
+  const folder = options.folder ?? tmpdir();
+  const cutoff = (options.now ?? Date.now()) - (options.olderThanMs ?? staleSpoolAgeMs);
+  let names: string[];
+  try {
+    names = (await readdir(folder)).filter((name) => name.startsWith(spoolPrefix));
+  } catch {
+    return 0;
+  }
+  let removed = 0;
+  for (const name of names) {
+    const path = join(folder, name);
+    try {
+      const info = await stat(path);
+      if (!info.isDirectory() || info.mtimeMs > cutoff) continue;
+      await rm(path, { recursive: true, force: true });
+      removed += 1;
+    } catch {
+      // Gone in the meantime, or not ours to remove.
+    }
+  }
+  return removed;
+}
 
 /** A request body written to a private temporary file, with what was learnt on the way. */
 export interface SpooledBody {
@@ -37,7 +75,7 @@ export interface SpoolOptions {
  * short body, a client gone, a full disk) it is already removed and the error thrown.
  */
 export async function spoolBody(payload: Readable, options: SpoolOptions): Promise<SpooledBody> {
-  const folder = await mkdtemp(join(tmpdir(), 'scalelog-body-'));
+  const folder = await mkdtemp(join(tmpdir(), spoolPrefix));
   const path = join(folder, 'body');
   let removed = false;
   const remove = async (): Promise<void> => {

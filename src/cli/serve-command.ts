@@ -9,6 +9,7 @@ import type { CliContext, ServableApp, SignalSource } from './cli-context.js';
 import { exitCodes } from './exit-codes.js';
 import type { ExitCode } from './exit-codes.js';
 import { isInMemoryStore } from '../store/parse-store-url.js';
+import { removeStaleSpools } from '../api/spool-body.js';
 import { openCommandStore } from './open-command-store.js';
 import { keyFileCreatedNotice, secretKeySourceOf } from './open-credential-service.js';
 import { createFirstCredential, ensureDevCredential } from './serve-credentials.js';
@@ -188,6 +189,12 @@ export async function serveCommand(config: Config, context: CliContext): Promise
     await store.close().catch(() => undefined);
     throw e;
   }
+
+  // What a server killed mid-ingest left in the temporary folder; in the background.
+  void removeStaleSpools().then((removed) => {
+    if (removed > 0)
+      logger.info({ removed }, 'removed ingest spool folders left by a stopped server');
+  });
 
   // Ask for the signal before saying we listen: a supervisor may signal as soon as it reads it.
   const stop = nextSignal(context.signals);

@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
-import { readdir, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { Readable } from 'node:stream';
 import { text } from 'node:stream/consumers';
 import { describe, expect, it } from 'vitest';
-import { spoolBody } from '../../src/api/spool-body.js';
+import { removeStaleSpools, spoolBody } from '../../src/api/spool-body.js';
 
 const chunks = (...parts: string[]): Readable =>
   Readable.from(
@@ -68,5 +69,44 @@ describe('spoolBody', () => {
     expect(empty.bytes).toBe(0);
     expect(empty.sha256Hex).toBe(createHash('sha256').digest('hex'));
     await empty.remove();
+  });
+});
+
+describe('removeStaleSpools', () => {
+  it('removes spool folders older than the limit, and nothing else', async () => {
+    const folder = await mkdtemp(join(tmpdir(), 'scalelog-spools-'));
+    try {
+      const day = 24 * 60 * 60 * 1000;
+      const now = Date.now();
+      const make = async (name: string, ageMs: number, file = true): Promise<string> => {
+        const path = join(folder, name);
+        if (file) {
+          await mkdir(path);
+          await writeFile(join(path, 'body'), 'x');
+        } else {
+          await writeFile(path, 'x');
+        }
+        const at = new Date(now - ageMs);
+        await utimes(path, at, at);
+        return path;
+      };
+      await make('scalelog-body-old', 2 * day);
+      await make('scalelog-body-young', 60_000);
+      // Not ours: another prefix, or a file with our prefix.
+      await make('other-old', 2 * day);
+      await make('scalelog-body-file', 2 * day, false);
+
+      expect(await removeStaleSpools({ folder, now })).toBe(1);
+      expect((await readdir(folder)).sort()).toStrictEqual([
+        'other-old',
+        'scalelog-body-file',
+        'scalelog-body-young',
+      ]);
+      // A shorter limit takes the young one too; a folder that is not there is no failure.
+      expect(await removeStaleSpools({ folder, now, olderThanMs: 1000 })).toBe(1);
+      expect(await removeStaleSpools({ folder: join(folder, 'missing'), now })).toBe(0);
+    } finally {
+      await rm(folder, { recursive: true, force: true });
+    }
   });
 });

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, utimes } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
@@ -232,6 +232,28 @@ describe('scalelog serve', () => {
       ]);
       expect(run.storesOpened).toBe(0);
     });
+  });
+
+  it('removes ingest spool folders a killed server left more than a day ago, and no others', async () => {
+    const stale = await mkdtemp(join(tmpdir(), 'scalelog-body-'));
+    const young = await mkdtemp(join(tmpdir(), 'scalelog-body-'));
+    const twoDaysAgo = new Date(Date.now() - 2 * 24 * 60 * 60 * 1000);
+    await utimes(stale, twoDaysAgo, twoDaysAgo);
+    try {
+      const cli = startScalelog(['serve', '--listen', '127.0.0.1:0', '--db', db]);
+      await cli.stdout.waitForLine(isListening);
+      const removed = parse(
+        await cli.stdout.waitForLine((line) => parse(line).msg.startsWith('removed ingest spool')),
+      ) as LogLine & { removed?: number };
+      expect(removed.removed).toBeGreaterThanOrEqual(1);
+      expect(existsSync(stale)).toBe(false);
+      expect(existsSync(young)).toBe(true);
+      cli.signals.emit('SIGTERM', 'SIGTERM');
+      expect((await cli.done).code).toBe(0);
+    } finally {
+      await rm(stale, { recursive: true, force: true });
+      await rm(young, { recursive: true, force: true });
+    }
   });
 
   it('listens on every address when asked, now that requests are authenticated', async () => {

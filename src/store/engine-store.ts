@@ -131,8 +131,9 @@ export interface EngineStore {
    */
   engineSession<T>(work: (tx: EngineTransaction) => Promise<T>): Promise<T>;
   /**
-   * Runs `work` outside any transaction, for reads: each read sees what is committed when it
-   * runs, no lock is held, and `writeLogs` throws.
+   * Runs `work` outside any transaction, for reads only: each read sees what is committed
+   * when it runs, no lock is held, and writes throw (`writeLogs` always; the others on
+   * SQLite, whose reads run on a connection that cannot write).
    */
   engineRead<T>(work: (tx: EngineTransaction) => Promise<T>): Promise<T>;
 }

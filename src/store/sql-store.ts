@@ -69,6 +69,12 @@ export interface SqlBackend {
   readonly backend: Backend;
   readonly location: string;
   readonly db: Kysely<Database>;
+  /**
+   * Where reads outside a transaction go, when not `db`: SQLite's second connection, which
+   * in WAL mode reads the last commit while `db` is inside a write transaction (an ingest, an
+   * import's batch), instead of queueing behind it on the one connection.
+   */
+  readonly readDb?: Kysely<Database>;
   /** Statements that open a write transaction (SQLite takes the write lock at once). */
   readonly beginStatements: readonly string[];
   /**
@@ -452,13 +458,18 @@ export class SqlStore implements Store, CredentialStore, EngineStore {
     return this.#b.location;
   }
 
+  /** The connection for reads outside a transaction (see {@link SqlBackend.readDb}). */
+  get #reads(): Kysely<Database> {
+    return this.#b.readDb ?? this.#b.db;
+  }
+
   queuedWork(): number {
     return this.#b.queuedWork?.() ?? 0;
   }
 
   async queryLogs(q: LogQuery): Promise<LogPage | undefined> {
     return this.#guard(async () => {
-      const db = this.#b.db;
+      const db = this.#reads;
       // Without a time window or log id, the counts table answers both "is the policy known"
       // and total_number, whatever the size of the policy's history.
       const useCounts =
@@ -596,7 +607,7 @@ export class SqlStore implements Store, CredentialStore, EngineStore {
   }
 
   async engineRead<T>(work: (tx: EngineTransaction) => Promise<T>): Promise<T> {
-    const db = this.#b.db;
+    const db = this.#reads;
     return this.#guard(() =>
       work(
         new SqlEngineTransaction(db, {
@@ -617,7 +628,7 @@ export class SqlStore implements Store, CredentialStore, EngineStore {
     // (project, policy) pair is one range of the index, instead of a scan of every log.
     const policyId = filter.policyId;
     const projects = await this.#guard(() =>
-      this.#b.db
+      this.#reads
         .selectFrom('policy_log_counts')
         .where('policy_id', '=', policyId)
         .select('project_id')
@@ -641,7 +652,7 @@ export class SqlStore implements Store, CredentialStore, EngineStore {
     for (;;) {
       const cursor = after;
       const rows: Row[] = await this.#guard(() =>
-        this.#b.db
+        this.#reads
           .selectFrom('execution_logs')
           .selectAll()
           .where((eb) => {
@@ -717,14 +728,14 @@ export class SqlStore implements Store, CredentialStore, EngineStore {
 
   async getCredential(ak: string): Promise<StoredCredential | undefined> {
     const row = await this.#guard(() =>
-      this.#b.db.selectFrom('credentials').selectAll().where('ak', '=', ak).executeTakeFirst(),
+      this.#reads.selectFrom('credentials').selectAll().where('ak', '=', ak).executeTakeFirst(),
     );
     return row === undefined ? undefined : rowToCredential(row);
   }
 
   async listCredentials(projectId?: string): Promise<CredentialListing[]> {
     const rows = await this.#guard(() => {
-      let query = this.#b.db.selectFrom('credentials').select(['ak', 'project_id', 'created_at']);
+      let query = this.#reads.selectFrom('credentials').select(['ak', 'project_id', 'created_at']);
       if (projectId !== undefined) query = query.where('project_id', '=', projectId);
       return query.orderBy('project_id').orderBy('ak').execute();
     });
@@ -749,7 +760,7 @@ export class SqlStore implements Store, CredentialStore, EngineStore {
 
   async countCredentials(): Promise<number> {
     const row = await this.#guard(() =>
-      this.#b.db
+      this.#reads
         .selectFrom('credentials')
         .select((eb) => eb.fn.countAll<number>().as('n'))
         .executeTakeFirstOrThrow(),
@@ -763,7 +774,7 @@ export class SqlStore implements Store, CredentialStore, EngineStore {
     nowMs: number,
   ): Promise<SignatureLockout | undefined> {
     const row = await this.#guard(() =>
-      this.#b.db
+      this.#reads
         .selectFrom('signature_lockouts')
         .selectAll()
         .where('ak', '=', ak)
@@ -776,7 +787,7 @@ export class SqlStore implements Store, CredentialStore, EngineStore {
 
   async listSignatureLockouts(nowMs: number, ak?: string): Promise<SignatureLockout[]> {
     const rows = await this.#guard(() => {
-      let query = this.#b.db
+      let query = this.#reads
         .selectFrom('signature_lockouts')
         .selectAll()
         .where('forget_at', '>', nowMs);
@@ -907,7 +918,7 @@ export class SqlStore implements Store, CredentialStore, EngineStore {
 
   async getToken(tokenHash: string): Promise<StoredToken | undefined> {
     const row = await this.#guard(() =>
-      this.#b.db
+      this.#reads
         .selectFrom('tokens')
         .selectAll()
         .where('token_hash', '=', tokenHash)
@@ -929,7 +940,7 @@ export class SqlStore implements Store, CredentialStore, EngineStore {
 
   async getSetting(name: string): Promise<string | undefined> {
     const row = await this.#guard(() =>
-      this.#b.db
+      this.#reads
         .selectFrom('store_settings')
         .select('value')
         .where('name', '=', name)
@@ -956,7 +967,7 @@ export class SqlStore implements Store, CredentialStore, EngineStore {
   }
 
   async ping(): Promise<void> {
-    await this.#guard(() => sql`select 1`.execute(this.#b.db));
+    await this.#guard(() => sql`select 1`.execute(this.#reads));
   }
 
   async close(): Promise<void> {

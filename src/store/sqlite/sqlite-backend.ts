@@ -73,6 +73,20 @@ function withStatementCache(
   };
 }
 
+/** A connection to the file at `path` that only reads, for {@link SqlBackend.readDb}. */
+function openReadConnection(path: string): Kysely<Database> {
+  const database = new BetterSqlite3(path, { timeout: 0, fileMustExist: true });
+  try {
+    database.pragma('query_only = ON');
+  } catch (e: unknown) {
+    database.close();
+    throw e;
+  }
+  return new Kysely<Database>({
+    dialect: new SqliteDialect({ database: withStatementCache(database) }),
+  });
+}
+
 /**
  * Creates the database file, empty and readable by its owner only, when it does not exist yet
  * (its folder too, `0700`). SQLite gives the `-wal` and `-shm` files the mode of the database
@@ -162,11 +176,24 @@ export async function openSqliteBackend(
   const stopCheckpoints = inMemory
     ? () => Promise.resolve()
     : await checkpointInBackground(database, absolute);
+  // A second connection for reads: Kysely's SQLite driver runs one query at a time on its
+  // connection, so on one connection a log query waited for a whole ingest's transaction
+  // (323 ms for 10 MB). In WAL mode this one reads the last commit meanwhile. It never
+  // writes (`query_only`). An in-memory database is one connection's own: it has none.
+  let readDb: Kysely<Database> | undefined;
+  try {
+    readDb = inMemory ? undefined : openReadConnection(absolute);
+  } catch (e: unknown) {
+    await stopCheckpoints();
+    database.close();
+    throw notADatabase(absolute, e);
+  }
   const statements = withStatementCache(database);
   return {
     backend: 'sqlite',
     location: inMemory ? 'sqlite::memory:' : `sqlite:${absolute}`,
     db: new Kysely<Database>({ dialect: new SqliteDialect({ database: statements }) }),
+    ...(readDb === undefined ? {} : { readDb }),
     // better-sqlite3 is synchronous and Kysely's SQLite driver has one connection: whatever
     // runs here runs inside the write transaction Kysely opened on it.
     runEach: (source, parameterLists) => {
@@ -188,6 +215,9 @@ export async function openSqliteBackend(
     // It writes, so while another process holds the write lock it fails at once (no wait),
     // and the refresh, best effort, is skipped.
     refreshStatisticsStatements: ['pragma optimize'],
-    close: stopCheckpoints,
+    close: async () => {
+      await readDb?.destroy();
+      await stopCheckpoints();
+    },
   };
 }

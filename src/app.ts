@@ -7,7 +7,7 @@ import { apiErrors } from './domain/api-error.js';
 import { acceptsJson } from './api/accepts-json.js';
 import { authenticate } from './api/authenticate.js';
 import { clientErrorHandler } from './api/client-error-handler.js';
-import { connectionLimit } from './api/connection-limit.js';
+import { boundConnections, connectionLimit } from './api/connection-limit.js';
 import { errorHandler, sendApiError, toApiError } from './api/error-handler.js';
 import { executeLogRoutes } from './api/execute-log-routes.js';
 import { healthRoutes } from './api/health-routes.js';
@@ -84,8 +84,10 @@ function connectionsCheckingInterval(timeoutMs: number): number {
  *
  * The request pipeline, in the order a request meets it:
  *
- * 0. Node's HTTP server. Past `maxConnections` a new connection is closed at once; idle
- *    kept-alive connections close after `keepAliveTimeout`.
+ * 0. Node's HTTP server. Past `maxConnections` a small reserve of connections answers the
+ *    probes only (`boundConnections`; other requests are shed in `loadShedding`), and past
+ *    the reserve a new connection is closed at once; idle kept-alive connections close after
+ *    `keepAliveTimeout`.
  * 1. Node's HTTP parser. Requests whose headers do not arrive within `headersTimeout` (a
  *    slowloris client), or whose whole request does not arrive within `requestTimeout`, and
  *    malformed ones never reach Fastify; `clientErrorHandler` answers them 408/431/400 on
@@ -173,15 +175,16 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     },
   });
 
-  // Past it Node closes a new connection at once: a flood of connections cannot use up the
-  // process's files, which its store and the probes' connections need.
-  app.server.maxConnections = connectionLimit(config.maxConnections);
+  // Past it (and a small reserve on which only the probes are answered) Node closes a new
+  // connection at once: a flood of connections cannot use up the process's files, which its
+  // store needs, nor keep the probes from being answered.
+  const overConnectionLimit = boundConnections(app.server, connectionLimit(config.maxConnections));
 
   app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
     done();
   });
-  loadShedding(app, { store, config });
+  loadShedding(app, { store, config, overConnectionLimit });
   app.addHook('onRequest', (request, _reply, done) => {
     // An unknown path is refused here, before its body is read or parsed: the path alone
     // decides, whatever the Accept header, body or credentials.

@@ -1,4 +1,5 @@
 import underPressure from '@fastify/under-pressure';
+import type { Socket } from 'node:net';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Config } from '../config/config.js';
 import { apiErrors } from '../domain/api-error.js';
@@ -10,6 +11,11 @@ export interface LoadSheddingDeps {
     Config,
     'maxInFlightRequests' | 'maxStoreQueue' | 'maxEventLoopDelayMs' | 'retryAfterSeconds'
   >;
+  /**
+   * Whether a request's connection came in past `maxConnections`, into the probes' reserve
+   * (see `boundConnections`): only the probes are answered on it.
+   */
+  readonly overConnectionLimit?: (socket: Socket | undefined) => boolean;
 }
 
 /**
@@ -49,6 +55,12 @@ export function loadShedding(app: FastifyInstance, deps: LoadSheddingDeps): void
   app.addHook('onRequest', (request, reply, done) => {
     if (isProbe(request)) {
       done();
+      return;
+    }
+    if (deps.overConnectionLimit?.(request.raw.socket) === true) {
+      // Its connection holds a place kept for the probes: closed after this answer.
+      reply.header('connection', 'close');
+      done(overloaded('a connection past maxConnections, in the reserve kept for the probes'));
       return;
     }
     if (config.maxInFlightRequests > 0 && inFlight >= config.maxInFlightRequests) {

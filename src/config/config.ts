@@ -44,8 +44,9 @@ export interface Config {
   /** How long an idle kept-alive connection stays open between requests. */
   readonly keepAliveTimeoutMs: number;
   /**
-   * Most connections open at once; past it a new connection is closed at once. 0: derived
-   * from the process's open-file limit, with a margin for the store and log files.
+   * Most connections open at once; past it a small reserve answers only the probes, and past
+   * that a new connection is closed at once. 0: derived from the process's open-file limit,
+   * with a margin for the store and log files.
    */
   readonly maxConnections: number;
   /**

@@ -160,7 +160,7 @@ export const configSettings: { readonly [K in keyof Config]: Setting<Config[K]> 
     env: 'SCALELOG_MAX_CONNECTIONS',
     parse: (c) => integer(c, 0, 1_000_000, 'connections'),
     summary:
-      'most connections open at once; past it a new one is closed at once (0: from the open-file limit)',
+      'most connections open at once; past it a small reserve answers only the probes, then a new one is closed at once (0: from the open-file limit)',
     defaultText: '0 (the open-file limit less a margin)',
   },
   maxInFlightRequests: {

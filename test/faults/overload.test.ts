@@ -257,7 +257,7 @@ describe.skipIf(!testBackends.some((b) => b.name === 'postgres' && b.available))
 );
 
 describe('connections past maxConnections', () => {
-  it('are closed at once, while a kept-alive probe connection goes on being answered', async () => {
+  it('get only the probes answered in a small reserve, then are closed at once; a kept-alive probe goes on being answered', async () => {
     const { app } = await openTestApi(sqliteBackend, { config: { maxConnections: 3 } });
     const port = await listen(app);
     // The probe's connection, kept alive, and two more: the limit.
@@ -278,7 +278,26 @@ describe('connections past maxConnections', () => {
       5_000,
     );
 
-    // A fourth connection is closed without an answer, at once.
+    // A fourth connection, in the probes' reserve (one place for a limit of 3): a probe is
+    // answered on it, an API request is answered 503 and its connection closed.
+    const fresh = await get(port, '/healthz');
+    expect(fresh.status).toBe(200);
+    expect(fresh.ms).toBeLessThan(promptMs);
+    const shed = await get(port, logsPath());
+    expectShed(shed);
+    expect(shed.headers.connection).toBe('close');
+
+    // Past the reserve too: a connection is closed without an answer, at once.
+    const reserveHolder = await openSocket(port);
+    await eventually(
+      () =>
+        new Promise<boolean>((resolve) => {
+          app.server.getConnections((_e, count) => {
+            resolve(count === 4);
+          });
+        }),
+      5_000,
+    );
     const started = performance.now();
     const refused = await get(port, '/healthz').then(
       (a) => `answered ${a.status}`,
@@ -294,12 +313,13 @@ describe('connections past maxConnections', () => {
       expect(answer.ms).toBeLessThan(promptMs);
     }
 
-    // A connection closes: a new one is accepted again.
+    // Connections close: API requests are handled again (401: no credentials, not shed).
+    reserveHolder.destroy();
     idle[0]?.destroy();
     await eventually(
       () =>
-        get(port, '/healthz').then(
-          (a) => a.status === 200,
+        get(port, logsPath()).then(
+          (a) => a.status === 401,
           () => false,
         ),
       5_000,

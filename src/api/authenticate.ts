@@ -157,17 +157,21 @@ declare module 'fastify' {
 }
 
 /** What is left to check of a streamed-body request: its signature, then its project. */
-const pendingChecks = new WeakMap<FastifyRequest, (body: BodyDigest) => Promise<void>>();
+const pendingChecks = new WeakMap<
+  FastifyRequest,
+  (body: Uint8Array | BodyDigest) => Promise<void>
+>();
 
 /**
  * For a route with `streamedBody`: checks what {@link authenticate} left for when the body
- * is in, given the SHA-256 of the body as received, and throws the same errors it would
- * have (401 for a wrong signature, then 400/403 for the project). Nothing to do for a
- * request that authentication already settled (a token, or no body-covering signature).
+ * is in, given the body as received (its bytes, or only their SHA-256), and throws the same
+ * errors it would have (401 for a wrong signature, then 400/403 for the project). Nothing
+ * to do for a request that authentication already settled (a token, or no body-covering
+ * signature).
  */
 export async function finishAuthentication(
   request: FastifyRequest,
-  body: BodyDigest,
+  body: Uint8Array | BodyDigest,
 ): Promise<void> {
   const pending = pendingChecks.get(request);
   if (pending === undefined) return;

@@ -35,9 +35,6 @@ interface ImportReportBody {
  */
 const ingestBatchSize = 200;
 
-/** SHA-256 of no bytes: what a signature of a bodiless request covers. */
-const emptyBodySha256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
-
 /** The `Content-Length` a client declared, if it declared one that is a number. */
 function declaredLength(request: FastifyRequest): number | undefined {
   const value = request.headers['content-length'];
@@ -254,7 +251,7 @@ export function ingestRoutes(deps: IngestRoutesDeps): FastifyPluginCallback {
         const body: unknown = request.body;
         // Fastify skips body parsing for a request with neither body nor Content-Type.
         if (!(body instanceof UnreadBody)) {
-          await finishAuthentication(request, { sha256Hex: emptyBodySha256 });
+          await finishAuthentication(request, new Uint8Array());
           throw noLine(request.params.project_id, request.url);
         }
         // Answered before the whole body was read (413, a signature refused...): discard the

@@ -1,9 +1,7 @@
 import { apiErrors } from '../domain/api-error.js';
-import { defaultLimit, maxLimit, maxStartNumber, parseStartNumber } from '../domain/log-query.js';
+import { defaultLimit, maxStartNumber, parseLimit, parseStartNumber } from '../domain/log-query.js';
 import type { Paging } from '../store/engine-store.js';
 import { rawQuery } from './raw-query.js';
-
-const integerPattern = /^\d{1,15}$/;
 
 /**
  * The query parameters of a list request (groups, policies, bandwidths), each at most once:
@@ -30,11 +28,7 @@ export function listPaging(params: ReadonlyMap<string, string>): Paging {
   const limit = params.get('limit');
   const startNumber = start === undefined ? 0 : parseStartNumber(start);
   if (startNumber === undefined) throw apiErrors.invalidListStart(start ?? '', maxStartNumber);
-  if (limit !== undefined && (!integerPattern.test(limit) || Number(limit) > maxLimit)) {
-    throw apiErrors.invalidListLimit(limit);
-  }
-  return {
-    startNumber,
-    limit: limit === undefined ? defaultLimit : Number(limit),
-  };
+  const limitNumber = limit === undefined ? defaultLimit : parseLimit(limit);
+  if (limitNumber === undefined) throw apiErrors.invalidListLimit(limit ?? '');
+  return { startNumber, limit: limitNumber };
 }

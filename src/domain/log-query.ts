@@ -41,6 +41,11 @@ export function parseStartNumber(text: string): number | undefined {
   return n <= maxStartNumber ? n : undefined;
 }
 
+/** A `limit` as sent (1 to 15 digits) up to {@link maxLimit}. */
+export function parseLimit(text: string): number | undefined {
+  return integerPattern.test(text) && Number(text) <= maxLimit ? Number(text) : undefined;
+}
+
 /** The query parameters this API knows; others are ignored, as gateways do. */
 export const logQueryParameters = [
   'log_id',
@@ -134,11 +139,7 @@ export function parseLogQuery(
     apiErrors.invalidStartNumber(v, maxStartNumber),
   );
   if (startNumber !== undefined) query.startNumber = startNumber;
-  const limit = check(
-    'limit',
-    (v) => (integerPattern.test(v) && Number(v) <= maxLimit ? Number(v) : undefined),
-    apiErrors.invalidLimit,
-  );
+  const limit = check('limit', parseLimit, apiErrors.invalidLimit);
   if (limit !== undefined) query.limit = limit;
   return query;
 }

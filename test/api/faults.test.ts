@@ -12,7 +12,7 @@ import type { Store } from '../../src/store/store.js';
 import { testBackends } from '../support/backends.js';
 import { openStore } from '../../src/store/open-store.js';
 import { signRequest } from '../support/sdk-signing.js';
-import { startTcpProxy } from '../support/tcp-proxy.js';
+import { proxyStoreUrl } from '../support/tcp-proxy.js';
 import type { TcpProxy } from '../support/tcp-proxy.js';
 import {
   expectAsError,
@@ -335,14 +335,9 @@ describe.skipIf(postgres === undefined || !postgres.available)(
       const api = await openTestApi(backend, {
         config: { retryAfterSeconds: 7 },
         url: async (fresh) => {
-          const url = new URL(fresh);
-          proxy = await startTcpProxy({
-            host: url.hostname,
-            port: Number(url.port === '' ? 5432 : url.port),
-          });
-          url.hostname = '127.0.0.1';
-          url.port = String(proxy.port);
-          return url.toString();
+          const through = await proxyStoreUrl(fresh);
+          proxy = through.proxy;
+          return through.url;
         },
       });
       onTestFinished(() => proxy?.close());

@@ -22,7 +22,7 @@ import {
   uuidPattern,
 } from '../api/api-harness.js';
 import { testBackends } from '../support/backends.js';
-import { startTcpProxy } from '../support/tcp-proxy.js';
+import { proxyStoreUrl } from '../support/tcp-proxy.js';
 import type { TcpProxy } from '../support/tcp-proxy.js';
 
 /*
@@ -504,11 +504,9 @@ describe('the log', () => {
         {
           logger: capturedLogger(lines),
           url: async (fresh) => {
-            const url = new URL(fresh);
-            proxy = await startTcpProxy({ host: url.hostname, port: Number(url.port || 5432) });
-            url.hostname = '127.0.0.1';
-            url.port = String(proxy.port);
-            return url.toString();
+            const through = await proxyStoreUrl(fresh);
+            proxy = through.proxy;
+            return through.url;
           },
         },
       );

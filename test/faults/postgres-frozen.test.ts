@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { testBackends } from '../support/backends.js';
-import { startTcpProxy } from '../support/tcp-proxy.js';
+import { proxyStoreUrl } from '../support/tcp-proxy.js';
 import type { TcpProxy } from '../support/tcp-proxy.js';
 import {
   expectAsError,
@@ -38,14 +38,9 @@ async function frozenApi(
     config: { queryTimeoutMs: limitMs, retryAfterSeconds: 3 },
     url: async (fresh) => {
       directUrl = fresh;
-      const url = new URL(fresh);
-      proxy = await startTcpProxy({
-        host: url.hostname,
-        port: Number(url.port === '' ? 5432 : url.port),
-      });
-      url.hostname = '127.0.0.1';
-      url.port = String(proxy.port);
-      return url.toString();
+      const through = await proxyStoreUrl(fresh);
+      proxy = through.proxy;
+      return through.url;
     },
   });
   if (proxy === undefined) throw new Error('no proxy');

@@ -126,3 +126,18 @@ export async function startTcpProxy(upstream: { host: string; port: number }): P
     },
   };
 }
+
+/**
+ * A proxy to the server a PostgreSQL store URL names, and the same URL through the proxy:
+ * a store opened on it loses (or stops hearing from) its server when the test says so.
+ */
+export async function proxyStoreUrl(storeUrl: string): Promise<{ url: string; proxy: TcpProxy }> {
+  const url = new URL(storeUrl);
+  const proxy = await startTcpProxy({
+    host: url.hostname,
+    port: Number(url.port === '' ? 5432 : url.port),
+  });
+  url.hostname = '127.0.0.1';
+  url.port = String(proxy.port);
+  return { url: url.toString(), proxy };
+}

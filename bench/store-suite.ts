@@ -1,6 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { join } from 'node:path';
-import { logToWire } from '../src/api/log-wire.js';
+import { logToWire } from '../src/log-format/log-wire.js';
 import { writeLines } from '../src/cli/write-lines.js';
 import type { ExecutionLog } from '../src/domain/execution-log.js';
 import type { LogQuery } from '../src/domain/log-query.js';

@@ -3,28 +3,29 @@ import Fastify, { LogController } from 'fastify';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Config } from './config/config.js';
-import { apiErrors } from './domain/api-error.js';
-import { acceptsJson } from './api/accepts-json.js';
-import { authenticate } from './api/authenticate.js';
-import { clientErrorHandler } from './api/client-error-handler.js';
-import { boundConnections, connectionLimit } from './api/connection-limit.js';
-import { errorHandler, sendApiError, toApiError } from './api/error-handler.js';
-import { executeLogRoutes } from './api/execute-log-routes.js';
-import { healthRoutes } from './api/health-routes.js';
-import { ingestRoutes } from './api/ingest-routes.js';
-import { jsonBodyParsers } from './api/json-body-parsers.js';
-import { loadShedding } from './api/load-shedding.js';
-import { methodNotAllowed } from './api/method-not-allowed.js';
-import { triggerRoutes } from './api/trigger-routes.js';
-import { captureReceivedBody } from './api/received-body.js';
-import { refuseUnstorableText } from './api/refuse-unstorable-text.js';
-import { requestLogHook } from './api/request-log.js';
-import { docsPrefix, registerDocs } from './api/register-docs.js';
+import { apiErrors } from './errors/api-error.js';
+import { acceptsJson } from './http/accepts-json.js';
+import { authenticate } from './http/authenticate.js';
+import { clientErrorHandler } from './http/client-error-handler.js';
+import { boundConnections, connectionLimit } from './http/connection-limit.js';
+import { errorHandler, sendApiError, toApiError } from './http/error-handler.js';
+import { executeLogRoutes } from './resources/logs/query-routes.js';
+import { healthRoutes } from './http/health-routes.js';
+import { ingestRoutes } from './resources/logs/ingest-routes.js';
+import { jsonBodyParsers } from './http/json-body-parsers.js';
+import { loadShedding } from './http/load-shedding.js';
+import { methodNotAllowed } from './http/method-not-allowed.js';
+import { triggerRoutes } from './resources/triggers/trigger-routes.js';
+import { decorateProjectId } from './http/project-id.js';
+import { captureReceivedBody } from './http/received-body.js';
+import { refuseUnstorableText } from './http/refuse-unstorable-text.js';
+import { requestLogHook } from './http/request-log.js';
+import { docsPrefix, registerDocs } from './http/register-docs.js';
 import type { CredentialService } from './auth/credential-service.js';
-import { bandwidthToWire } from './api/bandwidth-wire.js';
-import { groupRoutes } from './api/group-routes.js';
-import { policyRoutes } from './api/policy-routes.js';
-import { bandwidthRoutes } from './api/bandwidth-routes.js';
+import { bandwidthToWire } from './resources/bandwidths/bandwidth-wire.js';
+import { groupRoutes } from './resources/groups/group-routes.js';
+import { policyRoutes } from './resources/policies/policy-routes.js';
+import { bandwidthRoutes } from './resources/bandwidths/bandwidth-routes.js';
 import { PolicyEngine } from './engine/policy-engine.js';
 import { Scheduler } from './engine/scheduler.js';
 import type { EngineStore } from './store/engine-store.js';
@@ -179,6 +180,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   // connection at once: a flood of connections cannot use up the process's files, which its
   // store needs, nor keep the probes from being answered.
   const overConnectionLimit = boundConnections(app.server, connectionLimit(config.maxConnections));
+  decorateProjectId(app);
 
   app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);

@@ -1,5 +1,5 @@
 import { projectIdPattern } from '../domain/project-id.js';
-import { logToWire } from '../api/log-wire.js';
+import { logToWire } from '../log-format/log-wire.js';
 import type { Config } from '../config/config.js';
 import type { ExecutionLog } from '../domain/execution-log.js';
 import type { ExportFilter } from '../store/store.js';

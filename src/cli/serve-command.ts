@@ -9,7 +9,7 @@ import type { CliContext, ServableApp, SignalSource } from './cli-context.js';
 import { exitCodes } from './exit-codes.js';
 import type { ExitCode } from './exit-codes.js';
 import { isInMemoryStore } from '../store/parse-store-url.js';
-import { removeStaleSpools } from '../api/spool-body.js';
+import { removeStaleSpools } from '../http/spool-body.js';
 import { openCommandStore } from './open-command-store.js';
 import { keyFileCreatedNotice, secretKeySourceOf } from './open-credential-service.js';
 import { createFirstCredential, ensureDevCredential } from './serve-credentials.js';

@@ -1,7 +1,7 @@
 /**
  * An execution log: one run of a scaling policy, as Scalelog records and serves it.
  *
- * This is the program's own camelCase shape. The cloud's wire shape lives in `api/`, column
+ * This is the program's own camelCase shape. The cloud's wire shape lives in `log-format/`, column
  * names live in `store/`; explicit mappers sit between them.
  */
 

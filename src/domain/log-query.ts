@@ -1,5 +1,5 @@
-import { apiErrors } from './api-error.js';
-import type { ApiError } from './api-error.js';
+import { apiErrors } from '../errors/api-error.js';
+import type { ApiError } from '../errors/api-error.js';
 import { executeTypes, resourceTypes } from './execution-log.js';
 import type { ExecuteType, ResourceType } from './execution-log.js';
 import { parseWireTime } from './wire-time.js';

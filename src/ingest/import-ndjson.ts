@@ -1,5 +1,5 @@
 import type { ExecutionLog } from '../domain/execution-log.js';
-import { logFromWire, WireLogError } from '../api/log-wire.js';
+import { logFromWire, WireLogError } from '../log-format/log-wire.js';
 import type { Store } from '../store/store.js';
 
 /**

@@ -18,8 +18,8 @@ import {
   testConfig,
   wireLog,
   withCredentials,
-} from '../api/api-harness.js';
-import type { SendAs, TestClock, TestCredential } from '../api/api-harness.js';
+} from '../support/api-harness.js';
+import type { SendAs, TestClock, TestCredential } from '../support/api-harness.js';
 import type { TestBackend } from '../support/backends.js';
 import { testBackends } from '../support/backends.js';
 import { countingCredentialStore } from './counting-credential-store.js';

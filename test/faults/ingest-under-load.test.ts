@@ -13,8 +13,8 @@ import {
   openTestApi,
   project,
   wireLog,
-} from '../api/api-harness.js';
-import type { TestApi } from '../api/api-harness.js';
+} from '../support/api-harness.js';
+import type { TestApi } from '../support/api-harness.js';
 import { maxLineBytes } from '../../src/ingest/import-ndjson.js';
 import { testBackends } from '../support/backends.js';
 import { signRequest } from '../support/sdk-signing.js';

@@ -9,8 +9,8 @@ import {
   project,
   wireLog,
   withCredentials,
-} from '../api/api-harness.js';
-import type { TestApi, TestApiOptions, TestCredential } from '../api/api-harness.js';
+} from '../support/api-harness.js';
+import type { TestApi, TestApiOptions, TestCredential } from '../support/api-harness.js';
 import { testBackends } from '../support/backends.js';
 import type { TestBackend } from '../support/backends.js';
 

@@ -20,7 +20,7 @@ import {
   testClock,
   testConfig,
   uuidPattern,
-} from '../api/api-harness.js';
+} from '../support/api-harness.js';
 import { testBackends } from '../support/backends.js';
 import { proxyStoreUrl } from '../support/tcp-proxy.js';
 import type { TcpProxy } from '../support/tcp-proxy.js';

@@ -11,8 +11,8 @@ import {
   openTestApi,
   sqliteBackend,
   wireLog,
-} from '../api/api-harness.js';
-import type { TestApi } from '../api/api-harness.js';
+} from '../support/api-harness.js';
+import type { TestApi } from '../support/api-harness.js';
 import { openStore } from '../../src/store/open-store.js';
 import type { OpenStoreOptions } from '../../src/store/open-store.js';
 import { StoreTimeoutError } from '../../src/store/store.js';

@@ -28,8 +28,8 @@ import {
   uuid,
   withCredentials,
   wireLog,
-} from '../api/api-harness.js';
-import type { TestClock, TestRequest } from '../api/api-harness.js';
+} from '../support/api-harness.js';
+import type { TestClock, TestRequest } from '../support/api-harness.js';
 import { runScalelog } from '../cli/cli-harness.js';
 import { holdWriteLockInChild } from '../support/write-lock-holder.js';
 import { writeLockHeld } from '../support/write-lock-held.js';

@@ -2,8 +2,8 @@ import fc from 'fast-check';
 import type { LightMyRequestResponse } from 'fastify';
 import { describe, expect, it } from 'vitest';
 import { testBackends } from '../support/backends.js';
-import { openTestApi, project } from '../api/api-harness.js';
-import type { TestApi, TestRequest } from '../api/api-harness.js';
+import { openTestApi, project } from '../support/api-harness.js';
+import type { TestApi, TestRequest } from '../support/api-harness.js';
 
 /**
  * Bad input on the engine's APIs (groups, policies v1/v2 and their batch, bandwidths,

@@ -2,8 +2,8 @@ import { isDeepStrictEqual } from 'node:util';
 import fc from 'fast-check';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { logToWire } from '../../src/api/log-wire.js';
-import type { WireOptions } from '../../src/api/log-wire.js';
+import { logToWire } from '../../src/log-format/log-wire.js';
+import type { WireOptions } from '../../src/log-format/log-wire.js';
 import { buildApp } from '../../src/app.js';
 import { defaultConfig } from '../../src/config/config.js';
 import type {
@@ -20,8 +20,8 @@ import type { EngineStore } from '../../src/store/engine-store.js';
 import type { CredentialStore, Store } from '../../src/store/store.js';
 import type { CredentialService } from '../../src/auth/credential-service.js';
 import { testBackends } from '../support/backends.js';
-import { credentialsOver, sendTo, testClock, withCredentials } from '../api/api-harness.js';
-import type { TestCredential } from '../api/api-harness.js';
+import { credentialsOver, sendTo, testClock, withCredentials } from '../support/api-harness.js';
+import type { TestCredential } from '../support/api-harness.js';
 
 /**
  * The property the issue asks for: for random datasets and random filter and paging
@@ -77,7 +77,7 @@ const idTail = fc
 /** Text with the characters JSON and SQL quote differently. */
 const text = fc.oneof(
   // Without NUL and lone surrogates, which the import path must refuse (see
-  // test/unit/log-wire.test.ts); this property is about queries.
+  // test/log-format/log-wire.test.ts); this property is about queries.
   fc
     .string({ unit: 'grapheme', maxLength: 12 })
     .filter((s) => !s.includes('\u0000') && !/[\uD800-\uDFFF]/u.test(s)),

@@ -7,8 +7,8 @@ import { defaultConfig } from '../../src/config/config.js';
 import { openStore } from '../../src/store/open-store.js';
 import type { EngineStore } from '../../src/store/engine-store.js';
 import type { CredentialStore, Store } from '../../src/store/store.js';
-import { credentialsOver, sendTo, testClock, withCredentials } from '../api/api-harness.js';
-import type { SendAs, TestRequest } from '../api/api-harness.js';
+import { credentialsOver, sendTo, testClock, withCredentials } from '../support/api-harness.js';
+import type { SendAs, TestRequest } from '../support/api-harness.js';
 import { testBackends } from '../support/backends.js';
 
 /**

@@ -2,9 +2,9 @@ import { createHash, createHmac } from 'node:crypto';
 
 /**
  * Request signing for tests, written from the contract (§5) and the way the Go SDK's signer
- * is written, independently of `src/domain/sdk-signature.ts`: a bug there does not hide
+ * is written, independently of `src/auth/sdk-signature.ts`: a bug there does not hide
  * itself by being repeated here. The official Node signer is exercised separately, against
- * a real server (test/api/authentication.test.ts).
+ * a real server (test/http/authentication.test.ts).
  */
 
 export interface SigningKey {

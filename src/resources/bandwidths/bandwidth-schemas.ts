@@ -1,0 +1,164 @@
+import { bandwidthShareTypes, maxBandwidthSize, minBandwidthSize } from '../../domain/bandwidth.js';
+import { pagingFields, pagingQuery, projectAnd } from '../../http/resource-schemas.js';
+import { asError } from '../../http/error-schemas.js';
+
+/**
+ * Wire schemas of the bandwidth API: the VPC service's bandwidth (research §4.1), which the
+ * cloud's paths answer exactly, and Scalelog's own create and list API, which adds the bounds.
+ * Bodies are checked by the handlers (each refusal names its field); these document them and
+ * serialize the answers, so every field is listed.
+ */
+
+const text = { type: 'string' } as const;
+const size = {
+  type: 'integer',
+  minimum: minBandwidthSize,
+  maximum: maxBandwidthSize,
+  description: 'Mbit/s.',
+} as const;
+
+const publicIp = {
+  type: 'object',
+  required: ['publicip_id', 'publicip_type', 'ip_version'],
+  properties: {
+    publicip_id: { type: 'string', description: 'The EIP given as eip_id at create.' },
+    publicip_address: {
+      type: 'string',
+      description: 'The eip_address given at create; absent when none was.',
+    },
+    publicip_type: { type: 'string', enum: ['5_bgp'] },
+    ip_version: { type: 'integer', enum: [4] },
+  },
+} as const;
+
+const vpcFields = {
+  id: text,
+  name: { type: 'string', description: "1-64 letters, digits, Chinese characters, '_', '-', '.'." },
+  size,
+  share_type: { type: 'string', enum: [...bandwidthShareTypes] },
+  publicip_info: {
+    type: 'array',
+    items: publicIp,
+    description: 'The EIP of a PER bandwidth created with eip_id; empty otherwise.',
+  },
+  tenant_id: { type: 'string', description: 'The project id.' },
+  bandwidth_type: { type: 'string', enum: ['bgp', 'share'], description: 'share for WHOLE.' },
+  charge_mode: { type: 'string', enum: ['bandwidth'] },
+  billing_info: {
+    type: 'string',
+    enum: [''],
+    description: 'Empty: pay-per-use, the only kind AS scales.',
+  },
+  enterprise_project_id: { type: 'string', enum: ['0'] },
+  status: { type: 'string', enum: ['NORMAL'] },
+  created_at: { type: 'string', description: 'UTC yyyy-MM-ddThh:mm:ssZ.' },
+  updated_at: {
+    type: 'string',
+    description: 'UTC yyyy-MM-ddThh:mm:ssZ. Scalelog keeps no update time: equals created_at.',
+  },
+} as const;
+
+/** The VPC service's `bandwidth` object (BandwidthResp). */
+const vpcBandwidth = {
+  title: 'BandwidthResp',
+  type: 'object',
+  required: Object.keys(vpcFields),
+  properties: vpcFields,
+} as const;
+
+/** A bandwidth in Scalelog's own answers: the VPC object and its bounds. */
+const scalelogBandwidth = {
+  title: 'ScalelogBandwidth',
+  type: 'object',
+  required: [...Object.keys(vpcFields), 'min_size', 'max_size'],
+  properties: {
+    ...vpcFields,
+    min_size: { ...size, description: 'The least size a resize may set (Mbit/s).' },
+    max_size: { ...size, description: 'The greatest size a resize may set (Mbit/s).' },
+  },
+} as const;
+
+export const bandwidthSchemas = {
+  bandwidthParams: projectAnd('bandwidth_id', 'Bandwidth id. Unknown: 404 AS.0007.'),
+  createBody: {
+    type: 'object',
+    required: ['bandwidth'],
+    properties: {
+      bandwidth: {
+        type: 'object',
+        required: ['name', 'size'],
+        additionalProperties: false,
+        properties: {
+          name: vpcFields.name,
+          size: { ...size, description: 'Mbit/s, from min_size to max_size.' },
+          share_type: {
+            type: 'string',
+            enum: [...bandwidthShareTypes],
+            default: 'PER',
+            description: 'PER (dedicated to one EIP) or WHOLE (shared).',
+          },
+          min_size: { ...size, default: minBandwidthSize },
+          max_size: { ...size, default: maxBandwidthSize },
+          eip_id: {
+            type: 'string',
+            pattern: '^[A-Za-z0-9_-]{1,64}$',
+            description: 'The EIP a PER bandwidth serves; execution logs carry it in meta_data.',
+          },
+          eip_address: {
+            type: 'string',
+            format: 'ipv4',
+            description: 'The address of eip_id (which it needs); PER only.',
+          },
+        },
+      },
+    },
+  },
+  updateBody: {
+    type: 'object',
+    required: ['bandwidth'],
+    properties: {
+      bandwidth: {
+        type: 'object',
+        additionalProperties: false,
+        minProperties: 1,
+        properties: {
+          name: {
+            ...vpcFields.name,
+            description: `${vpcFields.name.description} Empty: unchanged.`,
+          },
+          size: {
+            type: ['integer', 'number', 'string'],
+            description:
+              "Mbit/s, within the bandwidth's min_size and max_size. A decimal or a numeric string is truncated to an integer, as the VPC coerces it.",
+          },
+          charge_mode: {
+            type: 'string',
+            enum: ['bandwidth'],
+            description: 'Only bandwidth: the one mode Scalelog keeps.',
+          },
+        },
+      },
+    },
+  },
+  vpcShow: {
+    type: 'object',
+    required: ['bandwidth'],
+    properties: { bandwidth: vpcBandwidth },
+  },
+  scalelogShow: {
+    type: 'object',
+    required: ['bandwidth'],
+    properties: { bandwidth: scalelogBandwidth },
+  },
+  list: {
+    type: 'object',
+    required: ['total_number', 'start_number', 'limit', 'bandwidths'],
+    properties: { ...pagingFields, bandwidths: { type: 'array', items: scalelogBandwidth } },
+  },
+  listQuery: { type: 'object', properties: { ...pagingQuery } },
+  inUse: {
+    ...asError,
+    description:
+      'AS.0003: a scaling policy still targets the bandwidth, or an execution is under way on it.',
+  },
+} as const;

@@ -1,0 +1,393 @@
+import { operationTypes, resourceTypes } from '../../domain/execution-log.js';
+import { recurrenceTypes } from '../../domain/recurrence.js';
+import { policyTypes } from '../../domain/scaling-policy.js';
+import { idReply, pagingFields, pagingQuery, projectAnd } from '../../http/resource-schemas.js';
+
+/**
+ * Wire schemas of the v1 and v2 scaling policy APIs. They document (bodies and queries are
+ * checked by the handlers, which answer each field with its AS.30xx code) and serialize:
+ * fields that are not `required` are omitted when absent, never written as `null`.
+ */
+
+const text = { type: 'string' } as const;
+const integer = { type: 'integer' } as const;
+const minuteTime = {
+  type: 'string',
+  description: 'UTC YYYY-MM-DDThh:mmZ (no seconds).',
+} as const;
+
+const policyStatus = {
+  type: 'string',
+  enum: ['INSERVICE', 'PAUSED', 'EXECUTING'],
+  description: 'EXECUTING while an execution of the policy is under way.',
+} as const;
+
+const scheduledPolicy = {
+  title: 'ScheduledPolicy',
+  type: 'object',
+  description:
+    'SCHEDULED: launch_time only. RECURRENCE: launch_time, recurrence_type, recurrence_value (Weekly, Monthly), start_time, end_time. Absent for alarm policies.',
+  properties: {
+    launch_time: {
+      type: 'string',
+      description: 'SCHEDULED: YYYY-MM-DDThh:mmZ; RECURRENCE: hh:mm. UTC.',
+    },
+    recurrence_type: { type: 'string', enum: [...recurrenceTypes] },
+    recurrence_value: {
+      type: 'string',
+      description:
+        'Weekly: days 1 (Sunday) to 7, comma-separated; Monthly: days 1 to 31. Ignored for Daily.',
+    },
+    start_time: {
+      ...minuteTime,
+      description: 'UTC YYYY-MM-DDThh:mmZ; defaults to the creation time.',
+    },
+    end_time: minuteTime,
+  },
+} as const;
+
+const scheduledPolicyBody = {
+  ...scheduledPolicy,
+  title: 'ScheduledPolicyOption',
+  required: ['launch_time'],
+  description:
+    'Required for SCHEDULED and RECURRENCE (AS.3003), ignored for alarm policies. launch_time: AS.3008, AS.3009, AS.3010; recurrence_type: AS.3023, AS.3004; recurrence_value: AS.3024, AS.3025; start_time: AS.3028; end_time: AS.3005, AS.3006, AS.3007; start after end: AS.3029; no launch within the window: AS.3033.',
+} as const;
+
+const v1Action = {
+  title: 'ScalingPolicyActionV1',
+  type: 'object',
+  required: ['operation'],
+  properties: {
+    operation: { type: 'string', enum: ['ADD', 'REMOVE', 'REDUCE', 'SET'] },
+    instance_number: {
+      type: 'integer',
+      description: 'Instances: SET 0-300, otherwise 1-300 (AS.3018). Default 1.',
+    },
+    instance_percentage: {
+      type: 'integer',
+      description:
+        'Percent of the desired number: SET 0-20000, otherwise 1-20000 (AS.3035). Not with instance_number (AS.3036).',
+    },
+  },
+} as const;
+
+const v2ActionProperties = {
+  operation: {
+    type: 'string',
+    enum: [...operationTypes],
+    description: 'Groups: ADD, REMOVE, REDUCE, SET; bandwidths: ADD, REDUCE, SET (AS.3017).',
+  },
+  size: {
+    type: 'integer',
+    description:
+      'Groups: instances, SET 0-300, otherwise 1-300; bandwidths: Mbit/s 1-300 (AS.3018). Default 1.',
+  },
+  percentage: {
+    type: 'integer',
+    description: 'Groups only: SET 0-20000, otherwise 1-20000 (AS.3035). Not with size (AS.3036).',
+  },
+  limits: {
+    type: 'integer',
+    description: 'Bandwidth ADD or REDUCE only: the size in Mbit/s (1-2000) it stops at (AS.3043).',
+  },
+} as const;
+
+const v2Action = {
+  title: 'ScalingPolicyActionV2',
+  type: 'object',
+  required: ['operation'],
+  properties: v2ActionProperties,
+} as const;
+
+const intervalAlarmAction = {
+  title: 'IntervalAlarmActionsV2',
+  type: 'object',
+  properties: {
+    ...v2ActionProperties,
+    lower_bound: { type: 'number' },
+    upper_bound: { type: 'number' },
+  },
+} as const;
+
+const intervalAlarmActions = {
+  type: 'array',
+  items: intervalAlarmAction,
+  description:
+    'INTERVAL_ALARM only: kept and returned. Scalelog sees no metric values, so the policy executes its scaling_policy_action.',
+} as const;
+
+const coolDown = {
+  type: 'integer',
+  minimum: 0,
+  maximum: 86_400,
+  default: 300,
+  description: 'Seconds, 0-86400 (AS.3012).',
+} as const;
+
+const v1Policy = {
+  title: 'ScalingV1PolicyDetail',
+  type: 'object',
+  required: [
+    'scaling_group_id',
+    'scaling_policy_name',
+    'scaling_policy_id',
+    'policy_status',
+    'scaling_policy_type',
+    'scaling_policy_action',
+    'cool_down_time',
+    'create_time',
+  ],
+  properties: {
+    scaling_group_id: text,
+    scaling_policy_name: text,
+    scaling_policy_id: text,
+    policy_status: policyStatus,
+    scaling_policy_type: { type: 'string', enum: [...policyTypes] },
+    alarm_id: { type: 'string', description: 'Alarm policies only.' },
+    scheduled_policy: scheduledPolicy,
+    scaling_policy_action: v1Action,
+    cool_down_time: integer,
+    create_time: { type: 'string', description: 'UTC yyyy-MM-ddThh:mm:ssZ.' },
+  },
+} as const;
+
+const metaData = {
+  title: 'ScalingPolicyV2MetaData',
+  type: 'object',
+  description:
+    'Bandwidth policies only, from the bandwidth. Spelled metadata_eip_address here; the execute log spells it metadataeip_address.',
+  properties: {
+    metadata_bandwidth_share_type: { type: 'string', enum: ['PER', 'WHOLE'] },
+    metadata_eip_id: text,
+    metadata_eip_address: text,
+  },
+} as const;
+
+const v2Policy = {
+  title: 'ScalingV2PolicyDetail',
+  type: 'object',
+  required: [
+    'scaling_policy_name',
+    'scaling_policy_id',
+    'scaling_resource_id',
+    'scaling_resource_type',
+    'policy_status',
+    'scaling_policy_type',
+    'scaling_policy_action',
+    'cool_down_time',
+    'create_time',
+  ],
+  properties: {
+    scaling_policy_name: text,
+    scaling_policy_id: text,
+    scaling_resource_id: text,
+    scaling_resource_type: { type: 'string', enum: [...resourceTypes] },
+    policy_status: policyStatus,
+    scaling_policy_type: { type: 'string', enum: [...policyTypes] },
+    alarm_id: { type: 'string', description: 'Alarm policies only.' },
+    scheduled_policy: scheduledPolicy,
+    scaling_policy_action: v2Action,
+    interval_alarm_actions: intervalAlarmActions,
+    cool_down_time: integer,
+    create_time: { type: 'string', description: 'UTC yyyy-MM-ddThh:mm:ssZ.' },
+    description: text,
+    meta_data: metaData,
+  },
+} as const;
+
+const nameBody = {
+  type: 'string',
+  description:
+    '1-64 letters, digits, _, - or Chinese characters. Missing: AS.3013; too long: AS.3014; other characters: AS.3031.',
+} as const;
+const alarmIdBody = {
+  type: 'string',
+  description:
+    'Required for ALARM and INTERVAL_ALARM (AS.3026): 1-64 letters, digits, _ or - (AS.3050). Ignored for scheduled policies.',
+} as const;
+
+const v1Body = (required: readonly string[]) =>
+  ({
+    type: 'object',
+    required,
+    properties: {
+      scaling_policy_name: nameBody,
+      scaling_policy_type: {
+        type: 'string',
+        enum: ['ALARM', 'SCHEDULED', 'RECURRENCE'],
+        description: 'Missing: AS.3011; other values: AS.3002.',
+      },
+      alarm_id: alarmIdBody,
+      scheduled_policy: scheduledPolicyBody,
+      scaling_policy_action: {
+        ...v1Action,
+        title: 'ScalingPolicyActionV1Option',
+        required: [],
+        description:
+          'Default {"operation":"ADD","instance_number":1}; not an object: AS.3015. Replaced whole by an update.',
+      },
+      cool_down_time: coolDown,
+    },
+  }) as const;
+
+const v2Body = (required: readonly string[]) =>
+  ({
+    type: 'object',
+    required,
+    properties: {
+      scaling_policy_name: nameBody,
+      scaling_resource_id: {
+        type: 'string',
+        description:
+          'A scaling group or bandwidth of the project. Missing: AS.3041; not a UUID: AS.3055; unknown: AS.3042.',
+      },
+      scaling_resource_type: {
+        type: 'string',
+        enum: [...resourceTypes],
+        description: 'Missing: AS.3054; other values: AS.3037.',
+      },
+      scaling_policy_type: {
+        type: 'string',
+        enum: [...policyTypes],
+        description: 'Missing: AS.3011; other values: AS.3002.',
+      },
+      alarm_id: alarmIdBody,
+      scheduled_policy: scheduledPolicyBody,
+      scaling_policy_action: {
+        ...v2Action,
+        title: 'ScalingPolicyActionV2Option',
+        required: [],
+        description:
+          'Default {"operation":"ADD","size":1}; not an object: AS.3015. Replaced whole by an update.',
+      },
+      interval_alarm_actions: intervalAlarmActions,
+      cool_down_time: coolDown,
+      description: { type: 'string', maxLength: 256, description: 'At most 256 characters.' },
+    },
+  }) as const;
+
+const v2ListQueryBase = {
+  scaling_policy_name: {
+    type: 'string',
+    description: 'Policies whose name contains this (case counts).',
+  },
+  scaling_policy_type: {
+    type: 'string',
+    enum: [...policyTypes],
+    description: 'Other values: AS.3002.',
+  },
+  scaling_policy_id: text,
+  ...pagingQuery,
+} as const;
+
+const policyList = (item: typeof v1Policy | typeof v2Policy) =>
+  ({
+    type: 'object',
+    required: ['total_number', 'start_number', 'limit', 'scaling_policies'],
+    properties: { ...pagingFields, scaling_policies: { type: 'array', items: item } },
+  }) as const;
+
+export const policySchemas = {
+  policyParams: projectAnd('scaling_policy_id', 'Scaling policy id. Unknown: 404 AS.3020.'),
+  groupParams: projectAnd('scaling_group_id', 'Scaling group id. Unknown: 400 AS.2007.'),
+  resourceParams: projectAnd(
+    'scaling_resource_id',
+    'Scaling group or bandwidth id. Unknown: 400 AS.3042.',
+  ),
+  v1CreateBody: v1Body(['scaling_policy_name', 'scaling_group_id', 'scaling_policy_type']),
+  v1UpdateBody: v1Body([]),
+  v2CreateBody: v2Body([
+    'scaling_policy_name',
+    'scaling_resource_id',
+    'scaling_resource_type',
+    'scaling_policy_type',
+  ]),
+  v2UpdateBody: v2Body([]),
+  policyIdReply: idReply('scaling_policy_id', 'The policy id.'),
+  v1Show: {
+    type: 'object',
+    required: ['scaling_policy'],
+    properties: { scaling_policy: v1Policy },
+  },
+  v2Show: {
+    type: 'object',
+    required: ['scaling_policy'],
+    properties: { scaling_policy: v2Policy },
+  },
+  v1List: policyList(v1Policy),
+  v2List: policyList(v2Policy),
+  v1ListQuery: { type: 'object', properties: v2ListQueryBase },
+  v2ResourceListQuery: { type: 'object', properties: v2ListQueryBase },
+  v2ListQuery: {
+    type: 'object',
+    properties: {
+      scaling_resource_id: text,
+      scaling_resource_type: {
+        type: 'string',
+        enum: [...resourceTypes],
+        description: 'Other values: AS.0022.',
+      },
+      alarm_id: text,
+      enterprise_project_id: {
+        type: 'string',
+        description: 'Accepted and ignored: Scalelog has no enterprise projects.',
+      },
+      sort_by: {
+        type: 'string',
+        enum: ['POLICY_NAME', 'TRIGGER_CONDITION', 'CREATE_TIME'],
+        default: 'CREATE_TIME',
+        description: 'Other values: AS.3057.',
+      },
+      order: {
+        type: 'string',
+        enum: ['ASC', 'DESC'],
+        default: 'DESC',
+        description: 'Other values: AS.3058.',
+      },
+      ...v2ListQueryBase,
+    },
+  },
+  actionBody: {
+    type: 'object',
+    required: ['action'],
+    properties: {
+      action: {
+        type: 'string',
+        enum: ['execute', 'resume', 'pause'],
+        description: 'Other values: AS.3022.',
+      },
+    },
+  },
+  batchBody: {
+    type: 'object',
+    required: ['scaling_policy_id', 'action'],
+    properties: {
+      scaling_policy_id: {
+        type: 'array',
+        items: text,
+        minItems: 1,
+        maxItems: 20,
+        description: 'Missing or empty: AS.3049; more than 20 or not strings: AS.0022.',
+      },
+      action: {
+        type: 'string',
+        enum: ['delete', 'resume', 'pause'],
+        description: 'Other values: AS.3022.',
+      },
+      force_delete: {
+        type: 'string',
+        enum: ['yes', 'no'],
+        default: 'no',
+        description:
+          'delete only: yes also deletes policies with an execution under way. Other values: AS.3048.',
+      },
+      delete_alarm: {
+        type: 'string',
+        enum: ['yes', 'no'],
+        default: 'no',
+        description: 'Accepted and ignored: Scalelog keeps no alarm rules. Other values: AS.3056.',
+      },
+    },
+  },
+} as const;

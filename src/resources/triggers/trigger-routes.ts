@@ -1,0 +1,134 @@
+import type { FastifyPluginCallback } from 'fastify';
+import type { Config } from '../../config/config.js';
+import { apiErrors } from '../../errors/api-error.js';
+import type { PolicyEngine } from '../../engine/policy-engine.js';
+import type { ExecutionOutcome } from '../../engine/policy-executor.js';
+import { acceptAsIs } from '../../http/accept-as-is.js';
+import { engineErrorResponses, projectAnd } from '../../http/resource-schemas.js';
+import { asErrorOf } from '../../http/error-schemas.js';
+
+export interface TriggerRoutesDeps {
+  readonly engine: PolicyEngine;
+  readonly config: Pick<Config, 'devTriggers'>;
+}
+
+/** One execution as these endpoints report it. */
+interface ExecutionReport {
+  scaling_policy_id: string;
+  log_id: string;
+  status: 'EXECUTING' | 'FAIL';
+  execute_type: string;
+  failed_reason?: string;
+}
+
+const alarmIdPattern = /^[A-Za-z0-9_-]{1,64}$/;
+
+const execution = {
+  type: 'object',
+  required: ['scaling_policy_id', 'log_id', 'status', 'execute_type'],
+  properties: {
+    scaling_policy_id: { type: 'string' },
+    log_id: { type: 'string', description: 'The execution log, as the log API serves it.' },
+    status: {
+      type: 'string',
+      enum: ['EXECUTING', 'FAIL'],
+      description:
+        'EXECUTING: it acted (the log becomes SUCCESS when the action completes); FAIL: a rule stopped it, see failed_reason.',
+    },
+    execute_type: { type: 'string' },
+    failed_reason: { type: 'string' },
+  },
+} as const;
+
+function report(outcome: ExecutionOutcome): ExecutionReport {
+  return {
+    scaling_policy_id: outcome.log.policyId,
+    log_id: outcome.log.id,
+    status: outcome.status,
+    execute_type: outcome.log.executeType,
+    ...(outcome.log.failedReason === undefined ? {} : { failed_reason: outcome.log.failedReason }),
+  };
+}
+
+/**
+ * Scalelog's own trigger endpoints (not the cloud's):
+ *
+ * - `POST /scalelog/v1/{project_id}/alarms/{alarm_id}/fire`: Scalelog stands in for the
+ *   monitoring service. Every in-service ALARM (and INTERVAL_ALARM) policy of the project
+ *   bound to the alarm executes; the group's cooldown applies, as in the cloud.
+ * - `POST /scalelog/v1/{project_id}/scaling_policy/{scaling_policy_id}/trigger`: fires a
+ *   scheduled or recurring policy's pending trigger now, as if its time had come, so tests
+ *   need not wait for it. A developer endpoint: served only with `devTriggers`.
+ */
+export function triggerRoutes(deps: TriggerRoutesDeps): FastifyPluginCallback {
+  const { engine } = deps;
+  return (app, _options, done) => {
+    app.post<{ Params: { project_id: string; alarm_id: string } }>(
+      '/scalelog/v1/:project_id/alarms/:alarm_id/fire',
+      {
+        schema: {
+          summary: 'Fire an alarm',
+          description:
+            'Scalelog stands in for the monitoring service: every INSERVICE ALARM or INTERVAL_ALARM policy of the project bound to alarm_id executes, oldest first, and the answer lists each execution. Paused policies do not react. The group cooldown holds back alarm-triggered executions (recorded as FAIL AS.0026). No body.',
+          tags: ['triggers'],
+          params: projectAnd(
+            'alarm_id',
+            'The alarm id the policies name (1-64 letters, digits, _ or -).',
+          ),
+          response: {
+            200: {
+              type: 'object',
+              required: ['alarm_id', 'executions'],
+              properties: {
+                alarm_id: { type: 'string' },
+                executions: { type: 'array', items: execution },
+              },
+            },
+            ...engineErrorResponses([400, 401, 403, 406, 500, 503]),
+          },
+        },
+        validatorCompiler: acceptAsIs,
+      },
+      async (request) => {
+        const { projectId } = request;
+        const alarmId = request.params.alarm_id;
+        if (!alarmIdPattern.test(alarmId)) throw apiErrors.alarmIdIllegal(alarmId);
+        const outcomes = await engine.fireAlarm(projectId, alarmId);
+        return { alarm_id: alarmId, executions: outcomes.map(report) };
+      },
+    );
+
+    app.post<{ Params: { project_id: string; scaling_policy_id: string } }>(
+      '/scalelog/v1/:project_id/scaling_policy/:scaling_policy_id/trigger',
+      {
+        schema: {
+          summary: "Fire a scheduled or recurring policy's trigger now (developer endpoint)",
+          description:
+            "Served only with devTriggers (SCALELOG_DEV_TRIGGERS=true, or serve --dev); otherwise 404 APIGW.0101. Fires the policy's pending trigger now, with its execute type (SCHEDULED or RECURRENCE); the schedule moves on to its next occurrence after now, so the trigger does not fire again at its time. 409 SCALELOG.0409 when nothing is pending (an ALARM policy, a paused one, or a schedule that has ended). No body.",
+          tags: ['triggers'],
+          params: projectAnd('scaling_policy_id', 'The policy. Unknown: 404 AS.3020.'),
+          response: {
+            200: execution,
+            ...engineErrorResponses([400, 401, 403, 406, 500, 503]),
+            404: asErrorOf(['AS.3020'], 'The policy does not exist.'),
+            409: asErrorOf(['SCALELOG.0409'], 'The policy has no trigger pending.'),
+          },
+        },
+        validatorCompiler: acceptAsIs,
+      },
+      async (request) => {
+        if (!deps.config.devTriggers) throw apiErrors.devEndpointOff();
+        const { projectId } = request;
+        const outcome = await engine.fireTriggerNow(projectId, request.params.scaling_policy_id);
+        if (outcome === undefined) throw apiErrors.policyNotFound();
+        if (outcome === 'no-trigger') {
+          throw apiErrors.noPendingTrigger(
+            'Only an INSERVICE SCHEDULED or RECURRENCE policy whose schedule has an occurrence to come has one.',
+          );
+        }
+        return report(outcome);
+      },
+    );
+    done();
+  };
+}

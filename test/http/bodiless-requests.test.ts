@@ -1,0 +1,423 @@
+import { ClientRequestException } from '@huaweicloud/huaweicloud-sdk-core/exception/ClientRequestException.js';
+import type { HcClient } from '@huaweicloud/huaweicloud-sdk-core/HcClient.js';
+import { describe, expect, it } from 'vitest';
+import {
+  expectAsError,
+  expectGatewayError,
+  openTestApi,
+  project,
+  sqliteBackend,
+} from '../support/api-harness.js';
+import type { TestApi } from '../support/api-harness.js';
+import { listen, sdkClient } from '../support/node-sdk.js';
+
+/**
+ * Requests without a body, sent as the official SDK sends every request: with
+ * `Content-Type: application/json` and nothing after the headers (its `HcClient`, over a real
+ * socket). Each route gives its own answer, and the refusals keep their documented order:
+ * an unknown path is 404 whoever asks, then authentication, then the path's project.
+ */
+
+const otherProject = 'a0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5';
+const json = { 'content-type': 'application/json' };
+const alarmId = 'al-cpu-high';
+const v1 = `/autoscaling-api/v1/${project}`;
+const v2 = `/autoscaling-api/v2/${project}`;
+
+async function created(api: TestApi, url: string, body: unknown, key: string): Promise<string> {
+  const res = await api.inject({
+    method: 'POST',
+    url,
+    headers: json,
+    payload: JSON.stringify(body),
+  });
+  expect(res.statusCode, res.body).toBeLessThan(300);
+  const reply = res.json<Record<string, unknown>>();
+  const id = key === 'bandwidth' ? (reply.bandwidth as { id: string }).id : reply[key];
+  expect(typeof id).toBe('string');
+  return id as string;
+}
+
+interface Resources {
+  readonly groupId: string;
+  readonly alarmPolicyId: string;
+  readonly scheduledPolicyId: string;
+  readonly bandwidthId: string;
+  readonly bandwidthPolicyId: string;
+}
+
+/** A group in service with an alarm and a scheduled policy, and a bandwidth with a policy. */
+async function resources(api: TestApi): Promise<Resources> {
+  const groupId = await created(
+    api,
+    `${v1}/scaling_group`,
+    {
+      scaling_group_name: 'web',
+      vpc_id: 'a8327883-6b07-4497-9c61-68d03ee193a1',
+      networks: [{ id: '3cd35bca-5a10-416f-8994-f79169559870' }],
+      min_instance_number: 0,
+      max_instance_number: 5,
+      desire_instance_number: 1,
+    },
+    'scaling_group_id',
+  );
+  const resumed = await api.inject({
+    method: 'POST',
+    url: `${v1}/scaling_group/${groupId}/action`,
+    headers: json,
+    payload: JSON.stringify({ action: 'resume' }),
+  });
+  expect(resumed.statusCode, resumed.body).toBe(204);
+  const action = { operation: 'ADD', instance_number: 1 };
+  const alarmPolicyId = await created(
+    api,
+    `${v1}/scaling_policy`,
+    {
+      scaling_policy_name: 'on-alarm',
+      scaling_group_id: groupId,
+      scaling_policy_type: 'ALARM',
+      alarm_id: alarmId,
+      scaling_policy_action: action,
+    },
+    'scaling_policy_id',
+  );
+  const launch = new Date(api.clock.now() + 3_600_000).toISOString().slice(0, 16) + 'Z';
+  const scheduledPolicyId = await created(
+    api,
+    `${v1}/scaling_policy`,
+    {
+      scaling_policy_name: 'at-launch',
+      scaling_group_id: groupId,
+      scaling_policy_type: 'SCHEDULED',
+      scheduled_policy: { launch_time: launch },
+      scaling_policy_action: action,
+    },
+    'scaling_policy_id',
+  );
+  const bandwidthId = await created(
+    api,
+    `/scalelog/v1/${project}/bandwidths`,
+    { bandwidth: { name: 'bw', size: 10 } },
+    'bandwidth',
+  );
+  const bandwidthPolicyId = await created(
+    api,
+    `${v2}/scaling_policy`,
+    {
+      scaling_policy_name: 'bw-alarm',
+      scaling_resource_id: bandwidthId,
+      scaling_resource_type: 'BANDWIDTH',
+      scaling_policy_type: 'ALARM',
+      alarm_id: 'al-bw',
+      scaling_policy_action: { operation: 'ADD', size: 1 },
+    },
+    'scaling_policy_id',
+  );
+  return { groupId, alarmPolicyId, scheduledPolicyId, bandwidthId, bandwidthPolicyId };
+}
+
+interface BodilessCall {
+  readonly method: 'GET' | 'POST' | 'DELETE';
+  /** The path as the OpenAPI document names it, `{project_id}` and the other parameters. */
+  readonly route: string;
+  readonly pathParams: Record<string, string>;
+  readonly queryParams?: Record<string, string>;
+  /** The route's own answer to a good request. */
+  readonly status: number;
+  /** Something only that answer holds. */
+  readonly check?: (body: Record<string, unknown>) => void;
+}
+
+/** Every route without a request body, in an order that leaves each call its resource. */
+function bodilessCalls(r: Resources): BodilessCall[] {
+  return [
+    {
+      method: 'GET',
+      route: '/autoscaling-api/v1/{project_id}/scaling_group',
+      pathParams: {},
+      status: 200,
+      check: (b) => {
+        expect(b.total_number).toBe(1);
+      },
+    },
+    {
+      method: 'GET',
+      route: '/autoscaling-api/v1/{project_id}/scaling_group/{scaling_group_id}',
+      pathParams: { scaling_group_id: r.groupId },
+      status: 200,
+      check: (b) => {
+        expect(b.scaling_group).toMatchObject({ scaling_group_id: r.groupId });
+      },
+    },
+    {
+      method: 'GET',
+      route: '/autoscaling-api/v1/{project_id}/scaling_policy/{scaling_group_id}/list',
+      pathParams: { scaling_group_id: r.groupId },
+      status: 200,
+      check: (b) => {
+        expect(b.total_number).toBe(2);
+      },
+    },
+    {
+      method: 'GET',
+      route: '/autoscaling-api/v1/{project_id}/scaling_policy/{scaling_policy_id}',
+      pathParams: { scaling_policy_id: r.alarmPolicyId },
+      status: 200,
+      check: (b) => {
+        expect(b.scaling_policy).toMatchObject({ scaling_policy_id: r.alarmPolicyId });
+      },
+    },
+    {
+      method: 'GET',
+      route: '/autoscaling-api/v2/{project_id}/scaling_policy',
+      pathParams: {},
+      status: 200,
+      check: (b) => {
+        expect(b.total_number).toBe(3);
+      },
+    },
+    {
+      method: 'GET',
+      route: '/autoscaling-api/v2/{project_id}/scaling_policy/{scaling_policy_id}',
+      pathParams: { scaling_policy_id: r.bandwidthPolicyId },
+      status: 200,
+      check: (b) => {
+        expect(b.scaling_policy).toMatchObject({ scaling_policy_id: r.bandwidthPolicyId });
+      },
+    },
+    {
+      method: 'GET',
+      route: '/autoscaling-api/v2/{project_id}/scaling_policy/{scaling_resource_id}/list',
+      pathParams: { scaling_resource_id: r.bandwidthId },
+      status: 200,
+      check: (b) => {
+        expect(b.total_number).toBe(1);
+      },
+    },
+    {
+      method: 'GET',
+      route: '/scalelog/v1/{project_id}/bandwidths',
+      pathParams: {},
+      status: 200,
+      check: (b) => {
+        expect(b.bandwidths).toHaveLength(1);
+      },
+    },
+    {
+      method: 'GET',
+      route: '/v1/{project_id}/bandwidths/{bandwidth_id}',
+      pathParams: { bandwidth_id: r.bandwidthId },
+      status: 200,
+      check: (b) => {
+        expect(b.bandwidth).toMatchObject({ id: r.bandwidthId, size: 10 });
+      },
+    },
+    {
+      method: 'POST',
+      route: '/scalelog/v1/{project_id}/alarms/{alarm_id}/fire',
+      pathParams: { alarm_id: alarmId },
+      status: 200,
+      check: (b) => {
+        expect(b.alarm_id).toBe(alarmId);
+        expect(b.executions).toMatchObject([
+          { scaling_policy_id: r.alarmPolicyId, status: 'EXECUTING', execute_type: 'ALARM' },
+        ]);
+      },
+    },
+    {
+      method: 'POST',
+      route: '/scalelog/v1/{project_id}/scaling_policy/{scaling_policy_id}/trigger',
+      pathParams: { scaling_policy_id: r.scheduledPolicyId },
+      status: 200,
+      check: (b) => {
+        expect(b).toMatchObject({ execute_type: 'SCHEDULED' });
+      },
+    },
+    {
+      method: 'GET',
+      route: '/autoscaling-api/v1/{project_id}/scaling_policy_execute_log/{scaling_policy_id}',
+      pathParams: { scaling_policy_id: r.alarmPolicyId },
+      queryParams: { execute_type: 'ALARM' },
+      status: 200,
+      check: (b) => {
+        expect(b.total_number).toBe(1);
+      },
+    },
+    {
+      method: 'DELETE',
+      route: '/autoscaling-api/v1/{project_id}/scaling_policy/{scaling_policy_id}',
+      pathParams: { scaling_policy_id: r.bandwidthPolicyId },
+      status: 204,
+    },
+    {
+      method: 'DELETE',
+      route: '/scalelog/v1/{project_id}/bandwidths/{bandwidth_id}',
+      pathParams: { bandwidth_id: r.bandwidthId },
+      status: 204,
+    },
+    {
+      method: 'DELETE',
+      route: '/autoscaling-api/v1/{project_id}/scaling_group/{scaling_group_id}',
+      pathParams: { scaling_group_id: r.groupId },
+      queryParams: { force_delete: 'yes' },
+      status: 204,
+    },
+  ];
+}
+
+/** The path of `call` in {@link project}. */
+const pathOf = (call: BodilessCall): string =>
+  call.route
+    .replace('{project_id}', project)
+    .replace(/\{(\w+)\}/g, (_m, name: string) => call.pathParams[name] ?? '');
+
+/** Sends `call` through the SDK's client: Content-Type application/json, no body. */
+async function sdkSend(
+  client: HcClient,
+  call: BodilessCall,
+): Promise<{ status: number; body: Record<string, unknown> }> {
+  try {
+    const reply = await client.sendRequest<{ httpStatusCode: number }>({
+      method: call.method,
+      url: call.route,
+      contentType: 'application/json',
+      queryParams: call.queryParams ?? {},
+      pathParams: call.pathParams,
+      headers: {},
+    });
+    const { httpStatusCode, ...body } = reply as Record<string, unknown>;
+    return { status: httpStatusCode as number, body };
+  } catch (e: unknown) {
+    if (e instanceof ClientRequestException) {
+      return {
+        status: Number(e.httpStatusCode),
+        body: { error_code: e.errorCode, error_msg: e.errorMsg },
+      };
+    }
+    throw e;
+  }
+}
+
+/** The operations without a request body that the OpenAPI document lists, but the probes. */
+async function documentedBodilessOperations(api: TestApi): Promise<string[]> {
+  const res = await api.inject({ url: '/openapi.json' }, 'anonymous');
+  const doc = res.json<{ paths: Record<string, Record<string, { requestBody?: unknown }>> }>();
+  return Object.entries(doc.paths)
+    .flatMap(([path, operations]) =>
+      Object.entries(operations)
+        .filter(([, operation]) => operation.requestBody === undefined)
+        .map(([method]) => `${method.toUpperCase()} ${path}`),
+    )
+    .filter((op) => !op.endsWith('/healthz') && !op.endsWith('/readyz'))
+    .sort();
+}
+
+describe('bodiless requests as the official SDK sends them (Content-Type: application/json, no body)', () => {
+  it('get each route its own answer, every bodiless route of the API included', async () => {
+    const api = await openTestApi(sqliteBackend, { config: { devTriggers: true } });
+    const r = await resources(api);
+    const calls = bodilessCalls(r);
+    // A route added later without a body fails here until it is covered.
+    expect(calls.map((c) => `${c.method} ${c.route}`).sort()).toEqual(
+      await documentedBodilessOperations(api),
+    );
+
+    const client = sdkClient(await listen(api.app), await api.credentialFor(project));
+    for (const call of calls) {
+      const { status, body } = await sdkSend(client, call);
+      expect(status, `${call.method} ${call.route}: ${JSON.stringify(body)}`).toBe(call.status);
+      call.check?.(body);
+    }
+    // The deletes happened: the group is gone.
+    const gone = await api.inject({ url: `${v1}/scaling_group/${r.groupId}` });
+    expectAsError(gone, 400, 'AS.2007');
+  });
+
+  it('keep the refusal order: 404 for an unknown path whoever asks, then 401, then 403', async () => {
+    const api = await openTestApi(sqliteBackend, { config: { devTriggers: true } });
+    const r = await resources(api);
+    const calls = bodilessCalls(r);
+    for (const call of calls) {
+      const anonymous = await api.inject(
+        { method: call.method, url: pathOf(call), headers: json },
+        'anonymous',
+      );
+      expectGatewayError(anonymous, 401, 'APIGW.0301');
+    }
+    // An unknown path: 404 before authentication, whatever the content type says.
+    for (const headers of [json, { 'content-type': 'text/plain' }, {}]) {
+      const unknown = await api.inject(
+        { method: 'DELETE', url: `${v1}/scaling_groups/${r.groupId}`, headers },
+        'anonymous',
+      );
+      expectGatewayError(unknown, 404, 'APIGW.0101');
+    }
+    // Another project's credential: 403 on every bodiless route, and nothing deleted.
+    const stranger = { credential: await api.credentialFor(otherProject), projectHeader: false };
+    for (const call of calls) {
+      const res = await api.inject(
+        { method: call.method, url: pathOf(call), headers: json },
+        stranger,
+      );
+      expectAsError(res, 403, 'AS.0011');
+    }
+    const still = await api.inject({ url: `${v1}/scaling_group/${r.groupId}` });
+    expect(still.statusCode).toBe(200);
+  });
+
+  it('treat an empty body as no body whatever its content type, and refuse a body of the wrong type', async () => {
+    const api = await openTestApi(sqliteBackend);
+    const r = await resources(api);
+    const types = [
+      'application/json',
+      'application/json; charset=utf-8',
+      'text/plain',
+      'application/x-www-form-urlencoded',
+      'application/octet-stream',
+    ];
+    for (const type of types) {
+      const res = await api.inject({
+        method: 'GET',
+        url: `/v1/${project}/bandwidths/${r.bandwidthId}`,
+        headers: { 'content-type': type },
+      });
+      expect(res.statusCode, `${type}: ${res.body}`).toBe(200);
+    }
+    const policyUrl = (id: string): string => `${v1}/scaling_policy/${id}`;
+    const deleted = await api.inject({
+      method: 'DELETE',
+      url: policyUrl(r.bandwidthPolicyId),
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    expect(deleted.statusCode, deleted.body).toBe(204);
+    const blank = await api.inject({
+      method: 'DELETE',
+      url: policyUrl(r.scheduledPolicyId),
+      headers: json,
+      payload: ' \r\n',
+    });
+    expect(blank.statusCode, blank.body).toBe(204);
+
+    // A route that needs a body says it came without one.
+    const empty = await api.inject({ method: 'POST', url: `${v1}/scaling_group`, headers: json });
+    expect(expectAsError(empty, 400, 'AS.0002')).toBe(
+      'Request body is null. The request came without a body: send a JSON object as the request body.',
+    );
+    // A body of a type the route does not read is still 415, naming what it reads.
+    const xml = await api.inject({
+      method: 'POST',
+      url: `${v1}/scaling_group`,
+      headers: { 'content-type': 'application/xml' },
+      payload: '<scaling_group/>',
+    });
+    expect(expectGatewayError(xml, 415, 'APIGW.0201')).toContain('send application/json');
+    const xmlDelete = await api.inject({
+      method: 'DELETE',
+      url: policyUrl(r.alarmPolicyId),
+      headers: { 'content-type': 'application/xml' },
+      payload: '<x/>',
+    });
+    expectGatewayError(xmlDelete, 415, 'APIGW.0201');
+    expect((await api.inject({ url: policyUrl(r.alarmPolicyId) })).statusCode).toBe(200);
+  });
+});

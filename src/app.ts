@@ -215,7 +215,9 @@ export function buildApp(deps: AppDeps): FastifyInstance {
       retryAfterSeconds: config.retryAfterSeconds,
     }),
   );
-  void app.register(executeLogRoutes({ store, config }));
+  void app.register(executeLogRoutes({ store, config }), {
+    prefix: '/autoscaling-api/v1/:project_id',
+  });
   // One engine for the API's executions and alarms and for the scheduler: it keeps no state
   // of its own, every decision is taken in a store transaction.
   const engine = policyEngine(store, config, now);
@@ -237,7 +239,9 @@ export function buildApp(deps: AppDeps): FastifyInstance {
       await scheduler.stop();
     });
   }
-  void app.register(ingestRoutes({ store, bodyLimitBytes: config.bodyLimitBytes }));
+  void app.register(ingestRoutes({ store, bodyLimitBytes: config.bodyLimitBytes }), {
+    prefix: '/scalelog/v1/:project_id',
+  });
   void app.register(triggerRoutes({ engine, config }));
   registerMethodFallbacks();
   return app;

@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { projectIdPattern } from '../domain/project-id.js';
+import { quoted } from '../shared/shown.js';
 
 /**
  * What access keys, secret keys, project ids and tokens look like: the rules every way in
@@ -78,8 +79,7 @@ export const hashToken = (token: string): string =>
 export const mayBeToken = (text: string): boolean =>
   text.length > 0 && text.length <= maxTokenLength;
 
-const shown = (value: string): string =>
-  JSON.stringify(value.length > 70 ? `${value.slice(0, 70)}…` : value);
+const shown = (value: string): string => quoted(value, 70);
 
 export function checkProjectId(projectId: string): string {
   if (!projectIdPattern.test(projectId)) {

@@ -6,6 +6,7 @@ import { parseStoreUrl } from '../store/parse-store-url.js';
 import { defaultConfig } from './config.js';
 import type { Config, LogLevel, RequestLog } from './config.js';
 import { ConfigError } from './config-error.js';
+import { shownJson } from '../shared/shown.js';
 
 /** Settings given on the command line, as typed (strings); `undefined` when not given. */
 export interface ConfigFlags {
@@ -400,10 +401,7 @@ async function readConfigFile(
   return value as Record<string, unknown>;
 }
 
-const showValue = (value: unknown): string => {
-  const text = JSON.stringify(value);
-  return text.length > 80 ? `${text.slice(0, 80)}…` : text;
-};
+const showValue = (value: unknown): string => shownJson(value, 80);
 
 function oneOf<T extends string>(c: Candidate, allowed: readonly T[]): T | Invalid {
   return typeof c.value === 'string' && (allowed as readonly string[]).includes(c.value)

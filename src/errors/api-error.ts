@@ -6,6 +6,7 @@
  * - `gateway` envelope: `{"error_code":"APIGW.xxxx","error_msg":"...","request_id":"..."}`
  */
 import { formatWireTime } from '../domain/wire-time.js';
+import { quoted, shownJson } from '../shared/shown.js';
 
 export type ErrorEnvelope = 'as' | 'gateway';
 
@@ -30,14 +31,10 @@ export class ApiError extends Error {
   }
 }
 
-const show = (value: string): string =>
-  JSON.stringify(value.length > 80 ? `${value.slice(0, 80)}…` : value);
+const show = (value: string): string => quoted(value, 80);
 
 /** A JSON value as the client sent it: a number bare, a string quoted, shortened past 80. */
-const showJson = (value: unknown): string => {
-  const text = (JSON.stringify(value) as string | undefined) ?? String(value);
-  return text.length > 80 ? `${text.slice(0, 80)}…` : text;
-};
+const showJson = (value: unknown): string => shownJson(value, 80);
 
 function gateway(status: number, message: string, headers?: Record<string, string>): ApiError {
   return new ApiError(
@@ -137,6 +134,13 @@ export const apiErrors = {
       `Invalid project id ${show(value)}: expected 1 to 64 letters, digits, '-' or '_'.`,
     ),
   badRequestBody: (message: string) => new ApiError(400, 'AS.0022', message),
+  /** A query parameter that may be given once, given twice (AS.0022). */
+  parameterGivenTwice: (param: string) =>
+    new ApiError(
+      400,
+      'AS.0022',
+      `Parameter ${param} is given more than once; give it at most once.`,
+    ),
   ingestBodyEmpty: () =>
     badRequest(
       'AS.0002',

@@ -1,17 +1,12 @@
 import { apiErrors } from '../errors/api-error.js';
 import type { ApiError } from '../errors/api-error.js';
+import { isObject } from '../shared/is-object.js';
+import { shownJson } from '../shared/shown.js';
 
 /** A JSON request body as the handlers read it: an object of wire fields. */
 export type WireBody = Readonly<Record<string, unknown>>;
 
-const isObject = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
-
-const shown = (value: unknown): string => {
-  // JSON.stringify gives undefined for undefined and functions, whatever its declared type.
-  const text = (JSON.stringify(value) as string | undefined) ?? String(value);
-  return text.length > 80 ? `${text.slice(0, 80)}…` : text;
-};
+const shown = (value: unknown): string => shownJson(value, 80);
 
 /**
  * The body as an object: none (an empty body, whatever its content type) or `null` is 400

@@ -13,9 +13,7 @@ export function listParameters(url: string, known: readonly string[]): Map<strin
   for (const [key, value] of rawQuery(url)) {
     if (!known.includes(key)) continue;
     if (params.has(key)) {
-      throw apiErrors.badRequestBody(
-        `Parameter ${key} is given more than once; give it at most once.`,
-      );
+      throw apiErrors.parameterGivenTwice(key);
     }
     if (value !== '') params.set(key, value);
   }

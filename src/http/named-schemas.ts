@@ -1,7 +1,8 @@
+import { isObject } from '../shared/is-object.js';
+
 type Json = unknown;
 
-const isRecord = (v: Json): v is Record<string, Json> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
+const isRecord: (v: Json) => v is Record<string, Json> = isObject;
 
 /** JSON text with object keys sorted, so two equal schemas compare equal however built. */
 function canonical(value: Json): string {

@@ -10,6 +10,7 @@ import type { ExecuteType, ExecutionLog, JobRecord } from '../domain/execution-l
 import { parseExecuteType, parseResourceType, uuidLikePattern } from '../domain/log-query.js';
 import { projectIdPattern } from '../domain/project-id.js';
 import { logSchemas } from './log-schemas.js';
+import { quoted } from '../shared/shown.js';
 
 /**
  * The cloud's wire shape of one execution log (contract §2), and its mapping to and from
@@ -120,7 +121,7 @@ const describe = (v: unknown): string =>
     : Array.isArray(v)
       ? 'an array'
       : typeof v === 'string'
-        ? JSON.stringify(v.length > 60 ? `${v.slice(0, 60)}…` : v)
+        ? quoted(v, 60)
         : typeof v;
 
 function requireText(obj: Record<string, unknown>, key: string, max: number): string {

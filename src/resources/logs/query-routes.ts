@@ -1,6 +1,5 @@
-import type { FastifyPluginCallback } from 'fastify';
+import type { FastifyPluginCallback, FastifyRequest } from 'fastify';
 import type { Config } from '../../config/config.js';
-import { apiErrors } from '../../errors/api-error.js';
 import { parseLogQuery } from '../../domain/log-query.js';
 import { projectIdPattern } from '../../domain/project-id.js';
 import type { EngineStore } from '../../store/engine-store.js';
@@ -11,6 +10,7 @@ import type { WireLog, WireOptions } from '../../log-format/log-wire.js';
 import { rawQuery } from '../../http/raw-query.js';
 import { errorResponses } from '../../http/error-schemas.js';
 import { logApiSchemas } from './log-schemas.js';
+import { LogService } from './log-service.js';
 
 export interface ExecuteLogRoutesDeps {
   /** The logs, and the engine's policies: a policy that exists but never ran has no logs yet. */
@@ -30,16 +30,41 @@ interface ExecuteLogParams {
   scaling_policy_id: string;
 }
 
-export const executeLogPath =
-  '/autoscaling-api/v1/:project_id/scaling_policy_execute_log/:scaling_policy_id';
+/** The route's path under the plugin's prefix, `/autoscaling-api/v1/{project_id}`. */
+const executeLogPath = '/scaling_policy_execute_log/:scaling_policy_id';
 
 /**
  * `GET /autoscaling-api/v1/{project_id}/scaling_policy_execute_log/{scaling_policy_id}`:
  * one page of a policy's execution logs, exactly as the cloud answers (contract §1, §2).
+ * Register it with the prefix `/autoscaling-api/v1/:project_id`.
  */
 export function executeLogRoutes(deps: ExecuteLogRoutesDeps): FastifyPluginCallback {
+  const logs = new LogService(deps.store);
   const wireOptions: WireOptions = { scheduledAs: deps.config.executeTypeOutput };
+
+  async function queryExecuteLogs(
+    request: FastifyRequest<{ Params: ExecuteLogParams }>,
+  ): Promise<ExecuteLogPage> {
+    const query = parseLogQuery(
+      request.projectId,
+      request.params.scaling_policy_id,
+      rawQuery(request.url),
+    );
+    const page = await logs.page(query);
+    // In the order of the cloud's example response.
+    return {
+      limit: query.limit,
+      scaling_policy_execute_log: page.logs.map((log) => logToWire(log, wireOptions)),
+      total_number: page.totalNumber,
+      // Echo the values used, defaults included: a Go pager computes the next page from them.
+      start_number: query.startNumber,
+    };
+  }
+
   return (app, _options, done) => {
+    // Parameters are validated by parseLogQuery from the raw query string, so repeats are
+    // seen and each parameter fails with its documented code; the schema only documents.
+    app.setValidatorCompiler(acceptAsIs);
     app.get<{ Params: ExecuteLogParams; Reply: ExecuteLogPage }>(
       executeLogPath,
       {
@@ -66,41 +91,12 @@ export function executeLogRoutes(deps: ExecuteLogRoutesDeps): FastifyPluginCallb
             ...errorResponses([400, 401, 403, 404, 406, 500, 503, 504]),
           },
         },
-        // Parameters are validated by parseLogQuery from the raw query string, so repeats are
-        // seen and each parameter fails with its documented code; the schema only documents.
-        validatorCompiler: acceptAsIs,
         // Keys go out in the order of the cloud's example response, which the handler builds
         // (logToWire): Fastify's schema serializer would put every required key before the
         // optional ones (job_records before old_value). The schema still documents the shape.
         serializerCompiler: () => (data) => JSON.stringify(data),
       },
-      async (request) => {
-        // The path project has been checked against X-Project-Id and the credential already
-        // (authorizeProject, before any handler).
-        const { projectId } = request;
-        const query = parseLogQuery(
-          projectId,
-          request.params.scaling_policy_id,
-          rawQuery(request.url),
-        );
-        // The store enforces its own query time limit (StoreTimeoutError, 504).
-        const page =
-          (await deps.store.queryLogs(query)) ??
-          // No log was ever recorded for it: known all the same if the engine has the policy.
-          ((await deps.store.engineRead((tx) => tx.getPolicy(projectId, query.policyId))) ===
-          undefined
-            ? undefined
-            : { totalNumber: 0, logs: [] });
-        if (page === undefined) throw apiErrors.policyNotFound();
-        // In the order of the cloud's example response.
-        return {
-          limit: query.limit,
-          scaling_policy_execute_log: page.logs.map((log) => logToWire(log, wireOptions)),
-          total_number: page.totalNumber,
-          // Echo the values used, defaults included: a Go pager computes the next page from them.
-          start_number: query.startNumber,
-        };
-      },
+      queryExecuteLogs,
     );
     done();
   };

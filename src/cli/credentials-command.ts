@@ -11,7 +11,11 @@ import {
   keyFileCreatedNotice,
   openCredentialService,
 } from './open-credential-service.js';
-import { noServerKnows, openCommandStore } from './open-command-store.js';
+import { noServerKnows, withCommandStore } from './open-command-store.js';
+import type { MissingStore } from './open-command-store.js';
+
+/** A command that reads or changes credentials has nothing to work on in a new database. */
+const holdsCredentials: MissingStore = { missing: 'refuse', meaning: 'it holds no credentials' };
 
 export interface CredentialsCreateOptions {
   readonly project: string;
@@ -43,26 +47,23 @@ export async function credentialsCreateCommand(
     ...(options.sk === undefined ? {} : { sk: checkSk(options.sk) }),
   };
   const { stdout, stderr } = context;
-  const store = await openCommandStore(config, context, {
-    missing: 'refuse',
-    meaning: noServerKnows('credential', context),
-  });
-  try {
-    const service = openCredentialService(config, store, (path) => {
-      stderr.write(`${keyFileCreatedNotice(path)}\n`);
-    });
-    const created = await service.createCredential(input);
-    if (options.json) {
-      stdout.write(
-        `${JSON.stringify({ ak: created.ak, sk: created.sk, project_id: created.projectId })}\n`,
-      );
-    } else {
-      stdout.write(`AK:         ${created.ak}\nSK:         ${created.sk}\n`);
-      stdout.write(`Project id: ${created.projectId}\n`);
-      stderr.write('The SK is shown only this once: keep it now.\n');
-    }
-  } finally {
-    await store.close();
+  const created = await withCommandStore(
+    config,
+    context,
+    { missing: 'refuse', meaning: noServerKnows('credential', context) },
+    (store) =>
+      openCredentialService(config, store, (path) => {
+        stderr.write(`${keyFileCreatedNotice(path)}\n`);
+      }).createCredential(input),
+  );
+  if (options.json) {
+    stdout.write(
+      `${JSON.stringify({ ak: created.ak, sk: created.sk, project_id: created.projectId })}\n`,
+    );
+  } else {
+    stdout.write(`AK:         ${created.ak}\nSK:         ${created.sk}\n`);
+    stdout.write(`Project id: ${created.projectId}\n`);
+    stderr.write('The SK is shown only this once: keep it now.\n');
   }
   return exitCodes.success;
 }
@@ -79,21 +80,21 @@ export async function credentialsListCommand(
   context: CliContext,
 ): Promise<ExitCode> {
   const project = options.project === undefined ? undefined : checkProjectId(options.project);
-  const store = await openCommandStore(config, context, {
-    missing: 'refuse',
-    meaning: 'it holds no credentials',
-  });
   const now = Date.now();
-  let list;
-  let lockouts;
-  try {
-    // Listing never opens the secret key.
-    const service = openCredentialService(config, store, () => undefined);
-    list = await service.listCredentials(project);
-    lockouts = list.length === 0 ? [] : await service.listClientLockouts(now);
-  } finally {
-    await store.close();
-  }
+  const { list, lockouts } = await withCommandStore(
+    config,
+    context,
+    holdsCredentials,
+    async (store) => {
+      // Listing never opens the secret key.
+      const service = openCredentialService(config, store, () => undefined);
+      const credentials = await service.listCredentials(project);
+      return {
+        list: credentials,
+        lockouts: credentials.length === 0 ? [] : await service.listClientLockouts(now),
+      };
+    },
+  );
   const locked = new Map<string, number>();
   for (const l of lockouts) {
     if (l.lockedUntil !== undefined && l.lockedUntil > now) {
@@ -139,20 +140,10 @@ export async function credentialsLockoutsCommand(
   context: CliContext,
 ): Promise<ExitCode> {
   const ak = options.ak === undefined ? undefined : checkAk(options.ak);
-  const store = await openCommandStore(config, context, {
-    missing: 'refuse',
-    meaning: 'it holds no credentials',
-  });
   const now = Date.now();
-  let lockouts;
-  try {
-    lockouts = await openCredentialService(config, store, () => undefined).listClientLockouts(
-      now,
-      ak,
-    );
-  } finally {
-    await store.close();
-  }
+  const lockouts = await withCommandStore(config, context, holdsCredentials, (store) =>
+    openCredentialService(config, store, () => undefined).listClientLockouts(now, ak),
+  );
   const lockedUntil = (until: number | undefined): string | undefined =>
     until !== undefined && until > now ? utc(until + 999) : undefined;
   const { stdout, stderr } = context;
@@ -193,19 +184,18 @@ export async function credentialsDeleteCommand(
   config: Config,
   context: CliContext,
 ): Promise<ExitCode> {
-  const store = await openCommandStore(config, context, {
-    missing: 'refuse',
-    meaning: 'it holds no credentials',
-  });
-  let deleted: boolean;
-  try {
-    deleted = await openCredentialService(config, store, () => undefined).deleteCredential(ak);
-  } finally {
-    await store.close();
-  }
+  const { deleted, location } = await withCommandStore(
+    config,
+    context,
+    holdsCredentials,
+    async (store) => ({
+      deleted: await openCredentialService(config, store, () => undefined).deleteCredential(ak),
+      location: store.location,
+    }),
+  );
   if (!deleted) {
     throw new Error(
-      `there is no credential with AK ${JSON.stringify(ak)} in ${store.location}; 'scalelog credentials list' shows them.`,
+      `there is no credential with AK ${JSON.stringify(ak)} in ${location}; 'scalelog credentials list' shows them.`,
     );
   }
   context.stderr.write(

@@ -6,7 +6,7 @@ import type { ExportFilter } from '../store/store.js';
 import type { CliContext } from './cli-context.js';
 import { exitCodes } from './exit-codes.js';
 import type { ExitCode } from './exit-codes.js';
-import { openCommandStore } from './open-command-store.js';
+import { withCommandStore } from './open-command-store.js';
 import { UsageError } from './usage-error.js';
 import { writeLines } from './write-lines.js';
 
@@ -72,19 +72,17 @@ export async function exportCommand(
   context: CliContext,
 ): Promise<ExitCode> {
   const filter = exportFilter(options);
-  const store = await openCommandStore(config, context, {
-    missing: 'refuse',
-    meaning: 'nothing to export',
-  });
   let lines = 0;
-  try {
-    await writeLines(
-      context.stdout,
-      ndjsonLines(store.exportLogs(filter), () => (lines += 1)),
-    );
-  } finally {
-    await store.close();
-  }
+  await withCommandStore(
+    config,
+    context,
+    { missing: 'refuse', meaning: 'nothing to export' },
+    (store) =>
+      writeLines(
+        context.stdout,
+        ndjsonLines(store.exportLogs(filter), () => (lines += 1)),
+      ),
+  );
   if (lines === 0) context.stderr.write(`${nothingToExport(filter)}\n`);
   return exitCodes.success;
 }

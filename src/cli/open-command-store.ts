@@ -76,3 +76,21 @@ function describeStore(
   if (target.path === ':memory:') return ':memory: (SQLite in memory, gone when the command ends)';
   return `${resolve(target.path)} (SQLite${isNew ? ', new database' : ''})`;
 }
+
+/**
+ * Runs `work` on the store a command works on, opened as {@link openCommandStore} opens it,
+ * and closes the store however `work` ends.
+ */
+export async function withCommandStore<T>(
+  config: Config,
+  context: CliContext,
+  options: MissingStore,
+  work: (store: CommandStore) => Promise<T>,
+): Promise<T> {
+  const store = await openCommandStore(config, context, options);
+  try {
+    return await work(store);
+  } finally {
+    await store.close();
+  }
+}

@@ -168,6 +168,14 @@ export async function runCli(argv: readonly string[], context: CliContext): Prom
     return config;
   };
 
+  /** The settings of a command that takes only the common flags. */
+  const configOf = (options: CommonOptions): Promise<Config> =>
+    loadFor({ config: options.config, db: options.db }, options.verbose);
+
+  /** `--db` of a command that works on the store a server uses. */
+  const serverStoreHelp =
+    'the store your server uses: a file path, sqlite:PATH or postgres://...; it must exist';
+
   const outputFor = (name: string) => ({
     writeOut: (s: string) => void stdout.write(s),
     writeErr: (s: string) => void stderr.write(s),
@@ -266,7 +274,7 @@ export async function runCli(argv: readonly string[], context: CliContext): Prom
     '\nThe import is one transaction. A bad line aborts it and nothing is written (exit 1),\n' +
       'unless --skip-invalid. Ctrl-C rolls it back: nothing is written (exit 130).\n',
   ).action(async (file: string, options: CommonOptions & { skipInvalid?: boolean }) => {
-    const config = await loadFor({ config: options.config, db: options.db }, options.verbose);
+    const config = await configOf(options);
     result = await importCommand(
       { source: file, skipInvalid: options.skipInvalid === true },
       config,
@@ -285,7 +293,7 @@ export async function runCli(argv: readonly string[], context: CliContext): Prom
       ),
     'the store to export from: a file path, sqlite:PATH or postgres://...; it must exist',
   ).action(async (options: CommonOptions & { project?: string; policy?: string }) => {
-    const config = await loadFor({ config: options.config, db: options.db }, options.verbose);
+    const config = await configOf(options);
     result = await exportCommand(
       { project: options.project, policy: options.policy },
       config,
@@ -310,12 +318,12 @@ export async function runCli(argv: readonly string[], context: CliContext): Prom
         'the SK (8 to 128 printable ASCII characters, no spaces); generated if not given',
       )
       .option('--json', 'print one JSON object {"ak", "sk", "project_id"} on stdout'),
-    'the store your server uses: a file path, sqlite:PATH or postgres://...; it must exist',
+    serverStoreHelp,
   ).action(
     async (
       options: CommonOptions & { project: string; ak?: string; sk?: string; json?: boolean },
     ) => {
-      const config = await loadFor({ config: options.config, db: options.db }, options.verbose);
+      const config = await configOf(options);
       result = await credentialsCreateCommand(
         { project: options.project, ak: options.ak, sk: options.sk, json: options.json === true },
         config,
@@ -334,9 +342,9 @@ export async function runCli(argv: readonly string[], context: CliContext): Prom
         '--json',
         'print one JSON array of {"ak", "project_id", "created_at", "locked_addresses"}',
       ),
-    'the store your server uses: a file path, sqlite:PATH or postgres://...; it must exist',
+    serverStoreHelp,
   ).action(async (options: CommonOptions & { project?: string; json?: boolean }) => {
-    const config = await loadFor({ config: options.config, db: options.db }, options.verbose);
+    const config = await configOf(options);
     result = await credentialsListCommand(
       { project: options.project, json: options.json === true },
       config,
@@ -351,9 +359,9 @@ export async function runCli(argv: readonly string[], context: CliContext): Prom
       )
       .argument('[ak]', 'only this AK')
       .option('--json', 'print one JSON array of {"ak", "client", "failures", "locked_until"}'),
-    'the store your server uses: a file path, sqlite:PATH or postgres://...; it must exist',
+    serverStoreHelp,
   ).action(async (ak: string | undefined, options: CommonOptions & { json?: boolean }) => {
-    const config = await loadFor({ config: options.config, db: options.db }, options.verbose);
+    const config = await configOf(options);
     result = await credentialsLockoutsCommand({ ak, json: options.json === true }, config, context);
   });
   common(
@@ -361,9 +369,9 @@ export async function runCli(argv: readonly string[], context: CliContext): Prom
       .command('delete')
       .description(`Delete a credential. Servers already running stop accepting it ${cacheDelay}.`)
       .argument('<ak>', 'the AK of the credential'),
-    'the store your server uses: a file path, sqlite:PATH or postgres://...; it must exist',
+    serverStoreHelp,
   ).action(async (ak: string, options: CommonOptions) => {
-    const config = await loadFor({ config: options.config, db: options.db }, options.verbose);
+    const config = await configOf(options);
     result = await credentialsDeleteCommand(ak, config, context);
   });
 
@@ -379,9 +387,9 @@ export async function runCli(argv: readonly string[], context: CliContext): Prom
         defaultTokenTtl,
       )
       .option('--json', 'print one JSON object {"token", "expires_at"} on stdout'),
-    'the store your server uses: a file path, sqlite:PATH or postgres://...; it must exist',
+    serverStoreHelp,
   ).action(async (options: CommonOptions & { project: string; ttl: string; json?: boolean }) => {
-    const config = await loadFor({ config: options.config, db: options.db }, options.verbose);
+    const config = await configOf(options);
     result = await tokenCreateCommand(
       { project: options.project, ttl: options.ttl, json: options.json === true },
       config,
@@ -393,9 +401,9 @@ export async function runCli(argv: readonly string[], context: CliContext): Prom
       .command('revoke')
       .description(`Revoke a token. Servers already running stop accepting it ${cacheDelay}.`)
       .argument('<token>', 'the token'),
-    'the store your server uses: a file path, sqlite:PATH or postgres://...; it must exist',
+    serverStoreHelp,
   ).action(async (value: string, options: CommonOptions) => {
-    const config = await loadFor({ config: options.config, db: options.db }, options.verbose);
+    const config = await configOf(options);
     result = await tokenRevokeCommand(value, config, context);
   });
 

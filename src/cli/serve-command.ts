@@ -13,6 +13,7 @@ import { removeStaleSpools } from '../http/spool-body.js';
 import { openCommandStore } from './open-command-store.js';
 import { keyFileCreatedNotice, secretKeySourceOf } from './open-credential-service.js';
 import { createFirstCredential, ensureDevCredential } from './serve-credentials.js';
+import { redactUrl } from '../shared/redact-url.js';
 
 const stopSignals: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM'];
 
@@ -54,13 +55,7 @@ function listenError(e: unknown, listen: Config['listen']): Error {
 /** The database setting as it may be shown to the user: a password becomes `***`. */
 function shownDb(db: string): string {
   if (!/^postgres(ql)?:\/\//i.test(db)) return db;
-  try {
-    const url = new URL(db);
-    if (url.password !== '') url.password = '***';
-    return url.toString();
-  } catch {
-    return 'postgres://…';
-  }
+  return redactUrl(db) ?? 'postgres://…';
 }
 
 /** The first stop signal to arrive, and a way to stop waiting for it. */

@@ -6,7 +6,7 @@ import { exitCodes } from './exit-codes.js';
 import type { ExitCode } from './exit-codes.js';
 import { cacheDelay, openCredentialService } from './open-credential-service.js';
 import { parseTtl } from './parse-ttl.js';
-import { noServerKnows, openCommandStore } from './open-command-store.js';
+import { noServerKnows, withCommandStore } from './open-command-store.js';
 
 /** The default lifetime of a token, as the cloud's. */
 export const defaultTokenTtl = '24h';
@@ -24,20 +24,17 @@ export async function tokenCreateCommand(
 ): Promise<ExitCode> {
   const projectId = checkProjectId(options.project);
   const ttlMs = parseTtl(options.ttl);
-  const store = await openCommandStore(config, context, {
-    missing: 'refuse',
-    meaning: noServerKnows('token', context),
-  });
-  let issued;
-  try {
-    issued = await openCredentialService(config, store, () => undefined).createToken({
-      projectId,
-      ttlMs,
-      nowMs: Date.now(),
-    });
-  } finally {
-    await store.close();
-  }
+  const issued = await withCommandStore(
+    config,
+    context,
+    { missing: 'refuse', meaning: noServerKnows('token', context) },
+    (store) =>
+      openCredentialService(config, store, () => undefined).createToken({
+        projectId,
+        ttlMs,
+        nowMs: Date.now(),
+      }),
+  );
   const expiresAt = formatWireTime(issued.expiresAt / 1000);
   if (options.json) {
     context.stdout.write(`${JSON.stringify({ token: issued.token, expires_at: expiresAt })}\n`);
@@ -60,19 +57,19 @@ export async function tokenRevokeCommand(
   config: Config,
   context: CliContext,
 ): Promise<ExitCode> {
-  const store = await openCommandStore(config, context, {
-    missing: 'refuse',
-    meaning: 'it holds no tokens',
-  });
-  let revoked: boolean;
-  try {
-    revoked = await openCredentialService(config, store, () => undefined).revokeToken(token.trim());
-  } finally {
-    await store.close();
-  }
+  const { revoked, location } = await withCommandStore(
+    config,
+    context,
+    { missing: 'refuse', meaning: 'it holds no tokens' },
+    async (store) => ({
+      revoked: await openCredentialService(config, store, () => undefined).revokeToken(
+        token.trim(),
+      ),
+      location: store.location,
+    }),
+  );
   // Never repeat the token: it may be valid in another store.
-  if (!revoked)
-    throw new Error(`this token was not issued by ${store.location}; nothing was revoked.`);
+  if (!revoked) throw new Error(`this token was not issued by ${location}; nothing was revoked.`);
   context.stderr.write(
     `Revoked the token. Servers already running stop accepting it ${cacheDelay}.\n`,
   );

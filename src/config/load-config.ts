@@ -6,6 +6,7 @@ import { parseStoreUrl } from '../store/parse-store-url.js';
 import { defaultConfig } from './config.js';
 import type { Config, LogLevel, RequestLog } from './config.js';
 import { ConfigError } from './config-error.js';
+import { redactUrl } from '../shared/redact-url.js';
 import { shownJson } from '../shared/shown.js';
 
 /** Settings given on the command line, as typed (strings); `undefined` when not given. */
@@ -491,13 +492,8 @@ function parseDb(c: Candidate): string | Invalid {
 /** Shows a database setting without its password, which must never reach a terminal or log. */
 function showDb(value: unknown): string {
   if (typeof value === 'string' && /^[a-z][a-z0-9+.-]*:\/\//i.test(value)) {
-    try {
-      const url = new URL(value);
-      if (url.password !== '') url.password = '***';
-      return showValue(url.toString());
-    } catch {
-      return '(an unparsable URL, not shown)';
-    }
+    const shown = redactUrl(value);
+    return shown === undefined ? '(an unparsable URL, not shown)' : showValue(shown);
   }
   return showValue(value);
 }

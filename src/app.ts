@@ -23,7 +23,8 @@ import { requestLogHook } from './http/request-log.js';
 import { docsPrefix, registerDocs } from './http/register-docs.js';
 import type { CredentialService } from './auth/credential-service.js';
 import { bandwidthToWire } from './resources/bandwidths/bandwidth-wire.js';
-import { groupRoutes } from './resources/groups/group-routes.js';
+import { groupRoutes, groupsPrefix } from './resources/groups/group-routes.js';
+import { GroupService } from './resources/groups/group-service.js';
 import { policyRoutes } from './resources/policies/policy-routes.js';
 import { bandwidthRoutes } from './resources/bandwidths/bandwidth-routes.js';
 import { PolicyEngine } from './engine/policy-engine.js';
@@ -219,7 +220,9 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   // One engine for the API's executions and alarms and for the scheduler: it keeps no state
   // of its own, every decision is taken in a store transaction.
   const engine = policyEngine(store, config, now);
-  void app.register(groupRoutes({ store, now, config }));
+  void app.register(groupRoutes({ groups: new GroupService(store, now, config), now }), {
+    prefix: groupsPrefix,
+  });
   void app.register(policyRoutes({ store, engine, now }));
   void app.register(bandwidthRoutes({ store, now }));
   if (deps.scheduler === true) {

@@ -26,7 +26,13 @@ import { bandwidthToWire } from './resources/bandwidths/bandwidth-wire.js';
 import { groupRoutes, groupsPrefix } from './resources/groups/group-routes.js';
 import { GroupService } from './resources/groups/group-service.js';
 import { policyRoutes } from './resources/policies/policy-routes.js';
-import { bandwidthRoutes } from './resources/bandwidths/bandwidth-routes.js';
+import {
+  scalelogBandwidthRoutes,
+  scalelogBandwidthsPrefix,
+  vpcBandwidthRoutes,
+  vpcBandwidthsPrefix,
+} from './resources/bandwidths/bandwidth-routes.js';
+import { BandwidthService } from './resources/bandwidths/bandwidth-service.js';
 import { PolicyEngine } from './engine/policy-engine.js';
 import { Scheduler } from './engine/scheduler.js';
 import type { EngineStore } from './store/engine-store.js';
@@ -224,7 +230,9 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     prefix: groupsPrefix,
   });
   void app.register(policyRoutes({ store, engine, now }));
-  void app.register(bandwidthRoutes({ store, now }));
+  const bandwidths = new BandwidthService(store, now);
+  void app.register(scalelogBandwidthRoutes({ bandwidths }), { prefix: scalelogBandwidthsPrefix });
+  void app.register(vpcBandwidthRoutes({ bandwidths }), { prefix: vpcBandwidthsPrefix });
   if (deps.scheduler === true) {
     const scheduler = new Scheduler(engine, {
       intervalMs: config.schedulerIntervalMs,

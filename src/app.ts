@@ -15,7 +15,8 @@ import { ingestRoutes } from './resources/logs/ingest-routes.js';
 import { jsonBodyParsers } from './http/json-body-parsers.js';
 import { loadShedding } from './http/load-shedding.js';
 import { methodNotAllowed } from './http/method-not-allowed.js';
-import { triggerRoutes } from './resources/triggers/trigger-routes.js';
+import { triggerRoutes, triggersPrefix } from './resources/triggers/trigger-routes.js';
+import { TriggerService } from './resources/triggers/trigger-service.js';
 import { decorateProjectId } from './http/project-id.js';
 import { captureReceivedBody } from './http/received-body.js';
 import { refuseUnstorableText } from './http/refuse-unstorable-text.js';
@@ -249,7 +250,9 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     });
   }
   void app.register(ingestRoutes({ store, bodyLimitBytes: config.bodyLimitBytes }));
-  void app.register(triggerRoutes({ engine, config }));
+  void app.register(triggerRoutes({ triggers: new TriggerService(engine), config }), {
+    prefix: triggersPrefix,
+  });
   registerMethodFallbacks();
   return app;
 }

@@ -15,7 +15,8 @@ import { ingestRoutes } from './resources/logs/ingest-routes.js';
 import { jsonBodyParsers } from './http/json-body-parsers.js';
 import { loadShedding } from './http/load-shedding.js';
 import { methodNotAllowed } from './http/method-not-allowed.js';
-import { triggerRoutes } from './resources/triggers/trigger-routes.js';
+import { triggerRoutes, triggersPrefix } from './resources/triggers/trigger-routes.js';
+import { TriggerService } from './resources/triggers/trigger-service.js';
 import { decorateProjectId } from './http/project-id.js';
 import { captureReceivedBody } from './http/received-body.js';
 import { refuseUnstorableText } from './http/refuse-unstorable-text.js';
@@ -23,9 +24,16 @@ import { requestLogHook } from './http/request-log.js';
 import { docsPrefix, registerDocs } from './http/register-docs.js';
 import type { CredentialService } from './auth/credential-service.js';
 import { bandwidthToWire } from './resources/bandwidths/bandwidth-wire.js';
-import { groupRoutes } from './resources/groups/group-routes.js';
+import { groupRoutes, groupsPrefix } from './resources/groups/group-routes.js';
+import { GroupService } from './resources/groups/group-service.js';
 import { policyRoutes } from './resources/policies/policy-routes.js';
-import { bandwidthRoutes } from './resources/bandwidths/bandwidth-routes.js';
+import {
+  scalelogBandwidthRoutes,
+  scalelogBandwidthsPrefix,
+  vpcBandwidthRoutes,
+  vpcBandwidthsPrefix,
+} from './resources/bandwidths/bandwidth-routes.js';
+import { BandwidthService } from './resources/bandwidths/bandwidth-service.js';
 import { PolicyEngine } from './engine/policy-engine.js';
 import { Scheduler } from './engine/scheduler.js';
 import type { EngineStore } from './store/engine-store.js';
@@ -221,9 +229,13 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   // One engine for the API's executions and alarms and for the scheduler: it keeps no state
   // of its own, every decision is taken in a store transaction.
   const engine = policyEngine(store, config, now);
-  void app.register(groupRoutes({ store, now, config }));
+  void app.register(groupRoutes({ groups: new GroupService(store, now, config), now }), {
+    prefix: groupsPrefix,
+  });
   void app.register(policyRoutes({ store, engine, now }));
-  void app.register(bandwidthRoutes({ store, now }));
+  const bandwidths = new BandwidthService(store, now);
+  void app.register(scalelogBandwidthRoutes({ bandwidths }), { prefix: scalelogBandwidthsPrefix });
+  void app.register(vpcBandwidthRoutes({ bandwidths }), { prefix: vpcBandwidthsPrefix });
   if (deps.scheduler === true) {
     const scheduler = new Scheduler(engine, {
       intervalMs: config.schedulerIntervalMs,
@@ -242,7 +254,9 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   void app.register(ingestRoutes({ store, bodyLimitBytes: config.bodyLimitBytes }), {
     prefix: '/scalelog/v1/:project_id',
   });
-  void app.register(triggerRoutes({ engine, config }));
+  void app.register(triggerRoutes({ triggers: new TriggerService(engine), config }), {
+    prefix: triggersPrefix,
+  });
   registerMethodFallbacks();
   return app;
 }

@@ -28,3 +28,12 @@ export interface Bandwidth {
   /** Unix ms. */
   readonly createTime: number;
 }
+
+/** The bandwidth a create request describes, before it has an id, a project and a time. */
+export type NewBandwidth = Omit<Bandwidth, 'id' | 'projectId' | 'createTime'>;
+
+/** What an update changes; absent fields stay as they are. */
+export interface BandwidthUpdate {
+  readonly name?: string;
+  readonly size?: number;
+}

@@ -40,11 +40,44 @@ export interface ScalingGroup {
   readonly attributes: Readonly<Record<string, unknown>>;
 }
 
+/** What a client sets on a group, when it creates it and when it updates it. */
+export type GroupFields = Pick<
+  ScalingGroup,
+  'name' | 'minInstances' | 'maxInstances' | 'desireInstances' | 'coolDownSeconds' | 'attributes'
+>;
+
 /** The instances the group has at `nowMs`: the desired number once the change has settled. */
 export function currentInstances(group: ScalingGroup, nowMs: number): number {
   return group.settlesAt === undefined || nowMs >= group.settlesAt
     ? group.desireInstances
     : group.previousInstances;
+}
+
+/**
+ * `group` with `desire` as its desired number from `nowMs`: the instances it has at `nowMs`
+ * stay until `settleMs` later, when they reach `desire` (see {@link currentInstances}). The
+ * one rule for a new desired number, whether a client sets it or a policy does.
+ *
+ * A desired number equal to the present one is no change, and `group` is returned as it is:
+ * its instances are not held back again. `evenIfUnchanged` starts the change all the same,
+ * for a policy execution, which acts even when its plan lands where the group already is (an
+ * ADD of a percentage of 0 instances): the execution stays EXECUTING until `settleMs` later,
+ * and the group says it is scaling for as long.
+ */
+export function setDesiredInstances(
+  group: ScalingGroup,
+  desire: number,
+  nowMs: number,
+  settleMs: number,
+  options: { readonly evenIfUnchanged?: boolean } = {},
+): ScalingGroup {
+  if (desire === group.desireInstances && options.evenIfUnchanged !== true) return group;
+  return {
+    ...group,
+    desireInstances: desire,
+    previousInstances: currentInstances(group, nowMs),
+    settlesAt: nowMs + settleMs,
+  };
 }
 
 /** Whether an instance change is still under way at `nowMs`. */

@@ -3,7 +3,7 @@ import type { Bandwidth } from '../domain/bandwidth.js';
 import type { ExecuteType, ExecutionLog } from '../domain/execution-log.js';
 import { planAction } from '../domain/scaling-action.js';
 import type { ActionPlan } from '../domain/scaling-action.js';
-import { coolDownEndsAt, currentInstances } from '../domain/scaling-group.js';
+import { coolDownEndsAt, setDesiredInstances } from '../domain/scaling-group.js';
 import type { ScalingGroup } from '../domain/scaling-group.js';
 import type { ScalingPolicy } from '../domain/scaling-policy.js';
 import { formatWireTime } from '../domain/wire-time.js';
@@ -220,13 +220,12 @@ async function startGroupExecution(
       limitValue: String(plan.limit),
     });
   }
-  const settlesAt = nowMs + options.instanceSettleMs;
-  await tx.updateGroup({
-    ...group,
-    desireInstances: plan.to,
-    previousInstances: currentInstances(group, nowMs),
-    settlesAt,
+  // Started even when the plan lands where the group already is: the execution acts, and
+  // the group is scaling until it settles.
+  const scaled = setDesiredInstances(group, plan.to, nowMs, options.instanceSettleMs, {
+    evenIfUnchanged: true,
   });
+  await tx.updateGroup(scaled);
   const log: ExecutionLog = {
     ...base,
     status: 'EXECUTING',
@@ -243,7 +242,9 @@ async function startGroupExecution(
       },
     ],
   };
-  return record(tx, log, settlesAt);
+  // The execution settles when the group's instances reach the desired number (always set
+  // here, as the change was started whatever the plan).
+  return record(tx, log, scaled.settlesAt ?? nowMs);
 }
 
 async function startBandwidthExecution(

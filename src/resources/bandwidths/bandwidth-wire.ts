@@ -1,7 +1,12 @@
 import { apiErrors } from '../../errors/api-error.js';
 import type { ApiError } from '../../errors/api-error.js';
 import { bandwidthShareTypes, maxBandwidthSize, minBandwidthSize } from '../../domain/bandwidth.js';
-import type { Bandwidth, BandwidthShareType } from '../../domain/bandwidth.js';
+import type {
+  Bandwidth,
+  BandwidthShareType,
+  BandwidthUpdate,
+  NewBandwidth,
+} from '../../domain/bandwidth.js';
 import { formatWireTime } from '../../domain/wire-time.js';
 import {
   bodyObject,
@@ -63,15 +68,6 @@ export function bandwidthToWire(b: Bandwidth): { bandwidth: Record<string, unkno
  */
 export function scalelogBandwidthToWire(b: Bandwidth): Record<string, unknown> {
   return { ...bandwidthToWire(b).bandwidth, min_size: b.minSize, max_size: b.maxSize };
-}
-
-/** The bandwidth a create request describes, before it has an id, a project and a time. */
-export type NewBandwidth = Omit<Bandwidth, 'id' | 'projectId' | 'createTime'>;
-
-/** What an update request changes; absent fields stay as they are. */
-export interface BandwidthUpdate {
-  readonly name?: string;
-  readonly size?: number;
 }
 
 const createFields = [
@@ -218,7 +214,7 @@ function coerceSize(value: unknown): number {
  * Reads `PUT /v1/{project_id}/bandwidths/{id}` (the VPC's UpdateBandwidthOption): `name`
  * and/or `size`, at least one of them. An empty `name` means unchanged, as the VPC documents.
  * `size` is coerced (see {@link coerceSize}); its bandwidth's bounds are checked by
- * {@link applyBandwidthUpdate}. `charge_mode` is accepted only as `bandwidth`, the one mode
+ * the service (`BandwidthService.update`). `charge_mode` is accepted only as `bandwidth`, the one mode
  * Scalelog keeps (AS scales pay-per-use bandwidths charged by bandwidth).
  */
 export function parseBandwidthUpdate(raw: unknown): BandwidthUpdate {
@@ -242,20 +238,5 @@ export function parseBandwidthUpdate(raw: unknown): BandwidthUpdate {
   return {
     ...(nameValue === undefined || nameValue === '' ? {} : { name: parseName(nameValue) }),
     ...(sizeValue === undefined ? {} : { size: coerceSize(sizeValue) }),
-  };
-}
-
-/** `bandwidth` with `update` applied: a new size must stay within the bandwidth's bounds. */
-export function applyBandwidthUpdate(bandwidth: Bandwidth, update: BandwidthUpdate): Bandwidth {
-  const { size } = update;
-  if (size !== undefined && (size < bandwidth.minSize || size > bandwidth.maxSize)) {
-    throw apiErrors.badRequestBody(
-      `bandwidth.size ${String(size)} is outside this bandwidth's range [${String(bandwidth.minSize)}, ${String(bandwidth.maxSize)}] Mbit/s (its min_size and max_size, set when it was created).`,
-    );
-  }
-  return {
-    ...bandwidth,
-    ...(update.name === undefined ? {} : { name: update.name }),
-    ...(size === undefined ? {} : { size }),
   };
 }

@@ -6,7 +6,7 @@ import {
   maxGroupCoolDownSeconds,
   maxInstanceLimit,
 } from '../../domain/scaling-group.js';
-import type { ScalingGroup } from '../../domain/scaling-group.js';
+import type { GroupFields, ScalingGroup } from '../../domain/scaling-group.js';
 import { formatWireTime } from '../../domain/wire-time.js';
 import {
   bodyObject,
@@ -220,14 +220,8 @@ function checkBounds(min: number, max: number, desire: number): void {
   }
 }
 
-/** The group a create request describes, before it has an id, a project and a time. */
-export type NewGroup = Pick<
-  ScalingGroup,
-  'name' | 'minInstances' | 'maxInstances' | 'desireInstances' | 'coolDownSeconds' | 'attributes'
->;
-
 /** Reads `POST .../scaling_group`: the cloud's defaults (min 0, max 0, desire = min, cooldown 300). */
-export function parseGroupCreate(raw: unknown): NewGroup {
+export function parseGroupCreate(raw: unknown): GroupFields {
   const body = bodyObject(raw);
   onlyFields(body, groupCreateFields, 'a scaling group');
   const name = parseGroupName(body.scaling_group_name);
@@ -258,15 +252,11 @@ export function parseGroupCreate(raw: unknown): NewGroup {
 }
 
 /**
- * Applies `PUT .../scaling_group/{id}` to `group`: every field optional, bounds checked on the
- * result. A changed desired number starts an instance change that settles `settleMs` later.
+ * Reads `PUT .../scaling_group/{id}` against `group`: every field optional, bounds checked on
+ * the result. Returns the group's fields after the update; the service starts the instance
+ * change a new desired number means.
  */
-export function applyGroupUpdate(
-  group: ScalingGroup,
-  raw: unknown,
-  nowMs: number,
-  settleMs: number,
-): ScalingGroup {
+export function readGroupUpdate(group: ScalingGroup, raw: unknown): GroupFields {
   const body = bodyObject(raw);
   onlyFields(body, groupUpdateFields, 'a scaling group update');
   const name =
@@ -281,18 +271,13 @@ export function applyGroupUpdate(
     throw apiErrors.groupListenersNotUnique();
   }
   checkBounds(minInstances, maxInstances, desireInstances);
-  const changed = desireInstances !== group.desireInstances;
   return {
-    ...group,
     name,
     minInstances,
     maxInstances,
     desireInstances,
     coolDownSeconds: coolDown(body) ?? group.coolDownSeconds,
     attributes,
-    ...(changed
-      ? { previousInstances: currentInstances(group, nowMs), settlesAt: nowMs + settleMs }
-      : {}),
   };
 }
 

@@ -1,16 +1,19 @@
-import type { FastifyPluginCallback } from 'fastify';
+import type { FastifyPluginCallback, FastifyRequest } from 'fastify';
 import type { Config } from '../../config/config.js';
 import { apiErrors } from '../../errors/api-error.js';
-import type { PolicyEngine } from '../../engine/policy-engine.js';
 import type { ExecutionOutcome } from '../../engine/policy-executor.js';
 import { acceptAsIs } from '../../http/accept-as-is.js';
 import { engineErrorResponses, projectAnd } from '../../http/resource-schemas.js';
 import { asErrorOf } from '../../http/error-schemas.js';
+import type { TriggerService } from './trigger-service.js';
 
 export interface TriggerRoutesDeps {
-  readonly engine: PolicyEngine;
+  readonly triggers: TriggerService;
   readonly config: Pick<Config, 'devTriggers'>;
 }
+
+/** Where the routes are mounted: Scalelog's own API, not the cloud's. */
+export const triggersPrefix = '/scalelog/v1/:project_id';
 
 /** One execution as these endpoints report it. */
 interface ExecutionReport {
@@ -19,6 +22,13 @@ interface ExecutionReport {
   status: 'EXECUTING' | 'FAIL';
   execute_type: string;
   failed_reason?: string;
+}
+
+interface AlarmRoute {
+  Params: { project_id: string; alarm_id: string };
+}
+interface PolicyTriggerRoute {
+  Params: { project_id: string; scaling_policy_id: string };
 }
 
 const alarmIdPattern = /^[A-Za-z0-9_-]{1,64}$/;
@@ -40,6 +50,86 @@ const execution = {
   },
 } as const;
 
+const fireAlarmSchema = {
+  summary: 'Fire an alarm',
+  description:
+    'Scalelog stands in for the monitoring service: every INSERVICE ALARM or INTERVAL_ALARM policy of the project bound to alarm_id executes, oldest first, and the answer lists each execution. Paused policies do not react. The group cooldown holds back alarm-triggered executions (recorded as FAIL AS.0026). No body.',
+  tags: ['triggers'],
+  params: projectAnd('alarm_id', 'The alarm id the policies name (1-64 letters, digits, _ or -).'),
+  response: {
+    200: {
+      type: 'object',
+      required: ['alarm_id', 'executions'],
+      properties: {
+        alarm_id: { type: 'string' },
+        executions: { type: 'array', items: execution },
+      },
+    },
+    ...engineErrorResponses([400, 401, 403, 406, 500, 503]),
+  },
+};
+
+const fireTriggerSchema = {
+  summary: "Fire a scheduled or recurring policy's trigger now (developer endpoint)",
+  description:
+    "Served only with devTriggers (SCALELOG_DEV_TRIGGERS=true, or serve --dev); otherwise 404 APIGW.0101. Fires the policy's pending trigger now, with its execute type (SCHEDULED or RECURRENCE); the schedule moves on to its next occurrence after now, so the trigger does not fire again at its time. 409 SCALELOG.0409 when nothing is pending (an ALARM policy, a paused one, or a schedule that has ended). No body.",
+  tags: ['triggers'],
+  params: projectAnd('scaling_policy_id', 'The policy. Unknown: 404 AS.3020.'),
+  response: {
+    200: execution,
+    ...engineErrorResponses([400, 401, 403, 406, 500, 503]),
+    404: asErrorOf(['AS.3020'], 'The policy does not exist.'),
+    409: asErrorOf(['SCALELOG.0409'], 'The policy has no trigger pending.'),
+  },
+};
+
+/**
+ * Scalelog's own trigger endpoints (not the cloud's), mounted at {@link triggersPrefix}:
+ *
+ * - `POST /scalelog/v1/{project_id}/alarms/{alarm_id}/fire`: Scalelog stands in for the
+ *   monitoring service (see {@link TriggerService.fireAlarm}).
+ * - `POST /scalelog/v1/{project_id}/scaling_policy/{scaling_policy_id}/trigger`: fires a
+ *   scheduled or recurring policy's pending trigger now, so tests need not wait for it. A
+ *   developer endpoint: served only with `devTriggers`. Without it the route is still there,
+ *   refusing with a 404 APIGW.0101 that says how to turn it on, which a path the router
+ *   does not know could not say (its 404 is answered before any route is chosen).
+ */
+export function triggerRoutes(deps: TriggerRoutesDeps): FastifyPluginCallback {
+  return (app, _options, done) => {
+    // The handlers validate every request part themselves, each with its own code and
+    // message: the schemas document and serialize.
+    app.setValidatorCompiler(acceptAsIs);
+    app.post<AlarmRoute>('/alarms/:alarm_id/fire', { schema: fireAlarmSchema }, (request) =>
+      fireAlarm(deps, request),
+    );
+    app.post<PolicyTriggerRoute>(
+      '/scaling_policy/:scaling_policy_id/trigger',
+      { schema: fireTriggerSchema },
+      deps.config.devTriggers ? (request) => fireTriggerNow(deps, request) : refuseDevEndpoint,
+    );
+    done();
+  };
+}
+
+async function fireAlarm({ triggers }: TriggerRoutesDeps, request: FastifyRequest<AlarmRoute>) {
+  const alarmId = request.params.alarm_id;
+  if (!alarmIdPattern.test(alarmId)) throw apiErrors.alarmIdIllegal(alarmId);
+  const outcomes = await triggers.fireAlarm(request.projectId, alarmId);
+  return { alarm_id: alarmId, executions: outcomes.map(report) };
+}
+
+async function fireTriggerNow(
+  { triggers }: TriggerRoutesDeps,
+  request: FastifyRequest<PolicyTriggerRoute>,
+): Promise<ExecutionReport> {
+  return report(await triggers.fireTriggerNow(request.projectId, request.params.scaling_policy_id));
+}
+
+/** The developer endpoint while `devTriggers` is off: refused once the caller is authenticated. */
+function refuseDevEndpoint(): Promise<never> {
+  return Promise.reject(apiErrors.devEndpointOff());
+}
+
 function report(outcome: ExecutionOutcome): ExecutionReport {
   return {
     scaling_policy_id: outcome.log.policyId,
@@ -47,88 +137,5 @@ function report(outcome: ExecutionOutcome): ExecutionReport {
     status: outcome.status,
     execute_type: outcome.log.executeType,
     ...(outcome.log.failedReason === undefined ? {} : { failed_reason: outcome.log.failedReason }),
-  };
-}
-
-/**
- * Scalelog's own trigger endpoints (not the cloud's):
- *
- * - `POST /scalelog/v1/{project_id}/alarms/{alarm_id}/fire`: Scalelog stands in for the
- *   monitoring service. Every in-service ALARM (and INTERVAL_ALARM) policy of the project
- *   bound to the alarm executes; the group's cooldown applies, as in the cloud.
- * - `POST /scalelog/v1/{project_id}/scaling_policy/{scaling_policy_id}/trigger`: fires a
- *   scheduled or recurring policy's pending trigger now, as if its time had come, so tests
- *   need not wait for it. A developer endpoint: served only with `devTriggers`.
- */
-export function triggerRoutes(deps: TriggerRoutesDeps): FastifyPluginCallback {
-  const { engine } = deps;
-  return (app, _options, done) => {
-    app.post<{ Params: { project_id: string; alarm_id: string } }>(
-      '/scalelog/v1/:project_id/alarms/:alarm_id/fire',
-      {
-        schema: {
-          summary: 'Fire an alarm',
-          description:
-            'Scalelog stands in for the monitoring service: every INSERVICE ALARM or INTERVAL_ALARM policy of the project bound to alarm_id executes, oldest first, and the answer lists each execution. Paused policies do not react. The group cooldown holds back alarm-triggered executions (recorded as FAIL AS.0026). No body.',
-          tags: ['triggers'],
-          params: projectAnd(
-            'alarm_id',
-            'The alarm id the policies name (1-64 letters, digits, _ or -).',
-          ),
-          response: {
-            200: {
-              type: 'object',
-              required: ['alarm_id', 'executions'],
-              properties: {
-                alarm_id: { type: 'string' },
-                executions: { type: 'array', items: execution },
-              },
-            },
-            ...engineErrorResponses([400, 401, 403, 406, 500, 503]),
-          },
-        },
-        validatorCompiler: acceptAsIs,
-      },
-      async (request) => {
-        const { projectId } = request;
-        const alarmId = request.params.alarm_id;
-        if (!alarmIdPattern.test(alarmId)) throw apiErrors.alarmIdIllegal(alarmId);
-        const outcomes = await engine.fireAlarm(projectId, alarmId);
-        return { alarm_id: alarmId, executions: outcomes.map(report) };
-      },
-    );
-
-    app.post<{ Params: { project_id: string; scaling_policy_id: string } }>(
-      '/scalelog/v1/:project_id/scaling_policy/:scaling_policy_id/trigger',
-      {
-        schema: {
-          summary: "Fire a scheduled or recurring policy's trigger now (developer endpoint)",
-          description:
-            "Served only with devTriggers (SCALELOG_DEV_TRIGGERS=true, or serve --dev); otherwise 404 APIGW.0101. Fires the policy's pending trigger now, with its execute type (SCHEDULED or RECURRENCE); the schedule moves on to its next occurrence after now, so the trigger does not fire again at its time. 409 SCALELOG.0409 when nothing is pending (an ALARM policy, a paused one, or a schedule that has ended). No body.",
-          tags: ['triggers'],
-          params: projectAnd('scaling_policy_id', 'The policy. Unknown: 404 AS.3020.'),
-          response: {
-            200: execution,
-            ...engineErrorResponses([400, 401, 403, 406, 500, 503]),
-            404: asErrorOf(['AS.3020'], 'The policy does not exist.'),
-            409: asErrorOf(['SCALELOG.0409'], 'The policy has no trigger pending.'),
-          },
-        },
-        validatorCompiler: acceptAsIs,
-      },
-      async (request) => {
-        if (!deps.config.devTriggers) throw apiErrors.devEndpointOff();
-        const { projectId } = request;
-        const outcome = await engine.fireTriggerNow(projectId, request.params.scaling_policy_id);
-        if (outcome === undefined) throw apiErrors.policyNotFound();
-        if (outcome === 'no-trigger') {
-          throw apiErrors.noPendingTrigger(
-            'Only an INSERVICE SCHEDULED or RECURRENCE policy whose schedule has an occurrence to come has one.',
-          );
-        }
-        return report(outcome);
-      },
-    );
-    done();
   };
 }

@@ -1,0 +1,165 @@
+import { randomUUID } from 'node:crypto';
+import { apiErrors } from '../../errors/api-error.js';
+import { currentInstances, isScaling, setDesiredInstances } from '../../domain/scaling-group.js';
+import type { GroupFields, GroupStatus, ScalingGroup } from '../../domain/scaling-group.js';
+import type { EngineStore, GroupFilter, Paging } from '../../store/engine-store.js';
+
+/** The settings groups follow. */
+export interface GroupServiceSettings {
+  /** How long a group's instances take to follow a new desired number (ms). */
+  readonly instanceSettleMs: number;
+}
+
+/** What a group list is filtered by; absent filters match every group. */
+export interface GroupListFilter {
+  /** Exact name. */
+  readonly name?: string;
+  readonly status?: GroupStatus;
+  /** The configuration id the groups were created with. */
+  readonly configurationId?: string;
+  /** The enterprise project the groups were created with; `all_granted_eps` matches all. */
+  readonly enterpriseProjectId?: string;
+}
+
+/** Resume puts a group in service, pause takes it out: its policies then record FAIL. */
+export type GroupAction = 'resume' | 'pause';
+
+/**
+ * Reads an update against the group it applies to, and returns the group's fields after it.
+ * The update is read only once the group is found and locked: a bad field of a group that
+ * does not exist is AS.2007, and the cloud checks the bounds on the result.
+ */
+export type GroupEdit = (group: ScalingGroup) => GroupFields;
+
+/**
+ * The rules of scaling groups (contract §6): a group is created PAUSED, as the cloud creates
+ * it disabled, and resumed before its policies act; its running instances follow its desired
+ * number after `instanceSettleMs`; it is deleted with its policies, and only when empty and
+ * idle unless forced. A group that does not exist is 400 AS.2007, as the cloud answers.
+ */
+export class GroupService {
+  readonly #store: EngineStore;
+  readonly #now: () => number;
+  readonly #settings: GroupServiceSettings;
+
+  constructor(store: EngineStore, now: () => number, settings: GroupServiceSettings) {
+    this.#store = store;
+    this.#now = now;
+    this.#settings = settings;
+  }
+
+  /** Creates a PAUSED group from `fields`; its instances start from none. */
+  async create(projectId: string, fields: GroupFields): Promise<ScalingGroup> {
+    const nowMs = this.#now();
+    // A new group has no instances yet: it starts from a desired number of 0, so a desired
+    // number other than 0 is a change its instances follow later, and 0 is none.
+    const empty: ScalingGroup = {
+      ...fields,
+      id: randomUUID(),
+      projectId,
+      status: 'PAUSED',
+      desireInstances: 0,
+      previousInstances: 0,
+      createTime: nowMs,
+    };
+    const group = setDesiredInstances(
+      empty,
+      fields.desireInstances,
+      nowMs,
+      this.#settings.instanceSettleMs,
+    );
+    await this.#store.engineSession((tx) => tx.insertGroup(group));
+    return group;
+  }
+
+  async show(projectId: string, groupId: string): Promise<ScalingGroup> {
+    const group = await this.#store.engineRead((tx) => tx.getGroup(projectId, groupId));
+    if (group === undefined) throw apiErrors.groupNotFound(groupId);
+    return group;
+  }
+
+  /** A page of the project's groups, newest first, and how many match. */
+  async list(
+    projectId: string,
+    filter: GroupListFilter,
+    paging: Paging,
+  ): Promise<{ total: number; groups: ScalingGroup[] }> {
+    const attributes: [string, string][] = [];
+    if (filter.configurationId !== undefined) {
+      attributes.push(['scaling_configuration_id', filter.configurationId]);
+    }
+    // The cloud's value for "every enterprise project the caller may see": no filter.
+    const enterpriseProject = filter.enterpriseProjectId;
+    if (enterpriseProject !== undefined && enterpriseProject !== 'all_granted_eps') {
+      attributes.push(['enterprise_project_id', enterpriseProject]);
+    }
+    const storeFilter: GroupFilter = {
+      ...(filter.name === undefined ? {} : { name: filter.name }),
+      ...(filter.status === undefined ? {} : { status: filter.status }),
+      ...(attributes.length === 0 ? {} : { attributes }),
+    };
+    return this.#store.engineRead((tx) => tx.listGroups(projectId, storeFilter, paging));
+  }
+
+  /**
+   * Updates a group with what `edit` reads against it. A new desired number starts an
+   * instance change that settles `instanceSettleMs` later.
+   */
+  async update(projectId: string, groupId: string, edit: GroupEdit): Promise<ScalingGroup> {
+    return this.#store.engineSession(async (tx) => {
+      const group = await tx.lockGroup(projectId, groupId);
+      if (group === undefined) throw apiErrors.groupNotFound(groupId);
+      const { desireInstances, ...fields } = edit(group);
+      const updated = setDesiredInstances(
+        { ...group, ...fields },
+        desireInstances,
+        this.#now(),
+        this.#settings.instanceSettleMs,
+      );
+      await tx.updateGroup(updated);
+      return updated;
+    });
+  }
+
+  /**
+   * Deletes a group and its policies; their execution logs stay queryable. Unless `force`,
+   * only a group with no instances, no instance change and no execution under way: 400
+   * AS.2021 otherwise.
+   */
+  async delete(projectId: string, groupId: string, force: boolean): Promise<void> {
+    await this.#store.engineSession(async (tx) => {
+      const group = await tx.lockGroup(projectId, groupId);
+      if (group === undefined) throw apiErrors.groupNotFound(groupId);
+      const nowMs = this.#now();
+      if (!force) {
+        const instances = currentInstances(group, nowMs);
+        if (instances > 0 || isScaling(group, nowMs)) {
+          throw apiErrors.groupNotEmpty(
+            `The group has ${String(instances)} instances${isScaling(group, nowMs) ? ' and is scaling' : ''}: set its desired and minimum numbers to 0 and wait, or delete with force_delete=yes.`,
+          );
+        }
+        const running = await tx.executionOfResource('SCALING_GROUP', groupId);
+        if (running !== undefined) {
+          throw apiErrors.groupNotEmpty(
+            `An execution of policy ${running.policyId} is under way: wait for it, or delete with force_delete=yes.`,
+          );
+        }
+      }
+      await tx.deletePoliciesOf(projectId, groupId);
+      await tx.deleteGroup(projectId, groupId);
+    });
+  }
+
+  /**
+   * Resumes or pauses a group; one already so is left as it is. An execution under way is not
+   * stopped.
+   */
+  async act(projectId: string, groupId: string, action: GroupAction): Promise<void> {
+    await this.#store.engineSession(async (tx) => {
+      const group = await tx.lockGroup(projectId, groupId);
+      if (group === undefined) throw apiErrors.groupNotFound(groupId);
+      const status: GroupStatus = action === 'resume' ? 'INSERVICE' : 'PAUSED';
+      if (group.status !== status) await tx.updateGroup({ ...group, status });
+    });
+  }
+}

@@ -220,7 +220,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   // of its own, every decision is taken in a store transaction.
   const engine = policyEngine(store, config, now);
   void app.register(groupRoutes({ store, now, config }));
-  void app.register(policyRoutes({ store, engine, now }));
+  void app.register(policyRoutes({ store, engine, now }), { prefix: '/autoscaling-api' });
   void app.register(bandwidthRoutes({ store, now }));
   if (deps.scheduler === true) {
     const scheduler = new Scheduler(engine, {

@@ -76,7 +76,7 @@ export function refusalError(refusal: Refusal, resource: RefusedResource): ApiEr
 }
 
 /** The code a FAIL log of `rule` on `resource` carries: the code of the rule's API error. */
-export function failRuleCode(refusal: Refusal, resource: RefusedResource): string {
+function failRuleCode(refusal: Refusal, resource: RefusedResource): string {
   return refusal.rule === 'missed-trigger'
     ? missedTriggerCode
     : refusalError(refusal, resource).code;

@@ -8,6 +8,7 @@ import type { WireBody } from '../../http/body-fields.js';
  * `instance_number` and `instance_percentage`) and the v2 API (groups and bandwidths, `size`,
  * `percentage` and `limits`) name the same things differently.
  */
+
 /** The wire names of one API version. */
 export interface Dialect {
   readonly types: readonly PolicyType[];
@@ -30,6 +31,7 @@ export const v2: Dialect = {
   actionFields: ['operation', 'size', 'percentage', 'limits'],
 };
 
+/** Absent as the cloud reads a field: missing, null or the empty string. */
 export const isAbsent = (value: unknown): value is undefined | null | '' =>
   value === undefined || value === null || value === '';
 
@@ -43,5 +45,6 @@ export const oneOf = (items: readonly string[]): string =>
     ? items.join('')
     : `${items.slice(0, -1).join(', ')} or ${String(items[items.length - 1])}`;
 
+/** A JSON object, not an array or null. */
 export const isObject = (value: unknown): value is WireBody =>
   typeof value === 'object' && value !== null && !Array.isArray(value);

@@ -232,7 +232,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   void app.register(groupRoutes({ groups: new GroupService(store, now, config), now }), {
     prefix: groupsPrefix,
   });
-  void app.register(policyRoutes({ store, engine, now }));
+  void app.register(policyRoutes({ store, engine, now }), { prefix: '/autoscaling-api' });
   const bandwidths = new BandwidthService(store, now);
   void app.register(scalelogBandwidthRoutes({ bandwidths }), { prefix: scalelogBandwidthsPrefix });
   void app.register(vpcBandwidthRoutes({ bandwidths }), { prefix: vpcBandwidthsPrefix });

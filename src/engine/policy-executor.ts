@@ -124,7 +124,7 @@ export async function recordRefusal(
     ...base,
     ...values,
     status: 'FAIL',
-    failedReason: failedReason(refusal),
+    failedReason: failedReason(refusal, { type: base.resourceType, id: base.resourceId }),
     jobRecords: values.jobRecords ?? [],
   };
   await tx.writeLogs([log]);
@@ -352,10 +352,13 @@ export async function settleExecution(
         {
           ...log,
           status: 'FAIL',
-          failedReason: failedReason({
-            rule: 'resource-deleted',
-            message: `The scaling group ${execution.resourceId} was deleted before its instances reached ${log.desireValue ?? '?'}.`,
-          }),
+          failedReason: failedReason(
+            {
+              rule: 'resource-deleted',
+              message: `The scaling group ${execution.resourceId} was deleted before its instances reached ${log.desireValue ?? '?'}.`,
+            },
+            { type: 'SCALING_GROUP', id: execution.resourceId },
+          ),
         },
       ]);
       return true;

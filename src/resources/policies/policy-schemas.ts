@@ -1,7 +1,13 @@
 import { operationTypes, resourceTypes } from '../../domain/execution-log.js';
 import { recurrenceTypes } from '../../domain/recurrence.js';
 import { policyTypes } from '../../domain/scaling-policy.js';
-import { idReply, pagingFields, pagingQuery, projectAnd } from '../../http/resource-schemas.js';
+import {
+  engineErrorResponses,
+  idReply,
+  pagingFields,
+  pagingQuery,
+  projectAnd,
+} from '../../http/resource-schemas.js';
 
 /**
  * Wire schemas of the v1 and v2 scaling policy APIs. They document (bodies and queries are
@@ -391,3 +397,14 @@ export const policySchemas = {
     },
   },
 } as const;
+
+/** The OpenAPI tag of every policy route. */
+export const policyTags = ['scaling policies'];
+
+/** The error answers of the policy routes: with a body or not, naming a policy or not. */
+export const policyErrors = {
+  body: engineErrorResponses([400, 401, 403, 406, 413, 415, 500, 503]),
+  policyBody: engineErrorResponses([400, 401, 403, 404, 406, 413, 415, 500, 503]),
+  read: engineErrorResponses([400, 401, 403, 406, 500, 503]),
+  policyRead: engineErrorResponses([400, 401, 403, 404, 406, 500, 503]),
+};

@@ -1,0 +1,56 @@
+import { apiErrors } from '../../errors/api-error.js';
+import type { ScalingPolicy } from '../../domain/scaling-policy.js';
+import type { EngineTransaction } from '../../store/engine-store.js';
+import { withStatus } from './policy-changes.js';
+
+export const batchActions = ['delete', 'resume', 'pause'] as const;
+export type BatchAction = (typeof batchActions)[number];
+
+/** One batch request, parsed: the ids (each once), the action, and whether delete forces. */
+export interface PolicyBatch {
+  readonly ids: readonly string[];
+  readonly action: BatchAction;
+  /** Delete policies with an execution under way too (`force_delete=yes`). */
+  readonly force: boolean;
+}
+
+/**
+ * One batch, all or nothing: every policy is locked (in id order, so two batches cannot
+ * deadlock), every problem is collected, and the session is rolled back by the error that
+ * names them all.
+ */
+export async function runBatch(
+  tx: EngineTransaction,
+  projectId: string,
+  batch: PolicyBatch,
+  nowMs: number,
+): Promise<void> {
+  const { ids, action, force } = batch;
+  const policies = new Map<string, ScalingPolicy>();
+  for (const id of [...ids].sort()) {
+    const policy = await tx.lockPolicy(projectId, id);
+    if (policy !== undefined) policies.set(id, policy);
+  }
+  const executing =
+    action === 'delete' && !force ? await tx.executingPolicies([...policies.keys()]) : new Set();
+  const problems = ids.flatMap((id) =>
+    !policies.has(id)
+      ? [`${id}: the policy does not exist`]
+      : executing.has(id)
+        ? [
+            `${id}: an execution of the policy is under way (wait for it, or set force_delete to yes)`,
+          ]
+        : [],
+  );
+  if (problems.length > 0) {
+    throw apiErrors.batchFailed(action, `Nothing was changed. ${problems.join('; ')}.`);
+  }
+  for (const policy of policies.values()) {
+    if (action === 'delete') {
+      await tx.deletePolicy(projectId, policy.id);
+    } else {
+      const changed = withStatus(policy, action === 'resume' ? 'INSERVICE' : 'PAUSED', nowMs);
+      if (changed !== policy) await tx.updatePolicy(changed);
+    }
+  }
+}

@@ -9,31 +9,31 @@ import { authenticate } from './http/authenticate.js';
 import { clientErrorHandler } from './http/client-error-handler.js';
 import { boundConnections, connectionLimit } from './http/connection-limit.js';
 import { errorHandler, sendApiError, toApiError } from './http/error-handler.js';
-import { executeLogRoutes } from './resources/logs/query-routes.js';
+import { executeLogRoutes } from './resources/logs/routes.js';
 import { healthRoutes } from './http/health-routes.js';
 import { ingestRoutes } from './resources/logs/ingest-routes.js';
 import { jsonBodyParsers } from './http/json-body-parsers.js';
 import { loadShedding } from './http/load-shedding.js';
 import { methodNotAllowed } from './http/method-not-allowed.js';
-import { triggerRoutes, triggersPrefix } from './resources/triggers/trigger-routes.js';
-import { TriggerService } from './resources/triggers/trigger-service.js';
+import { triggerRoutes, triggersPrefix } from './resources/triggers/routes.js';
+import { TriggerService } from './resources/triggers/service.js';
 import { decorateProjectId } from './http/project-id.js';
 import { captureReceivedBody } from './http/received-body.js';
 import { refuseUnstorableText } from './http/refuse-unstorable-text.js';
 import { requestLogHook } from './http/request-log.js';
 import { docsPrefix, registerDocs } from './http/register-docs.js';
 import type { CredentialService } from './auth/credential-service.js';
-import { bandwidthToWire } from './resources/bandwidths/bandwidth-wire.js';
-import { groupRoutes, groupsPrefix } from './resources/groups/group-routes.js';
-import { GroupService } from './resources/groups/group-service.js';
-import { policyRoutes } from './resources/policies/policy-routes.js';
+import { bandwidthToWire } from './resources/bandwidths/wire.js';
+import { groupRoutes, groupsPrefix } from './resources/groups/routes.js';
+import { GroupService } from './resources/groups/service.js';
+import { policyRoutes } from './resources/policies/routes.js';
 import {
   scalelogBandwidthRoutes,
   scalelogBandwidthsPrefix,
   vpcBandwidthRoutes,
   vpcBandwidthsPrefix,
-} from './resources/bandwidths/bandwidth-routes.js';
-import { BandwidthService } from './resources/bandwidths/bandwidth-service.js';
+} from './resources/bandwidths/routes.js';
+import { BandwidthService } from './resources/bandwidths/service.js';
 import { PolicyEngine } from './engine/policy-engine.js';
 import { Scheduler } from './engine/scheduler.js';
 import type { EngineStore } from './store/engine-store.js';

@@ -13,7 +13,7 @@ import { rawQuery } from '../../http/raw-query.js';
 import { spoolBody } from '../../http/spool-body.js';
 import { errorResponses } from '../../http/error-schemas.js';
 import { logSchemas } from '../../log-format/log-schemas.js';
-import { logApiSchemas } from './log-schemas.js';
+import { logApiSchemas } from './schemas.js';
 import {
   blankBodyWatcher,
   declaredLength,

@@ -8,9 +8,9 @@ import { bodyObject, onlyFields, showValue } from '../../http/body-fields.js';
 import { listPaging, listParameters } from '../../http/list-query.js';
 import { rawQuery } from '../../http/raw-query.js';
 import { engineErrorResponses, noContent, projectParams } from '../../http/resource-schemas.js';
-import type { GroupAction, GroupListFilter, GroupService } from './group-service.js';
-import { groupSchemas } from './group-schemas.js';
-import { groupToWire, parseGroupCreate, readGroupUpdate } from './group-wire.js';
+import type { GroupAction, GroupListFilter, GroupService } from './service.js';
+import { groupSchemas } from './schemas.js';
+import { groupToWire, parseGroupCreate, readGroupUpdate } from './wire.js';
 
 export interface GroupRoutesDeps {
   readonly groups: GroupService;

@@ -2,10 +2,10 @@ import type { FastifyPluginCallback } from 'fastify';
 import type { PolicyEngine } from '../../engine/policy-engine.js';
 import type { EngineStore } from '../../store/engine-store.js';
 import { acceptAsIs } from '../../http/accept-as-is.js';
-import { registerPolicyActionRoutes } from './policy-action-routes.js';
-import { PolicyService } from './policy-service.js';
-import { registerV1PolicyRoutes } from './policy-v1-routes.js';
-import { registerV2PolicyRoutes } from './policy-v2-routes.js';
+import { registerPolicyActionRoutes } from './action-routes.js';
+import { PolicyService } from './service.js';
+import { registerV1PolicyRoutes } from './v1-routes.js';
+import { registerV2PolicyRoutes } from './v2-routes.js';
 
 export interface PolicyRoutesDeps {
   readonly store: EngineStore;

@@ -9,8 +9,8 @@ import { logToWire } from '../../log-format/log-wire.js';
 import type { WireLog, WireOptions } from '../../log-format/log-wire.js';
 import { rawQuery } from '../../http/raw-query.js';
 import { errorResponses } from '../../http/error-schemas.js';
-import { logApiSchemas } from './log-schemas.js';
-import { LogService } from './log-service.js';
+import { logApiSchemas } from './schemas.js';
+import { LogService } from './service.js';
 
 export interface ExecuteLogRoutesDeps {
   /** The logs, and the engine's policies: a policy that exists but never ran has no logs yet. */

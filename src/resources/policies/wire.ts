@@ -6,8 +6,8 @@ import type {
   ScheduledPolicy,
 } from '../../domain/scaling-policy.js';
 import { formatWireTime } from '../../domain/wire-time.js';
-import { v1, v2 } from './policy-dialect.js';
-import type { Dialect } from './policy-dialect.js';
+import { v1, v2 } from './dialect.js';
+import type { Dialect } from './dialect.js';
 
 /**
  * Scaling policies to the wire: the `scaling_policy` objects of the v1 and v2 answers, and a

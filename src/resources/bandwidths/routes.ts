@@ -2,14 +2,14 @@ import type { FastifyPluginCallback, FastifyReply, FastifyRequest } from 'fastif
 import { acceptAsIs } from '../../http/accept-as-is.js';
 import { listPaging, listParameters } from '../../http/list-query.js';
 import { engineErrorResponses, noContent, projectParams } from '../../http/resource-schemas.js';
-import type { BandwidthService } from './bandwidth-service.js';
-import { bandwidthSchemas } from './bandwidth-schemas.js';
+import type { BandwidthService } from './service.js';
+import { bandwidthSchemas } from './schemas.js';
 import {
   bandwidthToWire,
   parseBandwidthCreate,
   parseBandwidthUpdate,
   scalelogBandwidthToWire,
-} from './bandwidth-wire.js';
+} from './wire.js';
 
 export interface BandwidthRoutesDeps {
   readonly bandwidths: BandwidthService;

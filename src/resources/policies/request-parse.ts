@@ -6,9 +6,9 @@ import type { PolicyType } from '../../domain/scaling-policy.js';
 import type { Paging, PolicyFilter, PolicyOrder } from '../../store/engine-store.js';
 import { bodyObject, onlyFields, showValue } from '../../http/body-fields.js';
 import { listPaging, listParameters } from '../../http/list-query.js';
-import { batchActions } from './policy-batch.js';
-import type { BatchAction, PolicyBatch } from './policy-batch.js';
-import { display } from './policy-dialect.js';
+import { batchActions } from './batch.js';
+import type { BatchAction, PolicyBatch } from './batch.js';
+import { display } from './dialect.js';
 
 /**
  * The policy requests besides the policy bodies: the list queries, the action of one policy

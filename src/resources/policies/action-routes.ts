@@ -1,8 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { noContent, projectParams } from '../../http/resource-schemas.js';
-import { parseBatch, parsePolicyAction } from './policy-request-parse.js';
-import { policyErrors, policySchemas, policyTags as tags } from './policy-schemas.js';
-import type { PolicyService } from './policy-service.js';
+import { parseBatch, parsePolicyAction } from './request-parse.js';
+import { policyErrors, policySchemas, policyTags as tags } from './schemas.js';
+import type { PolicyService } from './service.js';
 
 type ProjectRequest = FastifyRequest<{ Params: { project_id: string } }>;
 type PolicyRequest = FastifyRequest<{ Params: { project_id: string; scaling_policy_id: string } }>;

@@ -1,11 +1,11 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { bodyObject } from '../../http/body-fields.js';
 import { noContent, projectParams } from '../../http/resource-schemas.js';
-import { applyV1Update, parseV1Create } from './policy-parse.js';
-import { parseListQuery } from './policy-request-parse.js';
-import { policyErrors, policySchemas, policyTags as tags } from './policy-schemas.js';
-import type { PolicyService } from './policy-service.js';
-import { policyToV1 } from './policy-wire.js';
+import { applyV1Update, parseV1Create } from './parse.js';
+import { parseListQuery } from './request-parse.js';
+import { policyErrors, policySchemas, policyTags as tags } from './schemas.js';
+import type { PolicyService } from './service.js';
+import { policyToV1 } from './wire.js';
 
 type ProjectRequest = FastifyRequest<{ Params: { project_id: string } }>;
 type PolicyRequest = FastifyRequest<{ Params: { project_id: string; scaling_policy_id: string } }>;

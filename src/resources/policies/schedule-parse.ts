@@ -13,7 +13,7 @@ import type { PolicyType, ScheduledPolicy } from '../../domain/scaling-policy.js
 import { formatWireTime } from '../../domain/wire-time.js';
 import { objectField, onlyFields, showValue } from '../../http/body-fields.js';
 import type { WireBody } from '../../http/body-fields.js';
-import { display, isAbsent } from './policy-dialect.js';
+import { display, isAbsent } from './dialect.js';
 
 const scheduleFields = [
   'launch_time',

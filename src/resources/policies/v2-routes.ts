@@ -1,11 +1,11 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { bodyObject } from '../../http/body-fields.js';
 import { projectParams } from '../../http/resource-schemas.js';
-import { applyV2Update, parseV2Create } from './policy-parse.js';
-import { parseListQuery, parseSortedListQuery } from './policy-request-parse.js';
-import { policyErrors, policySchemas, policyTags as tags } from './policy-schemas.js';
-import type { PolicyPage, PolicyService } from './policy-service.js';
-import { policyToV2 } from './policy-wire.js';
+import { applyV2Update, parseV2Create } from './parse.js';
+import { parseListQuery, parseSortedListQuery } from './request-parse.js';
+import { policyErrors, policySchemas, policyTags as tags } from './schemas.js';
+import type { PolicyPage, PolicyService } from './service.js';
+import { policyToV2 } from './wire.js';
 
 type ProjectRequest = FastifyRequest<{ Params: { project_id: string } }>;
 type PolicyRequest = FastifyRequest<{ Params: { project_id: string; scaling_policy_id: string } }>;

@@ -1,7 +1,7 @@
 import { apiErrors } from '../../errors/api-error.js';
 import type { ScalingPolicy } from '../../domain/scaling-policy.js';
 import type { EngineTransaction } from '../../store/engine-store.js';
-import { withStatus } from './policy-changes.js';
+import { withStatus } from './changes.js';
 
 export const batchActions = ['delete', 'resume', 'pause'] as const;
 export type BatchAction = (typeof batchActions)[number];

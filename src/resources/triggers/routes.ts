@@ -5,7 +5,7 @@ import type { ExecutionOutcome } from '../../engine/policy-executor.js';
 import { acceptAsIs } from '../../http/accept-as-is.js';
 import { engineErrorResponses, projectAnd } from '../../http/resource-schemas.js';
 import { asErrorOf } from '../../http/error-schemas.js';
-import type { TriggerService } from './trigger-service.js';
+import type { TriggerService } from './service.js';
 
 export interface TriggerRoutesDeps {
   readonly triggers: TriggerService;

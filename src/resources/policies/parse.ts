@@ -12,13 +12,13 @@ import {
 import type { PolicyType, ScalingPolicy } from '../../domain/scaling-policy.js';
 import { bodyObject, integerField, onlyFields, showValue } from '../../http/body-fields.js';
 import type { WireBody } from '../../http/body-fields.js';
-import { parseAction, parseIntervalActions } from './policy-action-parse.js';
-import type { PolicyFields } from './policy-changes.js';
-import { display, isAbsent, oneOf, v1, v2 } from './policy-dialect.js';
-import type { Dialect } from './policy-dialect.js';
-import { parseSchedule } from './policy-schedule-parse.js';
-import type { Checks } from './policy-schedule-parse.js';
-import { policyToBody } from './policy-wire.js';
+import { parseAction, parseIntervalActions } from './action-parse.js';
+import type { PolicyFields } from './changes.js';
+import { display, isAbsent, oneOf, v1, v2 } from './dialect.js';
+import type { Dialect } from './dialect.js';
+import { parseSchedule } from './schedule-parse.js';
+import type { Checks } from './schedule-parse.js';
+import { policyToBody } from './wire.js';
 
 /**
  * Scaling policy request bodies to domain values: the v1 API (scaling groups,

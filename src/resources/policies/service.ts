@@ -12,10 +12,10 @@ import type {
   PolicyFilter,
   PolicyOrder,
 } from '../../store/engine-store.js';
-import { runBatch } from './policy-batch.js';
-import type { PolicyBatch } from './policy-batch.js';
-import { newPolicy, updated, withStatus } from './policy-changes.js';
-import type { PolicyFields } from './policy-changes.js';
+import { runBatch } from './batch.js';
+import type { PolicyBatch } from './batch.js';
+import { newPolicy, updated, withStatus } from './changes.js';
+import type { PolicyFields } from './changes.js';
 
 /** The limits the service enforces. */
 export interface PolicySettings {

@@ -9,34 +9,30 @@ import { authenticate } from './http/authenticate.js';
 import { clientErrorHandler } from './http/client-error-handler.js';
 import { boundConnections, connectionLimit } from './http/connection-limit.js';
 import { errorHandler, sendApiError, toApiError } from './http/error-handler.js';
-import { executeLogRoutes } from './resources/logs/routes.js';
+import { executeLogRoutes, logsPrefix } from './resources/logs/routes.js';
 import { healthRoutes } from './http/health-routes.js';
-import { ingestRoutes } from './resources/logs/ingest-routes.js';
+import { ingestPrefix, ingestRoutes } from './resources/logs/ingest-routes.js';
 import { jsonBodyParsers } from './http/json-body-parsers.js';
 import { loadShedding } from './http/load-shedding.js';
 import { methodNotAllowed } from './http/method-not-allowed.js';
 import { triggerRoutes, triggersPrefix } from './resources/triggers/routes.js';
-import { TriggerService } from './resources/triggers/service.js';
 import { decorateProjectId } from './http/project-id.js';
 import { captureReceivedBody } from './http/received-body.js';
 import { refuseUnstorableText } from './http/refuse-unstorable-text.js';
 import { requestLogHook } from './http/request-log.js';
 import { docsPrefix, registerDocs } from './http/register-docs.js';
 import type { CredentialService } from './auth/credential-service.js';
-import { bandwidthToWire } from './resources/bandwidths/wire.js';
 import { groupRoutes, groupsPrefix } from './resources/groups/routes.js';
-import { GroupService } from './resources/groups/service.js';
-import { policyRoutes } from './resources/policies/routes.js';
+import { policiesPrefix, policyRoutes } from './resources/policies/routes.js';
 import {
   scalelogBandwidthRoutes,
   scalelogBandwidthsPrefix,
   vpcBandwidthRoutes,
   vpcBandwidthsPrefix,
 } from './resources/bandwidths/routes.js';
-import { BandwidthService } from './resources/bandwidths/service.js';
-import { PolicyEngine } from './engine/policy-engine.js';
 import { Scheduler } from './engine/scheduler.js';
 import type { EngineStore } from './store/engine-store.js';
+import { buildServices } from './services.js';
 import type { Store } from './store/store.js';
 
 export interface AppDeps {
@@ -54,19 +50,6 @@ export interface AppDeps {
    * (tests drive the engine through its API and `runDue`).
    */
   readonly scheduler?: boolean;
-}
-
-/** The policy engine of a store, on a clock, with the settings of `config`. */
-export function policyEngine(
-  store: EngineStore,
-  config: Pick<Config, 'instanceSettleMs' | 'misfireGraceMs'>,
-  now: () => number,
-): PolicyEngine {
-  return new PolicyEngine(store, now, {
-    instanceSettleMs: config.instanceSettleMs,
-    misfireGraceMs: config.misfireGraceMs,
-    bandwidthResponse: (b) => JSON.stringify(bandwidthToWire(b)),
-  });
 }
 
 const isDocsUrl = (url: string | undefined): boolean =>
@@ -223,21 +206,19 @@ export function buildApp(deps: AppDeps): FastifyInstance {
       retryAfterSeconds: config.retryAfterSeconds,
     }),
   );
-  void app.register(executeLogRoutes({ store, config }), {
-    prefix: '/autoscaling-api/v1/:project_id',
+  const services = buildServices(store, config, now);
+  void app.register(executeLogRoutes({ logs: services.logs, config }), {
+    prefix: logsPrefix,
   });
-  // One engine for the API's executions and alarms and for the scheduler: it keeps no state
-  // of its own, every decision is taken in a store transaction.
-  const engine = policyEngine(store, config, now);
-  void app.register(groupRoutes({ groups: new GroupService(store, now, config), now }), {
-    prefix: groupsPrefix,
+  void app.register(groupRoutes({ groups: services.groups, now }), { prefix: groupsPrefix });
+  void app.register(policyRoutes({ policies: services.policies, now }), {
+    prefix: policiesPrefix,
   });
-  void app.register(policyRoutes({ store, engine, now }), { prefix: '/autoscaling-api' });
-  const bandwidths = new BandwidthService(store, now);
+  const { bandwidths } = services;
   void app.register(scalelogBandwidthRoutes({ bandwidths }), { prefix: scalelogBandwidthsPrefix });
   void app.register(vpcBandwidthRoutes({ bandwidths }), { prefix: vpcBandwidthsPrefix });
   if (deps.scheduler === true) {
-    const scheduler = new Scheduler(engine, {
+    const scheduler = new Scheduler(services.engine, {
       intervalMs: config.schedulerIntervalMs,
       onError: (e: unknown) => {
         app.log.error({ err: e }, 'policy scheduler pass failed; retrying at the next interval');
@@ -252,9 +233,9 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     });
   }
   void app.register(ingestRoutes({ store, bodyLimitBytes: config.bodyLimitBytes }), {
-    prefix: '/scalelog/v1/:project_id',
+    prefix: ingestPrefix,
   });
-  void app.register(triggerRoutes({ triggers: new TriggerService(engine), config }), {
+  void app.register(triggerRoutes({ triggers: services.triggers, config }), {
     prefix: triggersPrefix,
   });
   registerMethodFallbacks();

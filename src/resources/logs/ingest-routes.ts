@@ -51,7 +51,10 @@ function noLine(projectId: string, url: string): Error {
   return apiErrors.ingestBodyEmpty();
 }
 
-/** The route's path under the plugin's prefix, `/scalelog/v1/{project_id}`. */
+/** Where the ingest route is registered: Scalelog's own API of a project. */
+export const ingestPrefix = '/scalelog/v1/:project_id';
+
+/** The route's path under {@link ingestPrefix}. */
 const ingestPath = '/execution_logs';
 
 /** What the ingest endpoint reads, for the 415 message and the docs. */

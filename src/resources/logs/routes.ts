@@ -2,19 +2,16 @@ import type { FastifyPluginCallback, FastifyRequest } from 'fastify';
 import type { Config } from '../../config/config.js';
 import { parseLogQuery } from '../../domain/log-query.js';
 import { projectIdPattern } from '../../domain/project-id.js';
-import type { EngineStore } from '../../store/engine-store.js';
-import type { Store } from '../../store/store.js';
 import { acceptAsIs } from '../../http/accept-as-is.js';
 import { logToWire } from '../../log-format/log-wire.js';
 import type { WireLog, WireOptions } from '../../log-format/log-wire.js';
 import { rawQuery } from '../../http/raw-query.js';
 import { errorResponses } from '../../http/error-schemas.js';
 import { logApiSchemas } from './schemas.js';
-import { LogService } from './service.js';
+import type { LogService } from './service.js';
 
 export interface ExecuteLogRoutesDeps {
-  /** The logs, and the engine's policies: a policy that exists but never ran has no logs yet. */
-  readonly store: Store & EngineStore;
+  readonly logs: LogService;
   readonly config: Pick<Config, 'executeTypeOutput'>;
 }
 
@@ -30,7 +27,10 @@ interface ExecuteLogParams {
   scaling_policy_id: string;
 }
 
-/** The route's path under the plugin's prefix, `/autoscaling-api/v1/{project_id}`. */
+/** Where the log query is registered: the cloud's v1 API of a project. */
+export const logsPrefix = '/autoscaling-api/v1/:project_id';
+
+/** The route's path under {@link logsPrefix}. */
 const executeLogPath = '/scaling_policy_execute_log/:scaling_policy_id';
 
 /**
@@ -39,7 +39,7 @@ const executeLogPath = '/scaling_policy_execute_log/:scaling_policy_id';
  * Register it with the prefix `/autoscaling-api/v1/:project_id`.
  */
 export function executeLogRoutes(deps: ExecuteLogRoutesDeps): FastifyPluginCallback {
-  const logs = new LogService(deps.store);
+  const { logs } = deps;
   const wireOptions: WireOptions = { scheduledAs: deps.config.executeTypeOutput };
 
   async function queryExecuteLogs(

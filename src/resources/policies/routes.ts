@@ -1,17 +1,18 @@
 import type { FastifyPluginCallback } from 'fastify';
-import type { PolicyEngine } from '../../engine/policy-engine.js';
-import type { EngineStore } from '../../store/engine-store.js';
 import { acceptAsIs } from '../../http/accept-as-is.js';
 import { registerPolicyActionRoutes } from './action-routes.js';
-import { PolicyService } from './service.js';
+import type { PolicyService } from './service.js';
 import { registerV1PolicyRoutes } from './v1-routes.js';
 import { registerV2PolicyRoutes } from './v2-routes.js';
 
 export interface PolicyRoutesDeps {
-  readonly store: EngineStore;
-  readonly engine: PolicyEngine;
+  readonly policies: PolicyService;
+  /** The clock the wire answers are written at (next trigger times, `is_scaling`...). */
   readonly now: () => number;
 }
+
+/** Where the policy routes are registered: their paths go on with `/v1/...` and `/v2/...`. */
+export const policiesPrefix = '/autoscaling-api';
 
 /**
  * The cloud's scaling policy APIs over the policy service (contract §6), to be registered
@@ -24,7 +25,7 @@ export interface PolicyRoutesDeps {
  * routes read the requests, call it and write the answers.
  */
 export function policyRoutes(deps: PolicyRoutesDeps): FastifyPluginCallback {
-  const service = new PolicyService(deps);
+  const service = deps.policies;
   return (app, _options, done) => {
     // The schemas document; the handlers' parsers validate, so that each field is answered
     // with its own documented code and message.

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { LightMyRequestResponse } from 'fastify';
 import { describe, expect, it } from 'vitest';
-import { policyEngine } from '../../../src/app.js';
+import { policyEngine } from '../../../src/services.js';
 import type { ScalingPolicy } from '../../../src/domain/scaling-policy.js';
 import { testBackends } from '../../support/backends.js';
 import {

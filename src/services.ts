@@ -1,0 +1,58 @@
+import type { Config } from './config/config.js';
+import { PolicyEngine } from './engine/policy-engine.js';
+import { BandwidthService } from './resources/bandwidths/service.js';
+import { bandwidthToWire } from './resources/bandwidths/wire.js';
+import { GroupService } from './resources/groups/service.js';
+import { LogService } from './resources/logs/service.js';
+import { PolicyService } from './resources/policies/service.js';
+import { TriggerService } from './resources/triggers/service.js';
+import type { EngineStore } from './store/engine-store.js';
+import type { Store } from './store/store.js';
+
+/**
+ * Every resource's rules, over one store, clock and settings: what the HTTP API calls, and
+ * what any other entry point (a console, a CLI command, a sync job) calls in its place, so
+ * no rule is written twice.
+ */
+export interface Services {
+  /** One engine for the API's executions and alarms and for the scheduler. */
+  readonly engine: PolicyEngine;
+  readonly logs: LogService;
+  readonly groups: GroupService;
+  readonly policies: PolicyService;
+  readonly bandwidths: BandwidthService;
+  readonly triggers: TriggerService;
+}
+
+/** The policy engine of a store, on a clock, with the settings of `config`. */
+export function policyEngine(
+  store: EngineStore,
+  config: Pick<Config, 'instanceSettleMs' | 'misfireGraceMs'>,
+  now: () => number,
+): PolicyEngine {
+  return new PolicyEngine(store, now, {
+    instanceSettleMs: config.instanceSettleMs,
+    misfireGraceMs: config.misfireGraceMs,
+    bandwidthResponse: (b) => JSON.stringify(bandwidthToWire(b)),
+  });
+}
+
+/**
+ * The services of a store. The engine keeps no state of its own (every decision is taken in
+ * a store transaction), so services built twice over one store agree.
+ */
+export function buildServices(
+  store: Store & EngineStore,
+  config: Pick<Config, 'instanceSettleMs' | 'misfireGraceMs'>,
+  now: () => number,
+): Services {
+  const engine = policyEngine(store, config, now);
+  return {
+    engine,
+    logs: new LogService(store),
+    groups: new GroupService(store, now, config),
+    policies: new PolicyService({ store, engine, now }),
+    bandwidths: new BandwidthService(store, now),
+    triggers: new TriggerService(engine),
+  };
+}

@@ -8,13 +8,10 @@ import type {
   ResourceType,
 } from '../../domain/execution-log.js';
 import type { UnixMs, UnixSeconds } from '../../domain/unix-time.js';
-import type { Database, ExecutionLogsTable } from '../schema.js';
+import type { Database, ExecutionLogsTable, UnixDay } from '../schema.js';
 
 /** A row of `execution_logs` as read. */
 export type LogRow = Selectable<ExecutionLogsTable>;
-
-/** Whole UTC days since the Unix epoch, as `policy_log_days` keys them. */
-export type UnixDay = number;
 
 export const secondsPerDay = 86_400;
 

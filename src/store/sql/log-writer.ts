@@ -2,13 +2,13 @@ import { CompiledQuery, sql } from 'kysely';
 import type { Compilable, Insertable, Kysely, QueryResult } from 'kysely';
 import { shouldReplace } from '../../domain/execution-log.js';
 import type { ExecutionLog } from '../../domain/execution-log.js';
+import type { UnixMs } from '../../domain/unix-time.js';
 import { inTransaction } from '../in-transaction.js';
-import type { Database, ExecutionLogsTable } from '../schema.js';
+import type { Database, ExecutionLogsTable, UnixDay } from '../schema.js';
 import type { LogWriter, WriteRejection, WriteResult } from '../store.js';
 import type { SqlBackend } from './sql-backend.js';
 import type { SqlContext } from './sql-context.js';
 import { dayOf, logToRow, rowToLog } from './log-rows.js';
-import type { UnixDay } from './log-rows.js';
 
 /** A write session that inserted this many rows refreshes the planner's statistics. */
 const refreshStatisticsAfterRows = 10_000;
@@ -86,7 +86,7 @@ export class SqlLogWriter implements LogWriter {
   async write(logs: readonly ExecutionLog[]): Promise<WriteResult> {
     if (logs.length === 0) return { inserted: 0, updated: 0, unchanged: 0, rejected: [] };
     const trx = this.#trx;
-    const now = Date.now();
+    const now: UnixMs = Date.now();
 
     // Insert first: in the common case (new logs) that is the only statement per chunk, and
     // the primary key tells which ids already existed. Only those are read back.

@@ -2,13 +2,7 @@ import type { Selectable } from 'kysely';
 import type { Bandwidth, BandwidthShareType } from '../../domain/bandwidth.js';
 import type { Paging } from '../engine-store.js';
 import type { BandwidthsTable } from '../schema.js';
-import {
-  deleteResource,
-  findResource,
-  listResources,
-  mapRow,
-  updateResource,
-} from './resource-table.js';
+import { listResources, resourceStatements } from './resource-table.js';
 import type { Mutable, ResourceDb } from './resource-table.js';
 
 // Bandwidths: the engine transaction's bandwidth methods (see `EngineTransaction`).
@@ -44,27 +38,8 @@ function bandwidthToRow(b: Bandwidth): BandwidthsTable {
   };
 }
 
-export async function insertBandwidth(r: ResourceDb, bandwidth: Bandwidth): Promise<void> {
-  await r.db.insertInto('bandwidths').values(bandwidthToRow(bandwidth)).execute();
-}
-
-/** The bandwidth; with `lock`, held until the session ends. */
-export async function findBandwidth(
-  r: ResourceDb,
-  projectId: string,
-  id: string,
-  lock: boolean,
-): Promise<Bandwidth | undefined> {
-  return mapRow(await findResource(r, 'bandwidths', projectId, id, lock), rowToBandwidth);
-}
-
-export async function updateBandwidth(r: ResourceDb, bandwidth: Bandwidth): Promise<void> {
-  await updateResource(r, 'bandwidths', bandwidthToRow(bandwidth));
-}
-
-export function deleteBandwidth(r: ResourceDb, projectId: string, id: string): Promise<boolean> {
-  return deleteResource(r, 'bandwidths', projectId, id);
-}
+/** Insert, find (locking or not), update and delete a bandwidth by project and id. */
+export const bandwidthStatements = resourceStatements('bandwidths', bandwidthToRow, rowToBandwidth);
 
 export async function listBandwidths(
   r: ResourceDb,

@@ -2,14 +2,7 @@ import type { Selectable } from 'kysely';
 import type { GroupStatus, ScalingGroup } from '../../domain/scaling-group.js';
 import type { GroupFilter, Paging } from '../engine-store.js';
 import type { ScalingGroupsTable } from '../schema.js';
-import {
-  allResources,
-  deleteResource,
-  findResource,
-  listResources,
-  mapRow,
-  updateResource,
-} from './resource-table.js';
+import { allResources, listResources, resourceStatements } from './resource-table.js';
 import type { Mutable, ResourceDb, ResourceQuery } from './resource-table.js';
 
 // Scaling groups: the engine transaction's group methods (see `EngineTransaction`).
@@ -51,27 +44,8 @@ function groupToRow(g: ScalingGroup): ScalingGroupsTable {
   };
 }
 
-export async function insertGroup(r: ResourceDb, group: ScalingGroup): Promise<void> {
-  await r.db.insertInto('scaling_groups').values(groupToRow(group)).execute();
-}
-
-/** The group; with `lock`, held until the session ends. */
-export async function findGroup(
-  r: ResourceDb,
-  projectId: string,
-  id: string,
-  lock: boolean,
-): Promise<ScalingGroup | undefined> {
-  return mapRow(await findResource(r, 'scaling_groups', projectId, id, lock), rowToGroup);
-}
-
-export async function updateGroup(r: ResourceDb, group: ScalingGroup): Promise<void> {
-  await updateResource(r, 'scaling_groups', groupToRow(group));
-}
-
-export function deleteGroup(r: ResourceDb, projectId: string, id: string): Promise<boolean> {
-  return deleteResource(r, 'scaling_groups', projectId, id);
-}
+/** Insert, find (locking or not), update and delete a group by project and id. */
+export const groupStatements = resourceStatements('scaling_groups', groupToRow, rowToGroup);
 
 export async function listGroups(
   r: ResourceDb,

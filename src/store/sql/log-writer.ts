@@ -194,49 +194,59 @@ export class SqlLogWriter implements LogWriter {
   }
 
   async #flushCounts(): Promise<void> {
-    const countRows = pendingChanges(this.#countDeltas).map(({ key, delta }) => ({
-      project_id: key.projectId,
-      policy_id: key.policyId,
-      resource_type: key.resourceType,
-      resource_id: key.resourceId,
-      execute_type: key.executeType,
-      log_count: delta,
-    }));
-    await this.#inChunks('add-counts', countRows, (chunk) =>
-      this.#trx
-        .insertInto('policy_log_counts')
-        .values(chunk)
-        .onConflict((oc) =>
-          oc
-            .columns(['project_id', 'policy_id', 'resource_type', 'resource_id', 'execute_type'])
-            .doUpdateSet((eb) => ({
-              log_count: eb('policy_log_counts.log_count', '+', eb.ref('excluded.log_count')),
-            })),
-        ),
+    await this.#addToCounts(
+      'policy_log_counts',
+      ['project_id', 'policy_id', 'resource_type', 'resource_id', 'execute_type'],
+      pendingChanges(this.#countDeltas).map(({ key, delta }) => ({
+        project_id: key.projectId,
+        policy_id: key.policyId,
+        resource_type: key.resourceType,
+        resource_id: key.resourceId,
+        execute_type: key.executeType,
+        log_count: delta,
+      })),
     );
     this.#countDeltas.clear();
   }
 
   /** Writes the day count changes gathered so far. */
   async #flushDays(): Promise<void> {
-    const dayRows = pendingChanges(this.#dayDeltas).map(({ key, delta }) => ({
-      project_id: key.projectId,
-      policy_id: key.policyId,
-      day: key.day,
-      execute_type: key.executeType,
-      log_count: delta,
-    }));
-    await this.#inChunks('add-days', dayRows, (chunk) =>
+    await this.#addToCounts(
+      'policy_log_days',
+      ['project_id', 'policy_id', 'day', 'execute_type'],
+      pendingChanges(this.#dayDeltas).map(({ key, delta }) => ({
+        project_id: key.projectId,
+        policy_id: key.policyId,
+        day: key.day,
+        execute_type: key.executeType,
+        log_count: delta,
+      })),
+    );
+    this.#dayDeltas.clear();
+  }
+
+  /**
+   * Adds each row's `log_count` to the stored row of the same key in `table`, inserting the
+   * rows that are new: one upsert per chunk.
+   */
+  async #addToCounts<T extends CountTable>(
+    table: T,
+    keyColumns: readonly (keyof Database[T] & string)[],
+    rows: readonly Insertable<Database[T]>[],
+  ): Promise<void> {
+    // Widened from T, as Kysely resolves the columns of a union of tables, not of a type
+    // parameter; `rows` and `keyColumns` are of `table` itself.
+    const into: CountTable = table;
+    await this.#inChunks(table, rows, (chunk) =>
       this.#trx
-        .insertInto('policy_log_days')
-        .values(chunk)
+        .insertInto(into)
+        .values(chunk as Insertable<Database[CountTable]>[])
         .onConflict((oc) =>
-          oc.columns(['project_id', 'policy_id', 'day', 'execute_type']).doUpdateSet((eb) => ({
-            log_count: eb('policy_log_days.log_count', '+', eb.ref('excluded.log_count')),
+          oc.columns(keyColumns as (keyof Database[CountTable])[]).doUpdateSet((eb) => ({
+            log_count: eb(sql.ref<number>(`${table}.log_count`), '+', eb.ref('excluded.log_count')),
           })),
         ),
     );
-    this.#dayDeltas.clear();
   }
 
   /**
@@ -285,6 +295,9 @@ export class SqlLogWriter implements LogWriter {
     }
   }
 }
+
+/** The tables that count logs, by policy and resource or by policy and day. */
+type CountTable = 'policy_log_counts' | 'policy_log_days';
 
 /** Key of one row of `policy_log_counts`. */
 interface CountKey {

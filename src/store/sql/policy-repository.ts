@@ -12,13 +12,7 @@ import type {
 import type { UnixMs } from '../../domain/unix-time.js';
 import type { Paging, PolicyFilter, PolicyOrder } from '../engine-store.js';
 import type { ScalingPoliciesTable } from '../schema.js';
-import {
-  deleteResource,
-  findResource,
-  listResources,
-  mapRow,
-  updateResource,
-} from './resource-table.js';
+import { listResources, resourceStatements } from './resource-table.js';
 import type { Mutable, ResourceDb } from './resource-table.js';
 
 // Scaling policies and their triggers: the engine transaction's policy methods (see
@@ -78,27 +72,8 @@ const orderColumns = {
   policyType: 'policy_type',
 } as const;
 
-export async function insertPolicy(r: ResourceDb, policy: ScalingPolicy): Promise<void> {
-  await r.db.insertInto('scaling_policies').values(policyToRow(policy)).execute();
-}
-
-/** The policy; with `lock`, held until the session ends. */
-export async function findPolicy(
-  r: ResourceDb,
-  projectId: string,
-  id: string,
-  lock: boolean,
-): Promise<ScalingPolicy | undefined> {
-  return mapRow(await findResource(r, 'scaling_policies', projectId, id, lock), rowToPolicy);
-}
-
-export async function updatePolicy(r: ResourceDb, policy: ScalingPolicy): Promise<void> {
-  await updateResource(r, 'scaling_policies', policyToRow(policy));
-}
-
-export function deletePolicy(r: ResourceDb, projectId: string, id: string): Promise<boolean> {
-  return deleteResource(r, 'scaling_policies', projectId, id);
-}
+/** Insert, find (locking or not), update and delete a policy by project and id. */
+export const policyStatements = resourceStatements('scaling_policies', policyToRow, rowToPolicy);
 
 export async function listPolicies(
   r: ResourceDb,

@@ -53,6 +53,36 @@ export async function findResource<T extends ResourceTable>(
   return row as Selectable<Database[T]> | undefined;
 }
 
+/**
+ * The statements every resource has, for the resource of `table`: insert, find (with or
+ * without its row lock), update and delete by project and id, mapped with `toRow` and
+ * `fromRow`.
+ */
+export function resourceStatements<T extends ResourceTable, R>(
+  table: T,
+  toRow: (resource: R) => Database[T],
+  fromRow: (row: Selectable<Database[T]>) => R,
+) {
+  return {
+    insert: async (r: ResourceDb, resource: R): Promise<void> => {
+      const into: ResourceTable = table;
+      await r.db.insertInto(into).values(toRow(resource)).execute();
+    },
+    /** With `lock`, the row is held (on PostgreSQL) until the session ends. */
+    find: async (
+      r: ResourceDb,
+      projectId: string,
+      id: string,
+      lock: boolean,
+    ): Promise<R | undefined> => mapRow(await findResource(r, table, projectId, id, lock), fromRow),
+    update: async (r: ResourceDb, resource: R): Promise<void> => {
+      await updateResource(r, table, toRow(resource));
+    },
+    delete: (r: ResourceDb, projectId: string, id: string): Promise<boolean> =>
+      deleteResource(r, table, projectId, id),
+  };
+}
+
 /** Writes every column of `row` but its key over the stored row of that project and id. */
 export async function updateResource<T extends ResourceTable>(
   r: ResourceDb,

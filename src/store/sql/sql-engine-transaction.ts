@@ -13,9 +13,12 @@ import type {
 } from '../engine-store.js';
 import type { LogWriter, WriteResult } from '../store.js';
 import * as bandwidths from './bandwidth-repository.js';
+import { bandwidthStatements } from './bandwidth-repository.js';
 import * as executions from './execution-repository.js';
 import * as groups from './group-repository.js';
+import { groupStatements } from './group-repository.js';
 import * as policies from './policy-repository.js';
+import { policyStatements } from './policy-repository.js';
 import type { ResourceDb } from './resource-table.js';
 
 /**
@@ -40,23 +43,23 @@ export class SqlEngineTransaction implements EngineTransaction {
   }
 
   insertGroup(group: ScalingGroup): Promise<void> {
-    return groups.insertGroup(this.#r, group);
+    return groupStatements.insert(this.#r, group);
   }
 
   getGroup(projectId: string, id: string): Promise<ScalingGroup | undefined> {
-    return groups.findGroup(this.#r, projectId, id, false);
+    return groupStatements.find(this.#r, projectId, id, false);
   }
 
   lockGroup(projectId: string, id: string): Promise<ScalingGroup | undefined> {
-    return groups.findGroup(this.#r, projectId, id, true);
+    return groupStatements.find(this.#r, projectId, id, true);
   }
 
   updateGroup(group: ScalingGroup): Promise<void> {
-    return groups.updateGroup(this.#r, group);
+    return groupStatements.update(this.#r, group);
   }
 
   deleteGroup(projectId: string, id: string): Promise<boolean> {
-    return groups.deleteGroup(this.#r, projectId, id);
+    return groupStatements.delete(this.#r, projectId, id);
   }
 
   listGroups(
@@ -68,23 +71,23 @@ export class SqlEngineTransaction implements EngineTransaction {
   }
 
   insertBandwidth(bandwidth: Bandwidth): Promise<void> {
-    return bandwidths.insertBandwidth(this.#r, bandwidth);
+    return bandwidthStatements.insert(this.#r, bandwidth);
   }
 
   getBandwidth(projectId: string, id: string): Promise<Bandwidth | undefined> {
-    return bandwidths.findBandwidth(this.#r, projectId, id, false);
+    return bandwidthStatements.find(this.#r, projectId, id, false);
   }
 
   lockBandwidth(projectId: string, id: string): Promise<Bandwidth | undefined> {
-    return bandwidths.findBandwidth(this.#r, projectId, id, true);
+    return bandwidthStatements.find(this.#r, projectId, id, true);
   }
 
   updateBandwidth(bandwidth: Bandwidth): Promise<void> {
-    return bandwidths.updateBandwidth(this.#r, bandwidth);
+    return bandwidthStatements.update(this.#r, bandwidth);
   }
 
   deleteBandwidth(projectId: string, id: string): Promise<boolean> {
-    return bandwidths.deleteBandwidth(this.#r, projectId, id);
+    return bandwidthStatements.delete(this.#r, projectId, id);
   }
 
   listBandwidths(
@@ -95,23 +98,23 @@ export class SqlEngineTransaction implements EngineTransaction {
   }
 
   insertPolicy(policy: ScalingPolicy): Promise<void> {
-    return policies.insertPolicy(this.#r, policy);
+    return policyStatements.insert(this.#r, policy);
   }
 
   getPolicy(projectId: string, id: string): Promise<ScalingPolicy | undefined> {
-    return policies.findPolicy(this.#r, projectId, id, false);
+    return policyStatements.find(this.#r, projectId, id, false);
   }
 
   lockPolicy(projectId: string, id: string): Promise<ScalingPolicy | undefined> {
-    return policies.findPolicy(this.#r, projectId, id, true);
+    return policyStatements.find(this.#r, projectId, id, true);
   }
 
   updatePolicy(policy: ScalingPolicy): Promise<void> {
-    return policies.updatePolicy(this.#r, policy);
+    return policyStatements.update(this.#r, policy);
   }
 
   deletePolicy(projectId: string, id: string): Promise<boolean> {
-    return policies.deletePolicy(this.#r, projectId, id);
+    return policyStatements.delete(this.#r, projectId, id);
   }
 
   listPolicies(

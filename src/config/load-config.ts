@@ -2,7 +2,8 @@ import { readFile } from 'node:fs/promises';
 import { isIPv4, isIPv6 } from 'node:net';
 import { dirname, join } from 'node:path';
 import { decodeSecretKey } from '../auth/sk-cipher.js';
-import { parseStoreUrl } from '../store/parse-store-url.js';
+import { parseStoreUrl, StoreUrlError } from '../store/parse-store-url.js';
+import type { StoreUrlProblem } from '../store/parse-store-url.js';
 import { defaultConfig } from './config.js';
 import type { Config, LogLevel, RequestLog } from './config.js';
 import { ConfigError } from './config-error.js';
@@ -473,19 +474,27 @@ export function isLoopback(host: string): boolean {
 
 const dbHint = 'expected a file path, sqlite:PATH or postgres://USER@HOST:PORT/DATABASE';
 
-/** A file path or `sqlite:PATH` (SQLite), or `postgres://` / `postgresql://` (PostgreSQL). */
+/** What the config says of each problem {@link parseStoreUrl} finds in a database setting. */
+const dbProblems: Readonly<Record<StoreUrlProblem, string>> = {
+  empty: dbHint,
+  'no-file': `sqlite: names no file; ${dbHint}`,
+  'invalid-url': `not a valid URL; ${dbHint}`,
+  unsupported: `unsupported database; ${dbHint}`,
+};
+
+/**
+ * A file path or `sqlite:PATH` (SQLite), or `postgres://` / `postgresql://` (PostgreSQL), read
+ * by the store's own parser so that a value accepted here is one the store opens.
+ */
 function parseDb(c: Candidate): string | Invalid {
   const v = c.value;
-  if (typeof v !== 'string' || v.trim() === '') return new Invalid(dbHint);
-  if (/^postgres(?:ql)?:\/\//i.test(v)) {
-    return URL.canParse(v) ? v : new Invalid(`not a valid URL; ${dbHint}`);
+  if (typeof v !== 'string') return new Invalid(dbHint);
+  try {
+    parseStoreUrl(v);
+  } catch (e: unknown) {
+    if (e instanceof StoreUrlError) return new Invalid(dbProblems[e.problem]);
+    throw e;
   }
-  if (/^sqlite:/i.test(v)) {
-    return v.slice('sqlite:'.length).trim() === ''
-      ? new Invalid(`sqlite: names no file; ${dbHint}`)
-      : v;
-  }
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(v)) return new Invalid(`unsupported database; ${dbHint}`);
   return v;
 }
 

@@ -2,6 +2,7 @@ import type { Bandwidth } from '../domain/bandwidth.js';
 import type { ExecutionLog, ResourceType } from '../domain/execution-log.js';
 import type { GroupStatus, ScalingGroup } from '../domain/scaling-group.js';
 import type { PolicyType, ScalingPolicy, StoredPolicyStatus } from '../domain/scaling-policy.js';
+import type { UnixMs } from '../domain/unix-time.js';
 import type { WriteResult } from './store.js';
 
 /** An execution that has started and not finished: its log is EXECUTING until it settles. */
@@ -12,7 +13,7 @@ export interface PendingExecution {
   readonly resourceType: ResourceType;
   readonly resourceId: string;
   /** When the action completes (Unix ms). */
-  readonly settlesAt: number;
+  readonly settlesAt: UnixMs;
 }
 
 export interface Paging {
@@ -96,14 +97,14 @@ export interface EngineTransaction {
 
   /** Policies whose trigger is due at `nowMs`, earliest first. */
   duePolicies(
-    nowMs: number,
+    nowMs: UnixMs,
     limit: number,
-  ): Promise<{ policyId: string; projectId: string; dueAt: number }[]>;
+  ): Promise<{ policyId: string; projectId: string; dueAt: UnixMs }[]>;
   /**
    * Moves a policy's due trigger from `dueAt` to `next` (or clears it), only if it is still
    * `dueAt`. True for exactly one of the sessions that try: the one that fires the trigger.
    */
-  claimTrigger(policyId: string, dueAt: number, next: number | undefined): Promise<boolean>;
+  claimTrigger(policyId: string, dueAt: UnixMs, next: UnixMs | undefined): Promise<boolean>;
 
   /** Records a started execution; false, and nothing written, when its resource has one. */
   insertExecution(execution: PendingExecution): Promise<boolean>;
@@ -114,7 +115,7 @@ export interface EngineTransaction {
   /** Which of these policies have an execution running. */
   executingPolicies(policyIds: readonly string[]): Promise<Set<string>>;
   /** Executions that settle at or before `nowMs`, earliest first. */
-  dueExecutions(nowMs: number, limit: number): Promise<PendingExecution[]>;
+  dueExecutions(nowMs: UnixMs, limit: number): Promise<PendingExecution[]>;
   /** Removes a pending execution; true for exactly one of the sessions that try. */
   takeExecution(logId: string): Promise<boolean>;
 

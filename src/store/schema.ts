@@ -1,4 +1,11 @@
 import type { Generated } from 'kysely';
+import type { DurationMs, UnixMs, UnixSeconds } from '../domain/unix-time.js';
+
+/**
+ * Whole UTC days since the Unix epoch (Unix seconds / 86,400, floored), as `policy_log_days`
+ * keys them.
+ */
+export type UnixDay = number;
 
 /**
  * Table and column names, known only to the store. Times are integers: `execute_time` in
@@ -11,7 +18,7 @@ export interface ExecutionLogsTable {
   status: string;
   failed_reason: string | null;
   execute_type: string;
-  execute_time: number;
+  execute_time: UnixSeconds;
   resource_type: string;
   resource_id: string;
   old_value: string | null;
@@ -23,7 +30,7 @@ export interface ExecutionLogsTable {
   /** JSON object, or null when the log has no metadata. */
   meta_data: string | null;
   /** When this row was last written. */
-  recorded_at: number;
+  recorded_at: UnixMs;
 }
 
 /**
@@ -48,7 +55,7 @@ export interface PolicyLogCountsTable {
 export interface PolicyLogDaysTable {
   project_id: string;
   policy_id: string;
-  day: number;
+  day: UnixDay;
   execute_type: string;
   log_count: Generated<number>;
 }
@@ -61,7 +68,7 @@ export interface CredentialsTable {
   ak: string;
   project_id: string;
   sk_ciphertext: string;
-  created_at: number;
+  created_at: UnixMs;
   /**
    * Unused since migration 0006 (lockouts are per AK and client address, in
    * `signature_lockouts`); kept so servers of the version before, still running during a
@@ -69,7 +76,7 @@ export interface CredentialsTable {
    */
   consecutive_failures: Generated<number>;
   /** Unused since migration 0006, as `consecutive_failures`. */
-  locked_until: number | null;
+  locked_until: UnixMs | null;
 }
 
 /**
@@ -83,11 +90,11 @@ export interface SignatureLockoutsTable {
   /** Signature failures from this client since its last good signature (or quiet period). */
   failures: number;
   /** How long the last lock lasted; 0 when there was none. The next one lasts twice as long. */
-  lock_ms: number;
+  lock_ms: DurationMs;
   /** Until when requests from this client with this AK are refused; null when not locked. */
-  locked_until: number | null;
+  locked_until: UnixMs | null;
   /** When the row is forgotten: a quiet period after the last failure or lock. */
-  forget_at: number;
+  forget_at: UnixMs;
 }
 
 /**
@@ -97,9 +104,9 @@ export interface SignatureLockoutsTable {
 export interface TokensTable {
   token_hash: string;
   project_id: string;
-  created_at: number;
-  expires_at: number;
-  revoked_at: number | null;
+  created_at: UnixMs;
+  expires_at: UnixMs;
+  revoked_at: UnixMs | null;
 }
 
 /** Small named values that belong to the store as a whole, such as the secret key's check value. */
@@ -118,10 +125,10 @@ export interface ScalingGroupsTable {
   max_instances: number;
   desire_instances: number;
   previous_instances: number;
-  settles_at: number | null;
+  settles_at: UnixMs | null;
   cool_down_seconds: number;
-  last_scaled_at: number | null;
-  create_time: number;
+  last_scaled_at: UnixMs | null;
+  create_time: UnixMs;
   /** JSON object: every other field the client sent, returned as it came. */
   attributes: string;
 }
@@ -137,7 +144,7 @@ export interface BandwidthsTable {
   share_type: string;
   eip_id: string | null;
   eip_address: string | null;
-  create_time: number;
+  create_time: UnixMs;
 }
 
 /** Scaling policies, v1 and v2 alike. Times in Unix milliseconds. */
@@ -157,11 +164,11 @@ export interface ScalingPoliciesTable {
   interval_alarm_actions: string | null;
   cool_down_seconds: number;
   status: string;
-  create_time: number;
+  create_time: UnixMs;
   description: string | null;
   /** JSON object of string values. */
   meta_data: string | null;
-  next_fire_at: number | null;
+  next_fire_at: UnixMs | null;
 }
 
 /** Executions started and not yet finished: at most one per resource. */
@@ -171,7 +178,7 @@ export interface EngineExecutionsTable {
   policy_id: string;
   resource_type: string;
   resource_id: string;
-  settles_at: number;
+  settles_at: UnixMs;
 }
 
 export interface Database {

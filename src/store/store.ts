@@ -1,5 +1,6 @@
 import type { ExecutionLog } from '../domain/execution-log.js';
 import type { LogQuery } from '../domain/log-query.js';
+import type { DurationMs, UnixMs } from '../domain/unix-time.js';
 
 /** One page of a policy's logs, newest first, and how many logs match in all. */
 export interface LogPage {
@@ -85,7 +86,7 @@ export interface StoredCredential {
   readonly projectId: string;
   /** The secret key as sealed by the auth layer; the store never sees it in plaintext. */
   readonly skCiphertext: string;
-  readonly createdAt: number;
+  readonly createdAt: UnixMs;
 }
 
 /** A credential as listed: everything but the secret key. */
@@ -96,10 +97,10 @@ export interface StoredToken {
   /** Lower-case hex SHA-256 of the token. */
   readonly tokenHash: string;
   readonly projectId: string;
-  readonly createdAt: number;
-  readonly expiresAt: number;
+  readonly createdAt: UnixMs;
+  readonly expiresAt: UnixMs;
   /** When it was revoked; absent while it is not. */
-  readonly revokedAt?: number;
+  readonly revokedAt?: UnixMs;
 }
 
 /**
@@ -110,14 +111,14 @@ export interface LockoutPolicy {
   /** The failure that makes a client's count exceed this (1 or more) locks the AK for it. */
   readonly maxConsecutiveFailures: number;
   /** How long the first lock lasts; each further lock of the same client lasts twice as long. */
-  readonly lockMs: number;
+  readonly lockMs: DurationMs;
   /** The longest a lock lasts, however often the client was locked (at least `lockMs`). */
-  readonly maxLockMs: number;
+  readonly maxLockMs: DurationMs;
   /**
    * A client without failures for this long after its last failure or the end of its last
    * lock is forgotten: its count and its lock doubling start again from nothing.
    */
-  readonly forgetAfterMs: number;
+  readonly forgetAfterMs: DurationMs;
   /**
    * The most clients remembered per AK. Past it, the ones that would be forgotten soonest
    * are forgotten now, so an attacker with many addresses cannot grow the store without bound.
@@ -133,11 +134,11 @@ export interface SignatureLockout {
   /** Failures since the client's last good signature or quiet period. */
   readonly failures: number;
   /** How long the last lock lasted; 0 when the client was not locked. */
-  readonly lockMs: number;
+  readonly lockMs: DurationMs;
   /** Until when the AK is refused to this client; absent when it is not locked. */
-  readonly lockedUntil?: number;
+  readonly lockedUntil?: UnixMs;
   /** When the store forgets this client (see {@link LockoutPolicy.forgetAfterMs}). */
-  readonly forgetAt: number;
+  readonly forgetAt: UnixMs;
 }
 
 /**
@@ -154,7 +155,7 @@ export interface CredentialStore {
     readonly ak: string;
     readonly projectId: string;
     readonly skCiphertext: string;
-    readonly createdAt: number;
+    readonly createdAt: UnixMs;
   }): Promise<boolean>;
   getCredential(ak: string): Promise<StoredCredential | undefined>;
   /** Every credential, or one project's, ordered by project then AK. */
@@ -169,10 +170,10 @@ export interface CredentialStore {
   getSignatureLockout(
     ak: string,
     client: string,
-    nowMs: number,
+    nowMs: UnixMs,
   ): Promise<SignatureLockout | undefined>;
   /** What is remembered at `nowMs` of every client (of one AK when given), by AK then client. */
-  listSignatureLockouts(nowMs: number, ak?: string): Promise<SignatureLockout[]>;
+  listSignatureLockouts(nowMs: UnixMs, ak?: string): Promise<SignatureLockout[]>;
   /**
    * Counts one more signature failure of `client` with `ak` in a single atomic statement, so
    * concurrent servers never lose a count, and returns what is remembered now. When the new
@@ -189,7 +190,7 @@ export interface CredentialStore {
   recordSignatureFailure(
     ak: string,
     client: string,
-    nowMs: number,
+    nowMs: UnixMs,
     policy: LockoutPolicy,
   ): Promise<SignatureLockout | undefined>;
   /**
@@ -201,13 +202,13 @@ export interface CredentialStore {
   insertToken(token: {
     readonly tokenHash: string;
     readonly projectId: string;
-    readonly createdAt: number;
-    readonly expiresAt: number;
+    readonly createdAt: UnixMs;
+    readonly expiresAt: UnixMs;
   }): Promise<void>;
   /** The token with this hash, revoked or not. */
   getToken(tokenHash: string): Promise<StoredToken | undefined>;
   /** Marks the token revoked (keeping the first revocation time); false when there is no such token. */
-  revokeToken(tokenHash: string, nowMs: number): Promise<boolean>;
+  revokeToken(tokenHash: string, nowMs: UnixMs): Promise<boolean>;
 
   getSetting(name: string): Promise<string | undefined>;
   /**

@@ -330,9 +330,13 @@ describe('loadConfig', () => {
     ['/var/lib/scalelog/logs.db', '/var/lib/scalelog/scalelog.key'],
     ['sqlite:stores/a.db', 'stores/scalelog.key'],
     ['sqlite:///srv/scalelog/a.db', '/srv/scalelog/scalelog.key'],
+    ['SQLITE:stores/b.db', 'stores/scalelog.key'],
+    ['Sqlite:///srv/scalelog/b.db', '/srv/scalelog/scalelog.key'],
     ['here.db', 'scalelog.key'],
     ['sqlite::memory:', 'data/scalelog.key'],
+    ['SQLite::memory:', 'data/scalelog.key'],
     ['postgres://u@127.0.0.1:5432/db', 'data/scalelog.key'],
+    ['POSTGRES://u@127.0.0.1:5432/db', 'data/scalelog.key'],
   ])(
     'keeps the secret key file of the database %s beside it by default: %s',
     async (db, keyFile) => {
@@ -379,11 +383,23 @@ describe('loadConfig', () => {
     ['sqlite:data/other.db'],
     ['postgres://u@127.0.0.1:5432/db'],
     ['postgresql://u:pw@db.internal/scalelog?sslmode=require'],
+    ['SQLITE:data/other.db'],
+    ['Sqlite:data/other.db'],
+    ['POSTGRES://u@127.0.0.1:5432/db'],
+    ['PostgreSQL://u:pw@db.internal/scalelog?sslmode=require'],
   ])('accepts the database %s', async (db) => {
     expect((await loadConfig({ env: {}, flags: { db } })).db).toBe(db);
   });
 
-  it.each([['mysql://u@h/db'], ['sqlite:'], ['  ']])('refuses the database %j', async (db) => {
+  it.each([
+    ['mysql://u@h/db'],
+    ['sqlite:'],
+    ['  '],
+    ['MYSQL://u@h/db'],
+    ['SQLITE:'],
+    ['Sqlite:  '],
+    ['POSTGRES://u@h:notaport/db'],
+  ])('refuses the database %j', async (db) => {
     const problems = await problemsOf({ env: {}, flags: { db } });
     expect(problems).toHaveLength(1);
     expect(problems[0]).toContain('expected a file path, sqlite:PATH or postgres://');

@@ -3,7 +3,7 @@ import { Kysely, PostgresDialect } from 'kysely';
 import type { PostgresCursor, PostgresPool, PostgresPoolClient } from 'kysely';
 import pg from 'pg';
 import type { Database } from '../schema.js';
-import type { ErrorKind, SqlBackend } from '../sql-store.js';
+import type { ErrorKind, SqlBackend } from '../sql/sql-backend.js';
 
 /** PostgreSQL's limit on bound parameters is 65535; 16 columns x 1000 rows stays within it. */
 const insertChunkRows = 1000;

@@ -7,7 +7,7 @@ import { checkpointInBackground } from './background-checkpoints.js';
 import type { Database } from '../schema.js';
 import { retryWhileBusy } from '../lock-wait.js';
 import type { LockWait } from '../lock-wait.js';
-import type { ErrorKind, SqlBackend } from '../sql-store.js';
+import type { ErrorKind, SqlBackend } from '../sql/sql-backend.js';
 import { StoreBusyError } from '../store.js';
 
 /** SQLite's limit on bound parameters is 32766; 16 columns x 1000 rows stays well within it. */

@@ -1,0 +1,77 @@
+import type { Selectable } from 'kysely';
+import type { GroupStatus, ScalingGroup } from '../../domain/scaling-group.js';
+import type { GroupFilter, Paging } from '../engine-store.js';
+import type { ScalingGroupsTable } from '../schema.js';
+import { allResources, listResources, resourceStatements } from './resource-table.js';
+import type { Mutable, ResourceDb, ResourceQuery } from './resource-table.js';
+
+// Scaling groups: the engine transaction's group methods (see `EngineTransaction`).
+
+function rowToGroup(row: Selectable<ScalingGroupsTable>): ScalingGroup {
+  const group: Mutable<ScalingGroup> = {
+    id: row.id,
+    projectId: row.project_id,
+    name: row.name,
+    status: row.status as GroupStatus,
+    minInstances: row.min_instances,
+    maxInstances: row.max_instances,
+    desireInstances: row.desire_instances,
+    previousInstances: row.previous_instances,
+    coolDownSeconds: row.cool_down_seconds,
+    createTime: row.create_time,
+    attributes: JSON.parse(row.attributes) as Record<string, unknown>,
+  };
+  if (row.settles_at !== null) group.settlesAt = row.settles_at;
+  if (row.last_scaled_at !== null) group.lastScaledAt = row.last_scaled_at;
+  return group;
+}
+
+function groupToRow(g: ScalingGroup): ScalingGroupsTable {
+  return {
+    id: g.id,
+    project_id: g.projectId,
+    name: g.name,
+    status: g.status,
+    min_instances: g.minInstances,
+    max_instances: g.maxInstances,
+    desire_instances: g.desireInstances,
+    previous_instances: g.previousInstances,
+    settles_at: g.settlesAt ?? null,
+    cool_down_seconds: g.coolDownSeconds,
+    last_scaled_at: g.lastScaledAt ?? null,
+    create_time: g.createTime,
+    attributes: JSON.stringify(g.attributes),
+  };
+}
+
+/** Insert, find (locking or not), update and delete a group by project and id. */
+export const groupStatements = resourceStatements('scaling_groups', groupToRow, rowToGroup);
+
+export async function listGroups(
+  r: ResourceDb,
+  projectId: string,
+  filter: GroupFilter,
+  paging: Paging,
+): Promise<{ total: number; groups: ScalingGroup[] }> {
+  const where = (query: ResourceQuery): ResourceQuery => {
+    let q = query;
+    if (filter.name !== undefined) q = q.where('name', '=', filter.name);
+    if (filter.status !== undefined) q = q.where('status', '=', filter.status);
+    return q;
+  };
+  if (filter.attributes !== undefined && filter.attributes.length > 0) {
+    // Attributes are opaque JSON to the store: the few filters on them are applied here,
+    // on the project's groups in list order, then paged.
+    const wanted = filter.attributes;
+    const all = await allResources(r, 'scaling_groups', projectId, where);
+    const matching = all
+      .map(rowToGroup)
+      .filter((g) => wanted.every(([key, value]) => g.attributes[key] === value));
+    return {
+      total: matching.length,
+      groups: matching.slice(paging.startNumber, paging.startNumber + paging.limit),
+    };
+  }
+  const { total, rows } = await listResources(r, 'scaling_groups', projectId, where, paging);
+  return { total, groups: rows.map(rowToGroup) };
+}

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { parseLogQuery } from '../src/domain/log-query.js';
 import { PolicyEngine } from '../src/engine/policy-engine.js';
-import type { EngineStore } from '../src/store/engine-store.js';
 import type { Store } from '../src/store/store.js';
 import { timed } from './measure.js';
 
@@ -25,7 +24,7 @@ const batch = 1000;
  * the EXECUTING log) and the settlement's (the log becomes SUCCESS). Set-up is untimed.
  */
 export async function runEngineBench(
-  store: Store & EngineStore,
+  store: Store,
   executions: number,
   expect: (ok: boolean, what: string) => void,
 ): Promise<EngineRun> {
@@ -33,7 +32,7 @@ export async function runEngineBench(
   const groupIds: string[] = [];
   const policyIds: string[] = [];
   for (let start = 0; start < executions; start += batch) {
-    await store.engineSession(async (tx) => {
+    await store.resourceSession(async (tx) => {
       for (let n = start; n < Math.min(executions, start + batch); n += 1) {
         const groupId = randomUUID();
         const policyId = randomUUID();

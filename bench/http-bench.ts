@@ -18,8 +18,8 @@ import { openSecretKey } from '../src/auth/open-secret-key.js';
 import { storeCredentialService } from '../src/auth/store-credential-service.js';
 import { defaultConfig } from '../src/config/config.js';
 import type { LogQuery } from '../src/domain/log-query.js';
-import type { EngineStore } from '../src/store/engine-store.js';
-import type { CredentialStore, Store } from '../src/store/store.js';
+import type { Store } from '../src/store/store.js';
+import type { CredentialStore } from '../src/store/credential-store.js';
 import { signRequest } from '../test/support/sdk-signing.js';
 import type { SigningKey } from '../test/support/sdk-signing.js';
 import type { BenchSizes } from './bench-options.js';
@@ -95,7 +95,7 @@ function signedHeaders(
  * beforehand, so the timing holds the server's work only.
  */
 export async function injectLatencies(
-  store: Store & EngineStore,
+  store: Store,
   credentials: BenchCredentials,
   dataset: Dataset,
   sizes: BenchSizes,

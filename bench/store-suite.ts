@@ -7,8 +7,8 @@ import type { LogQuery } from '../src/domain/log-query.js';
 import { importNdjson } from '../src/ingest/import-ndjson.js';
 import type { ImportReport } from '../src/ingest/import-ndjson.js';
 import { openStore } from '../src/store/open-store.js';
-import type { EngineStore } from '../src/store/engine-store.js';
-import type { CredentialStore, Store } from '../src/store/store.js';
+import type { Store } from '../src/store/store.js';
+import type { CredentialStore } from '../src/store/credential-store.js';
 import { benchDatabase } from './bench-database.js';
 import type { BenchDatabase } from './bench-database.js';
 import type { BenchOptions, BenchStore } from './bench-options.js';
@@ -116,7 +116,7 @@ export async function runStoreSuite(input: StoreSuiteInput): Promise<StoreSuiteR
 
   const main = benchDatabase(kind, 'main', where);
   const dropLater: BenchDatabase[] = [main];
-  let store: (Store & CredentialStore & EngineStore) | undefined;
+  let store: (Store & CredentialStore) | undefined;
   let driver: DriverFloor | undefined;
   let storeVersion = 'unknown';
   try {

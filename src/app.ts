@@ -31,12 +31,11 @@ import {
   vpcBandwidthsPrefix,
 } from './resources/bandwidths/routes.js';
 import { Scheduler } from './engine/scheduler.js';
-import type { EngineStore } from './store/engine-store.js';
 import { buildServices } from './services.js';
 import type { Store } from './store/store.js';
 
 export interface AppDeps {
-  readonly store: Store & EngineStore;
+  readonly store: Store;
   readonly config: Config;
   /** Who may call: AK/SK credentials and tokens, each bound to one project. */
   readonly credentials: CredentialService;

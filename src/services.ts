@@ -6,7 +6,7 @@ import { GroupService } from './resources/groups/service.js';
 import { LogService } from './resources/logs/service.js';
 import { PolicyService } from './resources/policies/service.js';
 import { TriggerService } from './resources/triggers/service.js';
-import type { EngineStore } from './store/engine-store.js';
+import type { ResourceStore } from './store/resource-store.js';
 import type { Store } from './store/store.js';
 
 /**
@@ -26,7 +26,7 @@ export interface Services {
 
 /** The policy engine of a store, on a clock, with the settings of `config`. */
 export function policyEngine(
-  store: EngineStore,
+  store: ResourceStore,
   config: Pick<Config, 'instanceSettleMs' | 'misfireGraceMs'>,
   now: () => number,
 ): PolicyEngine {
@@ -42,7 +42,7 @@ export function policyEngine(
  * a store transaction), so services built twice over one store agree.
  */
 export function buildServices(
-  store: Store & EngineStore,
+  store: Store,
   config: Pick<Config, 'instanceSettleMs' | 'misfireGraceMs'>,
   now: () => number,
 ): Services {

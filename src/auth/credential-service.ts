@@ -1,4 +1,4 @@
-import type { LockoutPolicy } from '../store/store.js';
+import type { LockoutPolicy } from '../store/credential-store.js';
 
 /**
  * Credentials as the rest of the program sees them: AK/SK pairs and tokens, each bound to

@@ -1,7 +1,7 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { chmod, link, mkdir, readFile, unlink, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import type { CredentialStore } from '../store/store.js';
+import type { CredentialStore } from '../store/credential-store.js';
 import { decodeSecretKey, keyCheckValue, secretKeyBytes, skCipher } from './sk-cipher.js';
 import type { SkCipher } from './sk-cipher.js';
 

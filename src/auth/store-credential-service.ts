@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { CredentialStore } from '../store/store.js';
+import type { CredentialStore } from '../store/credential-store.js';
 import {
   checkAk,
   checkProjectId,

@@ -4,8 +4,8 @@ import type { Logger } from 'pino';
 import type { CredentialService } from '../auth/credential-service.js';
 import type { Config } from '../config/config.js';
 import type { OpenStoreOptions } from '../store/open-store.js';
-import type { EngineStore } from '../store/engine-store.js';
-import type { CredentialStore, Store } from '../store/store.js';
+import type { Store } from '../store/store.js';
+import type { CredentialStore } from '../store/credential-store.js';
 
 /** What `serve` needs of the HTTP app: a Fastify instance satisfies it. */
 export interface ServableApp {
@@ -16,7 +16,7 @@ export interface ServableApp {
 
 /** The app factory `serve` composes with; `buildApp` from `src/app.ts` in production. */
 export type BuildApp = (deps: {
-  store: Store & EngineStore;
+  store: Store;
   config: Config;
   logger: Logger;
   credentials: CredentialService;
@@ -42,10 +42,7 @@ export interface CliContext {
   /** A progress bar is drawn only when `isTTY` is true. */
   readonly stderr: Writable & { readonly isTTY?: boolean };
   readonly signals: SignalSource;
-  readonly openStore: (
-    url: string,
-    options?: OpenStoreOptions,
-  ) => Promise<Store & CredentialStore & EngineStore>;
+  readonly openStore: (url: string, options?: OpenStoreOptions) => Promise<Store & CredentialStore>;
   readonly buildApp: BuildApp;
   /**
    * How the user runs this program (`bin/scalelog`, `scalelog`), for the commands printed to

@@ -2,7 +2,7 @@ import { projectIdPattern } from '../domain/project-id.js';
 import { logToWire } from '../log-format/log-wire.js';
 import type { Config } from '../config/config.js';
 import type { ExecutionLog } from '../domain/execution-log.js';
-import type { ExportFilter } from '../store/store.js';
+import type { ExportFilter } from '../store/log-store.js';
 import type { CliContext } from './cli-context.js';
 import { exitCodes } from './exit-codes.js';
 import type { ExitCode } from './exit-codes.js';

@@ -5,7 +5,7 @@ import { storeCredentialService } from '../auth/store-credential-service.js';
 import { defaultConfig } from '../config/config.js';
 import type { Config } from '../config/config.js';
 import { isInMemoryStore } from '../store/parse-store-url.js';
-import type { CredentialStore } from '../store/store.js';
+import type { CredentialStore } from '../store/credential-store.js';
 
 /**
  * The credential service of a store, for the commands. The secret key is opened (and its key

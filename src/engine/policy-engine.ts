@@ -3,7 +3,7 @@ import { nextFireTime } from '../domain/recurrence.js';
 import { policySchedule } from '../domain/scaling-policy.js';
 import type { ScalingPolicy } from '../domain/scaling-policy.js';
 import { formatWireTime } from '../domain/wire-time.js';
-import type { EngineStore, EngineTransaction } from '../store/engine-store.js';
+import type { ResourceStore, ResourceTransaction } from '../store/resource-store.js';
 import { StoreTimeoutError, StoreUnavailableError } from '../store/store.js';
 import { logBase, recordRefusal, settleExecution, startExecution } from './policy-executor.js';
 import type { ExecutionOutcome, ExecutorOptions } from './policy-executor.js';
@@ -54,12 +54,12 @@ const seconds = (ms: number): string => String(Math.round(ms / 1000));
  * memory is the history of its own passes, to explain a missed trigger.
  */
 export class PolicyEngine {
-  readonly #store: EngineStore;
+  readonly #store: ResourceStore;
   readonly #clock: EngineClock;
   readonly #options: PolicyEngineOptions;
   readonly #passes: PassHistory = {};
 
-  constructor(store: EngineStore, clock: EngineClock, options: PolicyEngineOptions) {
+  constructor(store: ResourceStore, clock: EngineClock, options: PolicyEngineOptions) {
     this.#store = store;
     this.#clock = clock;
     this.#options = Object.freeze({ ...options });
@@ -75,7 +75,7 @@ export class PolicyEngine {
     executeType: ExecuteType = 'MANUAL',
   ): Promise<ExecutionOutcome | undefined> {
     const now = this.#clock();
-    const outcome = await this.#store.engineSession(async (tx) => {
+    const outcome = await this.#store.resourceSession(async (tx) => {
       const policy = await tx.lockPolicy(projectId, policyId);
       if (policy === undefined) return undefined;
       return startExecution(tx, policy, executeType, now, this.#options);
@@ -90,14 +90,16 @@ export class PolicyEngine {
    * Paused policies do not react to alarms.
    */
   async fireAlarm(projectId: string, alarmId: string): Promise<ExecutionOutcome[]> {
-    const policies = await this.#store.engineRead((tx) => tx.policiesForAlarm(projectId, alarmId));
+    const policies = await this.#store.resourceRead((tx) =>
+      tx.policiesForAlarm(projectId, alarmId),
+    );
     const outcomes: ExecutionOutcome[] = [];
     for (const candidate of policies) {
       const alarmPolicy =
         candidate.policyType === 'ALARM' || candidate.policyType === 'INTERVAL_ALARM';
       if (!alarmPolicy || candidate.status !== 'INSERVICE') continue;
       const now = this.#clock();
-      const outcome = await this.#store.engineSession(async (tx) => {
+      const outcome = await this.#store.resourceSession(async (tx) => {
         const policy = await tx.lockPolicy(projectId, candidate.id);
         // Deleted, paused or rebound since the list was read.
         if (policy?.status !== 'INSERVICE' || policy.alarmId !== alarmId) return undefined;
@@ -120,7 +122,7 @@ export class PolicyEngine {
     policyId: string,
   ): Promise<ExecutionOutcome | 'no-trigger' | undefined> {
     const now = this.#clock();
-    const outcome = await this.#store.engineSession(async (tx) => {
+    const outcome = await this.#store.resourceSession(async (tx) => {
       const policy = await tx.lockPolicy(projectId, policyId);
       if (policy === undefined) return undefined;
       if (policy.nextFireAt === undefined) return 'no-trigger' as const;
@@ -172,15 +174,15 @@ export class PolicyEngine {
     const batch = this.#options.batchSize ?? 100;
     for (;;) {
       const now = this.#clock();
-      const executions = await this.#store.engineRead((tx) => tx.dueExecutions(now, batch));
+      const executions = await this.#store.resourceRead((tx) => tx.dueExecutions(now, batch));
       for (const execution of executions) {
-        if (await this.#store.engineSession((tx) => settleExecution(tx, execution))) {
+        if (await this.#store.resourceSession((tx) => settleExecution(tx, execution))) {
           settled += 1;
         }
       }
-      const due = await this.#store.engineRead((tx) => tx.duePolicies(now, batch));
+      const due = await this.#store.resourceRead((tx) => tx.duePolicies(now, batch));
       for (const trigger of due) {
-        const outcome = await this.#store.engineSession((tx) =>
+        const outcome = await this.#store.resourceSession((tx) =>
           this.#fireDue(tx, trigger.projectId, trigger.policyId, trigger.dueAt, now),
         );
         if (outcome !== undefined) {
@@ -195,7 +197,7 @@ export class PolicyEngine {
   }
 
   async #fireDue(
-    tx: EngineTransaction,
+    tx: ResourceTransaction,
     projectId: string,
     policyId: string,
     dueAt: number,
@@ -247,7 +249,7 @@ export class PolicyEngine {
     if (outcome?.status !== 'EXECUTING') return outcome;
     const now = this.#clock();
     if (outcome.pending.settlesAt > now) return outcome;
-    await this.#store.engineSession((tx) => settleExecution(tx, outcome.pending));
+    await this.#store.resourceSession((tx) => settleExecution(tx, outcome.pending));
     return outcome;
   }
 }

@@ -7,7 +7,7 @@ import { coolDownEndsAt, setDesiredInstances } from '../domain/scaling-group.js'
 import type { ScalingGroup } from '../domain/scaling-group.js';
 import type { ScalingPolicy } from '../domain/scaling-policy.js';
 import { formatWireTime } from '../domain/wire-time.js';
-import type { EngineTransaction, PendingExecution } from '../store/engine-store.js';
+import type { ResourceTransaction, PendingExecution } from '../store/resource-store.js';
 import { failedReason } from './execution-rules.js';
 import type { Refusal } from './execution-rules.js';
 
@@ -43,7 +43,7 @@ const seconds = (ms: number): number => Math.floor(ms / 1000);
  * The caller has locked the policy; this locks the resource.
  */
 export async function startExecution(
-  tx: EngineTransaction,
+  tx: ResourceTransaction,
   policy: ScalingPolicy,
   executeType: ExecuteType,
   nowMs: number,
@@ -115,7 +115,7 @@ export function logBase(
  * whatever `values` (old and desired values...) the rule had come to know.
  */
 export async function recordRefusal(
-  tx: EngineTransaction,
+  tx: ResourceTransaction,
   base: LogBase,
   refusal: Refusal,
   values: Partial<ExecutionLog> = {},
@@ -133,7 +133,7 @@ export async function recordRefusal(
 
 /** A pending execution on the resource: the same policy's, or another's. */
 async function busyRefusal(
-  tx: EngineTransaction,
+  tx: ResourceTransaction,
   policy: ScalingPolicy,
   what: string,
 ): Promise<Refusal | undefined> {
@@ -175,7 +175,7 @@ function planRefusal(
 }
 
 async function startGroupExecution(
-  tx: EngineTransaction,
+  tx: ResourceTransaction,
   policy: ScalingPolicy,
   group: ScalingGroup,
   executeType: ExecuteType,
@@ -248,7 +248,7 @@ async function startGroupExecution(
 }
 
 async function startBandwidthExecution(
-  tx: EngineTransaction,
+  tx: ResourceTransaction,
   policy: ScalingPolicy,
   bandwidth: Bandwidth,
   nowMs: number,
@@ -310,7 +310,7 @@ function bandwidthMetaData(b: Bandwidth): Record<string, string> {
 }
 
 async function record(
-  tx: EngineTransaction,
+  tx: ResourceTransaction,
   log: ExecutionLog,
   settlesAt: number,
 ): Promise<ExecutionOutcome> {
@@ -337,7 +337,7 @@ async function record(
  * completed (`settlesAt`). False when another session finished it first.
  */
 export async function settleExecution(
-  tx: EngineTransaction,
+  tx: ResourceTransaction,
   execution: PendingExecution,
 ): Promise<boolean> {
   if (!(await tx.takeExecution(execution.logId))) return false;

@@ -8,7 +8,7 @@ const healthStatus = {
 } as const;
 
 export interface HealthRoutesDeps {
-  readonly store: Store;
+  readonly store: Pick<Store, 'ping'>;
   /** How long `/readyz` waits for the store before calling it unreachable. */
   readonly pingTimeoutMs: number;
   /** `Retry-After` seconds on a 503. */

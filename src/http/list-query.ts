@@ -1,6 +1,6 @@
 import { apiErrors } from '../errors/api-error.js';
 import { defaultLimit, maxStartNumber, parseLimit, parseStartNumber } from '../domain/log-query.js';
-import type { Paging } from '../store/engine-store.js';
+import type { Paging } from '../store/resource-store.js';
 import { rawQuery } from './raw-query.js';
 
 /**

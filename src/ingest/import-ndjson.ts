@@ -1,6 +1,6 @@
 import type { ExecutionLog } from '../domain/execution-log.js';
 import { logFromWire, WireLogError } from '../log-format/log-wire.js';
-import type { Store } from '../store/store.js';
+import type { LogStore } from '../store/log-store.js';
 
 /**
  * The one import path: NDJSON in the wire shape of a log, one log per line. Used by
@@ -150,7 +150,7 @@ const yieldToEventLoop = (): Promise<void> =>
   });
 
 export async function importNdjson(
-  store: Store,
+  store: LogStore,
   input: AsyncIterable<Buffer | string>,
   options: ImportOptions,
 ): Promise<ImportReport> {

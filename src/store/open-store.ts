@@ -7,8 +7,8 @@ import type { SqlStoreOptions } from './sql-store.js';
 import type { SqlBackend } from './sql/sql-backend.js';
 import { openSqliteBackend } from './sqlite/sqlite-backend.js';
 import { StoreBusyError, StoreUnavailableError } from './store.js';
-import type { EngineStore } from './engine-store.js';
-import type { CredentialStore, Store } from './store.js';
+import type { Store } from './store.js';
+import type { CredentialStore } from './credential-store.js';
 
 export interface OpenStoreOptions extends SqlStoreOptions {
   /** Time limit of one query in milliseconds (PostgreSQL; see spec/DEVIATIONS.md for SQLite). */
@@ -30,7 +30,7 @@ export interface OpenStoreOptions extends SqlStoreOptions {
 export async function openStore(
   url: string,
   options: OpenStoreOptions = {},
-): Promise<Store & CredentialStore & EngineStore> {
+): Promise<Store & CredentialStore> {
   const target = parseStoreUrl(url);
   let backend: SqlBackend;
   try {

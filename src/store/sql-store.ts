@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { ExecutionLog } from '../domain/execution-log.js';
 import type { LogQuery } from '../domain/log-query.js';
 import type { UnixMs } from '../domain/unix-time.js';
-import type { EngineStore, EngineTransaction } from './engine-store.js';
+import type { ResourceTransaction } from './resource-store.js';
 import { inTransaction } from './in-transaction.js';
 import * as credentials from './sql/credential-repository.js';
 import { exportLogs } from './sql/log-export.js';
@@ -12,20 +12,17 @@ import { SqlLogWriter, writeSession } from './sql/log-writer.js';
 import type { SqlBackend } from './sql/sql-backend.js';
 import { sqlContext } from './sql/sql-context.js';
 import type { SqlContext } from './sql/sql-context.js';
-import { SqlEngineTransaction } from './sql/sql-engine-transaction.js';
+import { SqlResourceTransaction } from './sql/sql-resource-transaction.js';
+import type { Backend, Store } from './store.js';
+import type { ExportFilter, LogPage, LogWriter } from './log-store.js';
 import type {
-  Backend,
   CredentialListing,
   CredentialStore,
-  ExportFilter,
   LockoutPolicy,
-  LogPage,
-  LogWriter,
   SignatureLockout,
-  Store,
   StoredCredential,
   StoredToken,
-} from './store.js';
+} from './credential-store.js';
 
 export type { ErrorKind, SqlBackend } from './sql/sql-backend.js';
 // The statements the benchmark's driver-side floor runs, and the plan its tests check.
@@ -49,12 +46,12 @@ export interface SqlStoreOptions {
 }
 
 /**
- * The one SQL implementation of the {@link Store}, {@link CredentialStore} and
- * {@link EngineStore} contracts, for SQLite and PostgreSQL alike. It composes one part per
+ * The one SQL implementation of the {@link Store} (its logs and its resources) and
+ * {@link CredentialStore} contracts, for SQLite and PostgreSQL alike. It composes one part per
  * concern, all over the same backend: log queries, the log writer, log export, the
- * credential repository and, inside engine sessions, one repository per resource (`sql/`).
+ * credential repository and, inside resource sessions, one repository per resource (`sql/`).
  */
-export class SqlStore implements Store, CredentialStore, EngineStore {
+export class SqlStore implements Store, CredentialStore {
   readonly #b: SqlBackend;
   readonly #sql: SqlContext;
   readonly #dayCountsFromLogs: number;
@@ -90,7 +87,7 @@ export class SqlStore implements Store, CredentialStore, EngineStore {
     return exportLogs(this.#sql, filter);
   }
 
-  async engineSession<T>(work: (tx: EngineTransaction) => Promise<T>): Promise<T> {
+  async resourceSession<T>(work: (tx: ResourceTransaction) => Promise<T>): Promise<T> {
     const b = this.#b;
     return this.#sql.guard(
       () =>
@@ -100,7 +97,7 @@ export class SqlStore implements Store, CredentialStore, EngineStore {
           async (conn) => {
             const writer = new SqlLogWriter(conn, b.insertChunkRows, b.runEach);
             const value = await work(
-              new SqlEngineTransaction(
+              new SqlResourceTransaction(
                 { db: conn, rowLocks: b.rowLocks, byteCollation: b.byteCollation },
                 { writer, readLog: (projectId, logId) => readLog(conn, projectId, logId) },
               ),
@@ -114,11 +111,11 @@ export class SqlStore implements Store, CredentialStore, EngineStore {
     );
   }
 
-  async engineRead<T>(work: (tx: EngineTransaction) => Promise<T>): Promise<T> {
+  async resourceRead<T>(work: (tx: ResourceTransaction) => Promise<T>): Promise<T> {
     const db = this.#sql.reads;
     return this.#sql.guard(() =>
       work(
-        new SqlEngineTransaction(
+        new SqlResourceTransaction(
           { db, rowLocks: false, byteCollation: this.#b.byteCollation },
           { readLog: (projectId, logId) => readLog(db, projectId, logId) },
         ),

@@ -1,4 +1,4 @@
-import type { CredentialStore } from '../../src/store/store.js';
+import type { CredentialStore } from '../../src/store/credential-store.js';
 
 export type CredentialStoreMethod = keyof CredentialStore;
 

@@ -7,7 +7,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SecretKeyError, keyCheckSetting, openSecretKey } from '../../src/auth/open-secret-key.js';
 import { keyCheckValue } from '../../src/auth/sk-cipher.js';
 import { openStore } from '../../src/store/open-store.js';
-import type { CredentialStore, Store } from '../../src/store/store.js';
+import type { Store } from '../../src/store/store.js';
+import type { CredentialStore } from '../../src/store/credential-store.js';
 import { testBackends } from '../support/backends.js';
 
 let dir: string;

@@ -10,7 +10,8 @@ import {
   storeCredentialService,
 } from '../../src/auth/store-credential-service.js';
 import { openStore } from '../../src/store/open-store.js';
-import type { CredentialStore, Store } from '../../src/store/store.js';
+import type { Store } from '../../src/store/store.js';
+import type { CredentialStore } from '../../src/store/credential-store.js';
 import { testBackends } from '../support/backends.js';
 import { countingCredentialStore } from './counting-credential-store.js';
 import type { CountingCredentialStore } from './counting-credential-store.js';

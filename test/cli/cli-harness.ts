@@ -5,8 +5,8 @@ import { buildApp } from '../../src/app.js';
 import type { CliContext } from '../../src/cli/cli-context.js';
 import { runCli } from '../../src/cli/run-cli.js';
 import { openStore } from '../../src/store/open-store.js';
-import type { EngineStore } from '../../src/store/engine-store.js';
-import type { CredentialStore, Store } from '../../src/store/store.js';
+import type { Store } from '../../src/store/store.js';
+import type { CredentialStore } from '../../src/store/credential-store.js';
 
 /** A writable that keeps everything written to it, like a captured terminal or pipe. */
 export class CapturedOutput extends Writable {
@@ -85,7 +85,7 @@ export function startScalelog(argv: readonly string[], options: CliRunOptions = 
   let storesClosed = 0;
   const countingOpen = async (
     ...args: Parameters<typeof openStore>
-  ): Promise<Store & CredentialStore & EngineStore> => {
+  ): Promise<Store & CredentialStore> => {
     storesOpened += 1;
     const store = await openStore(...args);
     // Every call goes to the real store; only close is counted on its way through.

@@ -60,7 +60,7 @@ describe.skipIf(postgres?.available !== true)('three servers on one PostgreSQL',
       // Each policy on a group of its own, so no execution waits for another; due over
       // the next two seconds.
       const start = Date.now() + 500;
-      await store.engineSession(async (tx) => {
+      await store.resourceSession(async (tx) => {
         for (let n = 0; n < policies; n += 1) {
           await tx.insertGroup({
             id: id(1, n),
@@ -94,7 +94,7 @@ describe.skipIf(postgres?.available !== true)('three servers on one PostgreSQL',
       });
 
       const pending = () =>
-        store.engineRead(async (tx) => ({
+        store.resourceRead(async (tx) => ({
           triggers: (await tx.duePolicies(Number.MAX_SAFE_INTEGER, policies)).length,
           executions: (await tx.dueExecutions(Number.MAX_SAFE_INTEGER, policies)).length,
         }));
@@ -137,7 +137,7 @@ describe.skipIf(postgres?.available !== true)('three servers on one PostgreSQL',
           page?.logs.map((l) => [l.status, l.executeType, l.oldValue, l.desireValue]),
           `policy ${String(n)}`,
         ).toEqual([['SUCCESS', 'SCHEDULED', '2', '3']]);
-        const group = await store.engineRead((tx) => tx.getGroup(project, id(1, n)));
+        const group = await store.resourceRead((tx) => tx.getGroup(project, id(1, n)));
         expect(group?.desireInstances, `group ${String(n)}`).toBe(3);
       }
       // The two survivors are still serving.

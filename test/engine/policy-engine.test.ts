@@ -9,7 +9,7 @@ import type { ScalingPolicy } from '../../src/domain/scaling-policy.js';
 import { nextFireTime } from '../../src/domain/recurrence.js';
 import { PolicyEngine } from '../../src/engine/policy-engine.js';
 import type { PolicyEngineOptions } from '../../src/engine/policy-engine.js';
-import type { EngineStore } from '../../src/store/engine-store.js';
+import type { ResourceStore } from '../../src/store/resource-store.js';
 import { openStore } from '../../src/store/open-store.js';
 import type { Store } from '../../src/store/store.js';
 import { StoreTimeoutError, StoreUnavailableError } from '../../src/store/store.js';
@@ -75,7 +75,7 @@ const policy = (over: Partial<ScalingPolicy> = {}): ScalingPolicy => {
 
 for (const backend of testBackends) {
   describe.skipIf(!backend.available)(`policy engine: ${backend.name}`, () => {
-    let store: Store & EngineStore;
+    let store: Store;
     let cleanup: () => Promise<void>;
     let now: number;
     const clock = (): number => now;
@@ -93,7 +93,7 @@ for (const backend of testBackends) {
       return [...(page?.logs ?? [])];
     };
     const groupNow = async (): Promise<ScalingGroup> => {
-      const g = await store.engineRead((tx) => tx.getGroup(project, groupId));
+      const g = await store.resourceRead((tx) => tx.getGroup(project, groupId));
       if (g === undefined) throw new Error('group gone');
       return g;
     };
@@ -101,7 +101,7 @@ for (const backend of testBackends) {
       g: ScalingGroup | undefined,
       ...policies: ScalingPolicy[]
     ): Promise<void> => {
-      await store.engineSession(async (tx) => {
+      await store.resourceSession(async (tx) => {
         if (g !== undefined) await tx.insertGroup(g);
         for (const p of policies) await tx.insertPolicy(p);
       });
@@ -161,7 +161,7 @@ for (const backend of testBackends) {
         await e.execute(project, p.id);
         expect((await logsOf(p.id))[0]?.status).toBe('EXECUTING');
         expect(currentInstances(await groupNow(), now)).toBe(3);
-        const executing = await store.engineRead((tx) => tx.executingPolicies([p.id]));
+        const executing = await store.resourceRead((tx) => tx.executingPolicies([p.id]));
         expect([...executing]).toEqual([p.id]);
 
         now = t0 + minute;
@@ -183,7 +183,7 @@ for (const backend of testBackends) {
         await setup(group(), p);
         const e = engine({ instanceSettleMs: minute });
         await e.execute(project, p.id);
-        await store.engineSession((tx) => tx.deletePolicy(project, p.id));
+        await store.resourceSession((tx) => tx.deletePolicy(project, p.id));
         now += minute;
         expect(await e.runDue()).toEqual({ fired: 0, settled: 1 });
         const [log] = await logsOf(p.id);
@@ -253,7 +253,7 @@ for (const backend of testBackends) {
           '5',
           'ADD',
         ]);
-        await store.engineSession(async (tx) => {
+        await store.resourceSession(async (tx) => {
           await tx.updateGroup(group({ desireInstances: 1, previousInstances: 1 }));
           await tx.insertPolicy(remove);
         });
@@ -310,7 +310,7 @@ for (const backend of testBackends) {
         await setup(group(), p);
         const e = engine({ instanceSettleMs: minute });
         await e.execute(project, p.id);
-        await store.engineSession((tx) => tx.deleteGroup(project, groupId));
+        await store.resourceSession((tx) => tx.deleteGroup(project, groupId));
         now += minute;
         expect((await e.runDue()).settled).toBe(1);
         const [log] = await logsOf(p.id);
@@ -344,7 +344,7 @@ for (const backend of testBackends) {
           resourceId: bandwidthId,
           action: { operation: 'ADD', number: 50, limits: 40 },
         });
-        await store.engineSession(async (tx) => {
+        await store.resourceSession(async (tx) => {
           await tx.insertBandwidth(bandwidth());
           await tx.insertPolicy(p);
         });
@@ -373,7 +373,7 @@ for (const backend of testBackends) {
         expect(JSON.parse(record?.response ?? '')).toEqual({
           bandwidth: { id: bandwidthId, size: 40 },
         });
-        const b = await store.engineRead((tx) => tx.getBandwidth(project, bandwidthId));
+        const b = await store.resourceRead((tx) => tx.getBandwidth(project, bandwidthId));
         expect(b?.size).toBe(40);
         // At the limit now: the next ADD is refused and says so.
         const refused = await engine().execute(project, p.id);
@@ -400,7 +400,7 @@ for (const backend of testBackends) {
           ['SUCCESS', 'SCHEDULED', (t0 + 30 * minute + 1500 - 500) / 1000],
         ]);
         expect(
-          (await store.engineRead((tx) => tx.getPolicy(project, p.id)))?.nextFireAt,
+          (await store.resourceRead((tx) => tx.getPolicy(project, p.id)))?.nextFireAt,
         ).toBeUndefined();
       });
 
@@ -456,7 +456,7 @@ for (const backend of testBackends) {
         expect(logs[1]?.failedReason).toBe(
           'SCALELOG.1001: The trigger due at 2026-03-01T10:05:00Z was missed: found at 2026-03-04T10:07:00Z, 259320 s late, past the 300 s grace. No Scalelog server fired it in time: this server first looked for due work at 2026-03-04T10:07:00Z, after it was due, and no other server fired it (none was running, or none could reach the store). Occurrences due before 2026-03-04T10:02:00Z were skipped.',
         );
-        const stored = await store.engineRead((tx) => tx.getPolicy(project, p.id));
+        const stored = await store.resourceRead((tx) => tx.getPolicy(project, p.id));
         expect(stored?.nextFireAt).toBe(t0 + 4 * 86_400_000 + 5 * minute);
       });
 
@@ -474,15 +474,15 @@ for (const backend of testBackends) {
           return { ...p, nextFireAt: t0 + 5 * minute };
         };
         /** The store, except that it cannot be reached while `down` says so. */
-        const flaky = (down: () => Error | undefined): EngineStore => ({
+        const flaky = (down: () => Error | undefined): ResourceStore => ({
           ...store,
-          engineRead: (work) => {
+          resourceRead: (work) => {
             const e = down();
-            return e === undefined ? store.engineRead(work) : Promise.reject(e);
+            return e === undefined ? store.resourceRead(work) : Promise.reject(e);
           },
-          engineSession: (work) => {
+          resourceSession: (work) => {
             const e = down();
-            return e === undefined ? store.engineSession(work) : Promise.reject(e);
+            return e === undefined ? store.resourceSession(work) : Promise.reject(e);
           },
         });
         const missedReason = async (policyId: string): Promise<string | undefined> =>

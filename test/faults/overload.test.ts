@@ -8,7 +8,6 @@ import { pino } from 'pino';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { buildApp } from '../../src/app.js';
 import type { Config } from '../../src/config/config.js';
-import type { EngineStore } from '../../src/store/engine-store.js';
 import { openStore } from '../../src/store/open-store.js';
 import type { Store } from '../../src/store/store.js';
 import {
@@ -435,7 +434,7 @@ describe('the log', () => {
           ? (value as (...a: unknown[]) => unknown).bind(target)
           : value;
       },
-    }) as Store & EngineStore;
+    }) as Store;
     const clock = testClock();
     const credentials = credentialsOver(real, clock.now);
     const appWith = (config: Partial<Config>, lines: string[]) => {

@@ -336,7 +336,7 @@ describe('the scheduler firing a trigger while another process holds the SQLite 
       createTime: clock.now() - minute,
       nextFireAt: dueAt,
     };
-    await store.engineSession(async (tx) => {
+    await store.resourceSession(async (tx) => {
       await tx.insertGroup(group);
       await tx.insertPolicy(policy);
     });
@@ -457,8 +457,8 @@ describe('every write of a SQLite store while another process holds the write lo
 
     const writes: Record<string, () => Promise<unknown>> = {
       'writeSession (ingest, import)': () => store.writeSession((w) => w.write([log])),
-      'engineSession (groups, policies, executions)': () =>
-        store.engineSession((tx) => tx.deletePolicy(project, policyId)),
+      'resourceSession (groups, policies, executions)': () =>
+        store.resourceSession((tx) => tx.deletePolicy(project, policyId)),
       insertCredential: () =>
         store.insertCredential({
           ak: 'ZZZZZZZZZZZZZZZZZZZZ',

@@ -7,7 +7,6 @@ import { pino } from 'pino';
 import type { Logger } from 'pino';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { buildApp } from '../../src/app.js';
-import type { EngineStore } from '../../src/store/engine-store.js';
 import type { Store } from '../../src/store/store.js';
 import { testBackends } from '../support/backends.js';
 import { openStore } from '../../src/store/open-store.js';
@@ -189,7 +188,7 @@ describe('keep-alive connections', () => {
 describe('500 for anything unexpected', () => {
   const secret = 'relation "secret_internal_table" does not exist';
   // The one fake store of the suite: no real store can be made to fail this way on purpose.
-  const faultyStore = (fault: unknown): Store & EngineStore => {
+  const faultyStore = (fault: unknown): Store => {
     // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- stores may reject with anything; the API must cope
     const fail = (): Promise<never> => Promise.reject(fault);
     return {
@@ -197,8 +196,8 @@ describe('500 for anything unexpected', () => {
       location: 'a store that fails',
       queryLogs: fail,
       writeSession: fail,
-      engineSession: fail,
-      engineRead: fail,
+      resourceSession: fail,
+      resourceRead: fail,
       exportLogs: () => Readable.from([]),
       ping: () => Promise.resolve(),
       close: () => Promise.resolve(),
@@ -209,7 +208,7 @@ describe('500 for anything unexpected', () => {
    * An app over `store` whose credentials live in a real store of their own, and a sender of
    * requests signed by a credential of the test project.
    */
-  const appOver = async (store: Store & EngineStore, logger: Logger | false = false) => {
+  const appOver = async (store: Store, logger: Logger | false = false) => {
     const fresh = await sqliteBackend.fresh();
     const credentialStore = await openStore(fresh.url);
     const clock = testClock();

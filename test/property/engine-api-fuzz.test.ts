@@ -428,7 +428,7 @@ function requestOf(s: Step, f: Fixture): TestRequest {
 /** Every group, policy and bandwidth of the project, as stored. */
 async function snapshot(api: TestApi): Promise<string> {
   const all = { startNumber: 0, limit: 100_000 };
-  return api.store.engineRead(async (tx) =>
+  return api.store.resourceRead(async (tx) =>
     JSON.stringify([
       await tx.listGroups(project, {}, all),
       await tx.listPolicies(project, {}, all),

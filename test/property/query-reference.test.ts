@@ -16,8 +16,8 @@ import type {
 } from '../../src/domain/execution-log.js';
 import { importNdjson } from '../../src/ingest/import-ndjson.js';
 import { openStore } from '../../src/store/open-store.js';
-import type { EngineStore } from '../../src/store/engine-store.js';
-import type { CredentialStore, Store } from '../../src/store/store.js';
+import type { Store } from '../../src/store/store.js';
+import type { CredentialStore } from '../../src/store/credential-store.js';
 import type { CredentialService } from '../../src/auth/credential-service.js';
 import { testBackends } from '../support/backends.js';
 import { credentialsOver, sendTo, testClock, withCredentials } from '../support/api-harness.js';
@@ -503,7 +503,7 @@ for (const backend of testBackends) {
   describe.skipIf(!backend.available)(
     `query API = reference filter-sort-slice: ${backend.name}`,
     () => {
-      let store: Store & CredentialStore & EngineStore;
+      let store: Store & CredentialStore;
       let credentials: CredentialService;
       let cleanup: () => Promise<void> = () => Promise.resolve();
       const apps = new Map<WireOptions['scheduledAs'], FastifyInstance>();

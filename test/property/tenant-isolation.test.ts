@@ -5,8 +5,8 @@ import { buildApp } from '../../src/app.js';
 import type { CredentialService } from '../../src/auth/credential-service.js';
 import { defaultConfig } from '../../src/config/config.js';
 import { openStore } from '../../src/store/open-store.js';
-import type { EngineStore } from '../../src/store/engine-store.js';
-import type { CredentialStore, Store } from '../../src/store/store.js';
+import type { Store } from '../../src/store/store.js';
+import type { CredentialStore } from '../../src/store/credential-store.js';
 import { credentialsOver, sendTo, testClock, withCredentials } from '../support/api-harness.js';
 import type { SendAs, TestRequest } from '../support/api-harness.js';
 import { testBackends } from '../support/backends.js';
@@ -101,7 +101,7 @@ function at<T>(items: readonly T[], i: number): T {
 
 for (const backend of testBackends) {
   describe.skipIf(!backend.available)(`tenant isolation: ${backend.name}`, () => {
-    let store: Store & CredentialStore & EngineStore;
+    let store: Store & CredentialStore;
     let credentials: CredentialService;
     let app: FastifyInstance;
     let cleanup: () => Promise<void> = () => Promise.resolve();

@@ -3,7 +3,8 @@ import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ExecutionLog } from '../../src/domain/execution-log.js';
 import { openStore } from '../../src/store/open-store.js';
-import type { CredentialStore, Store } from '../../src/store/store.js';
+import type { Store } from '../../src/store/store.js';
+import type { CredentialStore } from '../../src/store/credential-store.js';
 import { testBackends } from '../support/backends.js';
 import { postgresTestUrl } from '../support/postgres.js';
 

@@ -2,7 +2,8 @@ import BetterSqlite3 from 'better-sqlite3';
 import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openStore } from '../../src/store/open-store.js';
-import type { CredentialStore, LockoutPolicy, Store } from '../../src/store/store.js';
+import type { Store } from '../../src/store/store.js';
+import type { CredentialStore, LockoutPolicy } from '../../src/store/credential-store.js';
 import { testBackends } from '../support/backends.js';
 import type { TestBackend } from '../support/backends.js';
 

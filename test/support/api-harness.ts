@@ -13,8 +13,8 @@ import { importNdjson } from '../../src/ingest/import-ndjson.js';
 import type { ImportReport } from '../../src/ingest/import-ndjson.js';
 import { openStore } from '../../src/store/open-store.js';
 import type { OpenStoreOptions } from '../../src/store/open-store.js';
-import type { EngineStore } from '../../src/store/engine-store.js';
-import type { CredentialStore, Store } from '../../src/store/store.js';
+import type { Store } from '../../src/store/store.js';
+import type { CredentialStore } from '../../src/store/credential-store.js';
 import type { TestBackend } from './backends.js';
 import { testBackends } from './backends.js';
 import { signRequest } from './sdk-signing.js';
@@ -67,7 +67,7 @@ export interface TestClock {
 export interface TestApi {
   /** The app itself: `app.inject` sends a request exactly as given, with no credentials. */
   readonly app: FastifyInstance;
-  readonly store: Store & EngineStore;
+  readonly store: Store;
   readonly credentials: CredentialService;
   readonly clock: TestClock;
   /** Sends a request with credentials (see {@link SendAs}). */
@@ -175,7 +175,7 @@ export async function openTestApi(
 ): Promise<TestApi> {
   const fresh = await backend.fresh();
   const url = options.url === undefined ? fresh.url : await options.url(fresh.url);
-  let store: Store & CredentialStore & EngineStore;
+  let store: Store & CredentialStore;
   try {
     store = await openStore(url, options.store);
   } catch (e: unknown) {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { apiErrors } from '../../errors/api-error.js';
 import type { ApiError } from '../../errors/api-error.js';
 import type { Bandwidth, BandwidthUpdate, NewBandwidth } from '../../domain/bandwidth.js';
-import type { EngineStore, Paging } from '../../store/engine-store.js';
+import type { ResourceStore, Paging } from '../../store/resource-store.js';
 
 /**
  * The rules of bandwidths, for bandwidth scaling policies: Scalelog stands in for the VPC
@@ -11,10 +11,10 @@ import type { EngineStore, Paging } from '../../store/engine-store.js';
  * An unknown bandwidth is 404 AS.0007 ("The requested resource [...] could not be found.").
  */
 export class BandwidthService {
-  readonly #store: EngineStore;
+  readonly #store: ResourceStore;
   readonly #now: () => number;
 
-  constructor(store: EngineStore, now: () => number) {
+  constructor(store: ResourceStore, now: () => number) {
     this.#store = store;
     this.#now = now;
   }
@@ -26,7 +26,7 @@ export class BandwidthService {
       projectId,
       createTime: this.#now(),
     };
-    await this.#store.engineSession((tx) => tx.insertBandwidth(bandwidth));
+    await this.#store.resourceSession((tx) => tx.insertBandwidth(bandwidth));
     return bandwidth;
   }
 
@@ -35,11 +35,11 @@ export class BandwidthService {
     projectId: string,
     paging: Paging,
   ): Promise<{ total: number; bandwidths: Bandwidth[] }> {
-    return this.#store.engineRead((tx) => tx.listBandwidths(projectId, paging));
+    return this.#store.resourceRead((tx) => tx.listBandwidths(projectId, paging));
   }
 
   async show(projectId: string, id: string): Promise<Bandwidth> {
-    const bandwidth = await this.#store.engineRead((tx) => tx.getBandwidth(projectId, id));
+    const bandwidth = await this.#store.resourceRead((tx) => tx.getBandwidth(projectId, id));
     if (bandwidth === undefined) throw missing(id);
     return bandwidth;
   }
@@ -50,7 +50,7 @@ export class BandwidthService {
    * before or after this, never in between.
    */
   async update(projectId: string, id: string, update: BandwidthUpdate): Promise<Bandwidth> {
-    return this.#store.engineSession(async (tx) => {
+    return this.#store.resourceSession(async (tx) => {
       const bandwidth = await tx.lockBandwidth(projectId, id);
       if (bandwidth === undefined) throw missing(id);
       const next = applyUpdate(bandwidth, update);
@@ -63,7 +63,7 @@ export class BandwidthService {
 
   /** Deletes a bandwidth that no policy targets and no execution is under way on. */
   async delete(projectId: string, id: string): Promise<void> {
-    await this.#store.engineSession(async (tx) => {
+    await this.#store.resourceSession(async (tx) => {
       // Locked, so that an execution cannot start on it between the checks and the delete.
       const bandwidth = await tx.lockBandwidth(projectId, id);
       if (bandwidth === undefined) throw missing(id);

@@ -2,7 +2,7 @@ import type { FastifyPluginCallback, FastifyReply, FastifyRequest } from 'fastif
 import { apiErrors } from '../../errors/api-error.js';
 import { groupStatuses } from '../../domain/scaling-group.js';
 import type { GroupStatus } from '../../domain/scaling-group.js';
-import type { Paging } from '../../store/engine-store.js';
+import type { Paging } from '../../store/resource-store.js';
 import { acceptAsIs } from '../../http/accept-as-is.js';
 import { bodyObject, onlyFields, showValue } from '../../http/body-fields.js';
 import { listPaging, listParameters } from '../../http/list-query.js';

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { apiErrors } from '../../errors/api-error.js';
 import { currentInstances, isScaling, setDesiredInstances } from '../../domain/scaling-group.js';
 import type { GroupFields, GroupStatus, ScalingGroup } from '../../domain/scaling-group.js';
-import type { EngineStore, GroupFilter, Paging } from '../../store/engine-store.js';
+import type { ResourceStore, GroupFilter, Paging } from '../../store/resource-store.js';
 
 /** The settings groups follow. */
 export interface GroupServiceSettings {
@@ -38,11 +38,11 @@ export type GroupEdit = (group: ScalingGroup) => GroupFields;
  * idle unless forced. A group that does not exist is 400 AS.2007, as the cloud answers.
  */
 export class GroupService {
-  readonly #store: EngineStore;
+  readonly #store: ResourceStore;
   readonly #now: () => number;
   readonly #settings: GroupServiceSettings;
 
-  constructor(store: EngineStore, now: () => number, settings: GroupServiceSettings) {
+  constructor(store: ResourceStore, now: () => number, settings: GroupServiceSettings) {
     this.#store = store;
     this.#now = now;
     this.#settings = settings;
@@ -68,12 +68,12 @@ export class GroupService {
       nowMs,
       this.#settings.instanceSettleMs,
     );
-    await this.#store.engineSession((tx) => tx.insertGroup(group));
+    await this.#store.resourceSession((tx) => tx.insertGroup(group));
     return group;
   }
 
   async show(projectId: string, groupId: string): Promise<ScalingGroup> {
-    const group = await this.#store.engineRead((tx) => tx.getGroup(projectId, groupId));
+    const group = await this.#store.resourceRead((tx) => tx.getGroup(projectId, groupId));
     if (group === undefined) throw apiErrors.groupNotFound(groupId);
     return group;
   }
@@ -98,7 +98,7 @@ export class GroupService {
       ...(filter.status === undefined ? {} : { status: filter.status }),
       ...(attributes.length === 0 ? {} : { attributes }),
     };
-    return this.#store.engineRead((tx) => tx.listGroups(projectId, storeFilter, paging));
+    return this.#store.resourceRead((tx) => tx.listGroups(projectId, storeFilter, paging));
   }
 
   /**
@@ -106,7 +106,7 @@ export class GroupService {
    * instance change that settles `instanceSettleMs` later.
    */
   async update(projectId: string, groupId: string, edit: GroupEdit): Promise<ScalingGroup> {
-    return this.#store.engineSession(async (tx) => {
+    return this.#store.resourceSession(async (tx) => {
       const group = await tx.lockGroup(projectId, groupId);
       if (group === undefined) throw apiErrors.groupNotFound(groupId);
       const { desireInstances, ...fields } = edit(group);
@@ -127,7 +127,7 @@ export class GroupService {
    * AS.2021 otherwise.
    */
   async delete(projectId: string, groupId: string, force: boolean): Promise<void> {
-    await this.#store.engineSession(async (tx) => {
+    await this.#store.resourceSession(async (tx) => {
       const group = await tx.lockGroup(projectId, groupId);
       if (group === undefined) throw apiErrors.groupNotFound(groupId);
       const nowMs = this.#now();
@@ -155,7 +155,7 @@ export class GroupService {
    * stopped.
    */
   async act(projectId: string, groupId: string, action: GroupAction): Promise<void> {
-    await this.#store.engineSession(async (tx) => {
+    await this.#store.resourceSession(async (tx) => {
       const group = await tx.lockGroup(projectId, groupId);
       if (group === undefined) throw apiErrors.groupNotFound(groupId);
       const status: GroupStatus = action === 'resume' ? 'INSERVICE' : 'PAUSED';

@@ -5,7 +5,7 @@ import type { FastifyPluginCallback, FastifyReply, FastifyRequest } from 'fastif
 import { apiErrors } from '../../errors/api-error.js';
 import { projectIdPattern } from '../../domain/project-id.js';
 import { ImportAbortedError, importNdjson, maxLineBytes } from '../../ingest/import-ndjson.js';
-import type { Store } from '../../store/store.js';
+import type { LogStore } from '../../store/log-store.js';
 import { acceptAsIs } from '../../http/accept-as-is.js';
 import { finishAuthentication } from '../../http/authenticate.js';
 import { parseProjectId } from '../../http/parse-project-id.js';
@@ -23,7 +23,7 @@ import {
 } from './ingest-body.js';
 
 export interface IngestRoutesDeps {
-  readonly store: Store;
+  readonly store: LogStore;
   /** The largest body accepted (413 past it), the setting `bodyLimitBytes`. */
   readonly bodyLimitBytes: number;
 }

@@ -1,14 +1,14 @@
 import { apiErrors } from '../../errors/api-error.js';
 import type { LogQuery } from '../../domain/log-query.js';
-import type { EngineStore } from '../../store/engine-store.js';
-import type { LogPage, Store } from '../../store/store.js';
+import type { Store } from '../../store/store.js';
+import type { LogPage } from '../../store/log-store.js';
 
 /** The rules of reading a policy's execution logs, whoever asks (contract §1). */
 export class LogService {
-  readonly #store: Store & EngineStore;
+  readonly #store: Store;
 
   /** `store`: the logs, and the engine's policies, since a policy that never ran has no logs. */
-  constructor(store: Store & EngineStore) {
+  constructor(store: Store) {
     this.#store = store;
   }
 
@@ -21,7 +21,7 @@ export class LogService {
     const page =
       (await this.#store.queryLogs(query)) ??
       // No log was ever recorded for it: known all the same if the engine has the policy.
-      ((await this.#store.engineRead((tx) => tx.getPolicy(query.projectId, query.policyId))) ===
+      ((await this.#store.resourceRead((tx) => tx.getPolicy(query.projectId, query.policyId))) ===
       undefined
         ? undefined
         : { totalNumber: 0, logs: [] });

@@ -1,6 +1,6 @@
 import { apiErrors } from '../../errors/api-error.js';
 import type { ScalingPolicy } from '../../domain/scaling-policy.js';
-import type { EngineTransaction } from '../../store/engine-store.js';
+import type { ResourceTransaction } from '../../store/resource-store.js';
 import { withStatus } from './changes.js';
 
 export const batchActions = ['delete', 'resume', 'pause'] as const;
@@ -20,7 +20,7 @@ export interface PolicyBatch {
  * names them all.
  */
 export async function runBatch(
-  tx: EngineTransaction,
+  tx: ResourceTransaction,
   projectId: string,
   batch: PolicyBatch,
   nowMs: number,

@@ -3,7 +3,7 @@ import type { ApiError } from '../../errors/api-error.js';
 import { parseResourceType } from '../../domain/log-query.js';
 import { policyTypes } from '../../domain/scaling-policy.js';
 import type { PolicyType } from '../../domain/scaling-policy.js';
-import type { Paging, PolicyFilter, PolicyOrder } from '../../store/engine-store.js';
+import type { Paging, PolicyFilter, PolicyOrder } from '../../store/resource-store.js';
 import { bodyObject, onlyFields, showValue } from '../../http/body-fields.js';
 import { listPaging, listParameters } from '../../http/list-query.js';
 import { batchActions } from './batch.js';

@@ -6,12 +6,12 @@ import type { ScalingPolicy, StoredPolicyStatus } from '../../domain/scaling-pol
 import { refusalError } from '../../engine/execution-rules.js';
 import type { PolicyEngine } from '../../engine/policy-engine.js';
 import type {
-  EngineStore,
-  EngineTransaction,
+  ResourceStore,
+  ResourceTransaction,
   Paging,
   PolicyFilter,
   PolicyOrder,
-} from '../../store/engine-store.js';
+} from '../../store/resource-store.js';
 import { runBatch } from './batch.js';
 import type { PolicyBatch } from './batch.js';
 import { newPolicy, updated, withStatus } from './changes.js';
@@ -24,7 +24,7 @@ export interface PolicySettings {
 }
 
 export interface PolicyServiceDeps {
-  readonly store: EngineStore;
+  readonly store: ResourceStore;
   /** The time (Unix ms) new policies are created at and schedules are computed from. */
   readonly now: () => number;
   /** Carries out the execute action. */
@@ -69,7 +69,7 @@ export interface PolicyPage {
  * so the occurrences a paused policy missed do not fire.
  */
 export class PolicyService {
-  readonly #store: EngineStore;
+  readonly #store: ResourceStore;
   readonly #now: () => number;
   readonly #engine: PolicyEngine;
   readonly #settings: PolicySettings;
@@ -85,7 +85,7 @@ export class PolicyService {
   async createGroupPolicy(projectId: string, fields: PolicyFields): Promise<string> {
     const nowMs = this.#now();
     const id = randomUUID();
-    await this.#store.engineSession(async (tx) => {
+    await this.#store.resourceSession(async (tx) => {
       if ((await tx.lockGroup(projectId, fields.resourceId)) === undefined) {
         throw apiErrors.groupNotFound(fields.resourceId);
       }
@@ -98,7 +98,7 @@ export class PolicyService {
   async create(projectId: string, fields: PolicyFields): Promise<string> {
     const nowMs = this.#now();
     const id = randomUUID();
-    await this.#store.engineSession(async (tx) => {
+    await this.#store.resourceSession(async (tx) => {
       await lockResource(tx, projectId, fields);
       await this.#insert(tx, projectId, id, fields, nowMs);
     });
@@ -107,7 +107,7 @@ export class PolicyService {
 
   /** A scaling group policy (v1): a bandwidth policy is not found. */
   async showGroupPolicy(projectId: string, policyId: string): Promise<PolicyView> {
-    return this.#store.engineRead(async (tx) => {
+    return this.#store.resourceRead(async (tx) => {
       const policy = await tx.getPolicy(projectId, policyId);
       if (policy?.resourceType !== 'SCALING_GROUP') throw apiErrors.policyNotFound();
       const executing = await tx.executingPolicies([policy.id]);
@@ -117,7 +117,7 @@ export class PolicyService {
 
   /** A group or bandwidth policy (v2). */
   async show(projectId: string, policyId: string): Promise<PolicyView> {
-    return this.#store.engineRead(async (tx) => {
+    return this.#store.resourceRead(async (tx) => {
       const policy = await tx.getPolicy(projectId, policyId);
       if (policy === undefined) throw apiErrors.policyNotFound();
       const [view] = await v2Views(tx, projectId, [policy]);
@@ -131,7 +131,7 @@ export class PolicyService {
     policyId: string,
     update: PolicyUpdate,
   ): Promise<void> {
-    await this.#store.engineSession(async (tx) => {
+    await this.#store.resourceSession(async (tx) => {
       const policy = await tx.lockPolicy(projectId, policyId);
       if (policy?.resourceType !== 'SCALING_GROUP') throw apiErrors.policyNotFound();
       const nowMs = this.#now();
@@ -144,7 +144,7 @@ export class PolicyService {
    * resource (AS.3042) and room in its quota (AS.3032).
    */
   async update(projectId: string, policyId: string, update: PolicyUpdate): Promise<void> {
-    await this.#store.engineSession(async (tx) => {
+    await this.#store.resourceSession(async (tx) => {
       const policy = await tx.lockPolicy(projectId, policyId);
       if (policy === undefined) throw apiErrors.policyNotFound();
       const nowMs = this.#now();
@@ -162,7 +162,7 @@ export class PolicyService {
    * and its log stays queryable.
    */
   async delete(projectId: string, policyId: string): Promise<void> {
-    const deleted = await this.#store.engineSession((tx) => tx.deletePolicy(projectId, policyId));
+    const deleted = await this.#store.resourceSession((tx) => tx.deletePolicy(projectId, policyId));
     if (!deleted) throw apiErrors.policyNotFound();
   }
 
@@ -178,7 +178,7 @@ export class PolicyService {
       resourceType: 'SCALING_GROUP',
       resourceId: groupId,
     };
-    return this.#store.engineRead(async (tx) => {
+    return this.#store.resourceRead(async (tx) => {
       if ((await tx.getGroup(projectId, groupId)) === undefined) {
         throw apiErrors.groupNotFound(groupId);
       }
@@ -195,7 +195,7 @@ export class PolicyService {
     paging: Paging,
     order: PolicyOrder,
   ): Promise<PolicyPage> {
-    return this.#store.engineRead(async (tx) => {
+    return this.#store.resourceRead(async (tx) => {
       const { total, policies } = await tx.listPolicies(projectId, filter, paging, order);
       return { total, views: await v2Views(tx, projectId, policies) };
     });
@@ -209,7 +209,7 @@ export class PolicyService {
     paging: Paging,
   ): Promise<PolicyPage> {
     const resourceFilter: PolicyFilter = { ...filter, resourceId };
-    return this.#store.engineRead(async (tx) => {
+    return this.#store.resourceRead(async (tx) => {
       const exists =
         (await tx.getGroup(projectId, resourceId)) !== undefined ||
         (await tx.getBandwidth(projectId, resourceId)) !== undefined;
@@ -249,11 +249,11 @@ export class PolicyService {
    */
   async runBatch(projectId: string, batch: PolicyBatch): Promise<void> {
     const nowMs = this.#now();
-    await this.#store.engineSession((tx) => runBatch(tx, projectId, batch, nowMs));
+    await this.#store.resourceSession((tx) => runBatch(tx, projectId, batch, nowMs));
   }
 
   async #setStatus(projectId: string, policyId: string, status: StoredPolicyStatus): Promise<void> {
-    await this.#store.engineSession(async (tx) => {
+    await this.#store.resourceSession(async (tx) => {
       const policy = await tx.lockPolicy(projectId, policyId);
       if (policy === undefined) throw apiErrors.policyNotFound();
       const changed = withStatus(policy, status, this.#now());
@@ -262,7 +262,7 @@ export class PolicyService {
   }
 
   /** Checks the policy quota of a resource, which the caller has locked. */
-  async #checkQuota(tx: EngineTransaction, projectId: string, resourceId: string): Promise<void> {
+  async #checkQuota(tx: ResourceTransaction, projectId: string, resourceId: string): Promise<void> {
     const max = this.#settings.maxPoliciesPerResource;
     if ((await tx.countPolicies(projectId, resourceId)) >= max) {
       throw apiErrors.policyQuota(max);
@@ -271,7 +271,7 @@ export class PolicyService {
 
   /** Inserts a new INSERVICE policy whose resource the caller has locked. */
   async #insert(
-    tx: EngineTransaction,
+    tx: ResourceTransaction,
     projectId: string,
     id: string,
     fields: PolicyFields,
@@ -284,7 +284,7 @@ export class PolicyService {
 
 /** Locks a policy's resource (so its policy count holds until the session ends): AS.3042 if none. */
 async function lockResource(
-  tx: EngineTransaction,
+  tx: ResourceTransaction,
   projectId: string,
   fields: Pick<PolicyFields, 'resourceType' | 'resourceId'>,
 ): Promise<void> {
@@ -302,7 +302,7 @@ async function lockResource(
 
 /** v2 views: with their EXECUTING status and, for bandwidth policies, the bandwidth. */
 async function v2Views(
-  tx: EngineTransaction,
+  tx: ResourceTransaction,
   projectId: string,
   policies: readonly ScalingPolicy[],
 ): Promise<PolicyView[]> {

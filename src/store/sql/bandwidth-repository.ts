@@ -1,11 +1,11 @@
 import type { Selectable } from 'kysely';
 import type { Bandwidth, BandwidthShareType } from '../../domain/bandwidth.js';
-import type { Paging } from '../engine-store.js';
+import type { Paging } from '../resource-store.js';
 import type { BandwidthsTable } from '../schema.js';
 import { listResources, resourceStatements } from './resource-table.js';
 import type { Mutable, ResourceDb } from './resource-table.js';
 
-// Bandwidths: the engine transaction's bandwidth methods (see `EngineTransaction`).
+// Bandwidths: the resource transaction's bandwidth methods (see `ResourceTransaction`).
 
 function rowToBandwidth(row: Selectable<BandwidthsTable>): Bandwidth {
   const b: Mutable<Bandwidth> = {

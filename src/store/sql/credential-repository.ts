@@ -8,7 +8,7 @@ import type {
   SignatureLockout,
   StoredCredential,
   StoredToken,
-} from '../store.js';
+} from '../credential-store.js';
 import type { SqlContext } from './sql-context.js';
 
 // Credentials, tokens, signature lockouts and store-wide settings: the repository behind

@@ -1,11 +1,11 @@
 import type { Selectable } from 'kysely';
 import type { ResourceType } from '../../domain/execution-log.js';
 import type { UnixMs } from '../../domain/unix-time.js';
-import type { PendingExecution } from '../engine-store.js';
+import type { PendingExecution } from '../resource-store.js';
 import type { EngineExecutionsTable } from '../schema.js';
 import type { ResourceDb } from './resource-table.js';
 
-// Pending executions: the engine transaction's execution methods (see `EngineTransaction`).
+// Pending executions: the resource transaction's execution methods (see `ResourceTransaction`).
 
 function rowToExecution(row: Selectable<EngineExecutionsTable>): PendingExecution {
   return {

@@ -1,11 +1,11 @@
 import type { Selectable } from 'kysely';
 import type { GroupStatus, ScalingGroup } from '../../domain/scaling-group.js';
-import type { GroupFilter, Paging } from '../engine-store.js';
+import type { GroupFilter, Paging } from '../resource-store.js';
 import type { ScalingGroupsTable } from '../schema.js';
 import { allResources, listResources, resourceStatements } from './resource-table.js';
 import type { Mutable, ResourceDb, ResourceQuery } from './resource-table.js';
 
-// Scaling groups: the engine transaction's group methods (see `EngineTransaction`).
+// Scaling groups: the resource transaction's group methods (see `ResourceTransaction`).
 
 function rowToGroup(row: Selectable<ScalingGroupsTable>): ScalingGroup {
   const group: Mutable<ScalingGroup> = {

@@ -1,6 +1,6 @@
 import type { Expression, SqlBool } from 'kysely';
 import type { ExecutionLog } from '../../domain/execution-log.js';
-import type { ExportFilter } from '../store.js';
+import type { ExportFilter } from '../log-store.js';
 import { rowToLog } from './log-rows.js';
 import type { LogRow } from './log-rows.js';
 import type { SqlContext } from './sql-context.js';

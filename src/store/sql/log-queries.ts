@@ -3,7 +3,7 @@ import type { AliasedExpression, Expression, ExpressionBuilder, Kysely, SqlBool 
 import type { LogQuery } from '../../domain/log-query.js';
 import type { UnixSeconds } from '../../domain/unix-time.js';
 import type { Database } from '../schema.js';
-import type { LogPage } from '../store.js';
+import type { LogPage } from '../log-store.js';
 import { dayOf, rowToLog, secondsPerDay } from './log-rows.js';
 
 type LogsExpressionBuilder = ExpressionBuilder<Database, 'execution_logs'>;

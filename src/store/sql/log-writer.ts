@@ -5,7 +5,7 @@ import type { ExecutionLog } from '../../domain/execution-log.js';
 import type { UnixMs } from '../../domain/unix-time.js';
 import { inTransaction } from '../in-transaction.js';
 import type { Database, ExecutionLogsTable, UnixDay } from '../schema.js';
-import type { LogWriter, WriteRejection, WriteResult } from '../store.js';
+import type { LogWriter, WriteRejection, WriteResult } from '../log-store.js';
 import type { SqlBackend } from './sql-backend.js';
 import type { SqlContext } from './sql-context.js';
 import { dayOf, logToRow, rowToLog } from './log-rows.js';

@@ -10,13 +10,13 @@ import type {
   StoredPolicyStatus,
 } from '../../domain/scaling-policy.js';
 import type { UnixMs } from '../../domain/unix-time.js';
-import type { Paging, PolicyFilter, PolicyOrder } from '../engine-store.js';
+import type { Paging, PolicyFilter, PolicyOrder } from '../resource-store.js';
 import type { ScalingPoliciesTable } from '../schema.js';
 import { listResources, resourceStatements } from './resource-table.js';
 import type { Mutable, ResourceDb } from './resource-table.js';
 
-// Scaling policies and their triggers: the engine transaction's policy methods (see
-// `EngineTransaction`).
+// Scaling policies and their triggers: the resource transaction's policy methods (see
+// `ResourceTransaction`).
 
 function rowToPolicy(row: Selectable<ScalingPoliciesTable>): ScalingPolicy {
   const p: Mutable<ScalingPolicy> = {

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Kysely, SelectQueryBuilder, Selectable, UpdateObject } from 'kysely';
-import type { Paging } from '../engine-store.js';
+import type { Paging } from '../resource-store.js';
 import type { Database } from '../schema.js';
 
 /**

@@ -571,7 +571,7 @@ for (const backend of testBackends) {
       const url = `${scalelogUrl()}/${bw.id}`;
       const p1 = bandwidthPolicy(api, bw.id);
       const p2 = bandwidthPolicy(api, bw.id);
-      await api.store.engineSession(async (tx) => {
+      await api.store.resourceSession(async (tx) => {
         await tx.insertPolicy(p1);
         await tx.insertPolicy(p2);
       });
@@ -579,7 +579,7 @@ for (const backend of testBackends) {
       expect(expectAsError(two, 409, 'AS.0003')).toBe(
         `The bandwidth "${bw.id}" is in use: 2 scaling policies target it. Delete those policies first.`,
       );
-      await api.store.engineSession((tx) => tx.deletePolicy(project, p1.id));
+      await api.store.resourceSession((tx) => tx.deletePolicy(project, p1.id));
       const one = await api.inject({ method: 'DELETE', url });
       expect(expectAsError(one, 409, 'AS.0003')).toBe(
         `The bandwidth "${bw.id}" is in use: 1 scaling policy targets it. Delete that policy first.`,
@@ -587,7 +587,7 @@ for (const backend of testBackends) {
       expect(await show(api, bw.id)).toStrictEqual(vpcPart(bw));
 
       // An execution under way (of a policy since deleted) holds it too.
-      await api.store.engineSession(async (tx) => {
+      await api.store.resourceSession(async (tx) => {
         await tx.deletePolicy(project, p2.id);
         await tx.insertExecution({
           logId: randomUUID(),
@@ -602,7 +602,7 @@ for (const backend of testBackends) {
       expect(expectAsError(running, 409, 'AS.0003')).toBe(
         `The bandwidth "${bw.id}" is in use: an execution of policy ${p2.id} is under way on it. Wait for it to finish.`,
       );
-      await api.store.engineSession(async (tx) => {
+      await api.store.resourceSession(async (tx) => {
         const pending = await tx.executionOfResource('BANDWIDTH', bw.id);
         if (pending !== undefined) await tx.takeExecution(pending.logId);
       });
@@ -620,7 +620,7 @@ for (const backend of testBackends) {
       const api = await openTestApi(backend);
       const bw = await create(api, { size: 10, eip_id: 'eip-1', eip_address: '192.0.2.10' });
       const p = bandwidthPolicy(api, bw.id);
-      await api.store.engineSession((tx) => tx.insertPolicy(p));
+      await api.store.resourceSession((tx) => tx.insertPolicy(p));
 
       const engine = policyEngine(api.store, testConfig(), api.clock.now);
       const outcome = await engine.execute(project, p.id);

@@ -371,7 +371,7 @@ for (const backend of testBackends) {
       expectAsError(await send(api, 'GET', `${groupsUrl()}/${empty}`), 400, 'AS.2007');
 
       const busy = await createGroup(api, { max_instance_number: 3, desire_instance_number: 2 });
-      await api.store.engineSession((tx) =>
+      await api.store.resourceSession((tx) =>
         tx.insertPolicy({
           id: '00000000-0000-4000-8000-0000000000aa',
           projectId: project,
@@ -397,7 +397,7 @@ for (const backend of testBackends) {
       expect(
         (await send(api, 'DELETE', `${groupsUrl()}/${busy}?force_delete=yes`)).statusCode,
       ).toBe(204);
-      const policy = await api.store.engineRead((tx) =>
+      const policy = await api.store.resourceRead((tx) =>
         tx.getPolicy(project, '00000000-0000-4000-8000-0000000000aa'),
       );
       expect(policy).toBeUndefined();

@@ -266,7 +266,7 @@ for (const backend of testBackends) {
         });
         expect((await action(api, id, 'execute')).statusCode).toBe(204);
         expect(
-          (await api.store.engineRead((tx) => tx.getBandwidth(project, bandwidthId)))?.size,
+          (await api.store.resourceRead((tx) => tx.getBandwidth(project, bandwidthId)))?.size,
         ).toBe(12);
         const logs = await send(api, 'GET', logsPath(project, id));
         expect(
@@ -309,7 +309,7 @@ for (const backend of testBackends) {
         ] as const;
         for (const [i, [resourceType, resourceId, code, summary]] of vanished.entries()) {
           const id = uuid(0x2000 + i);
-          await api.store.engineSession((tx) =>
+          await api.store.resourceSession((tx) =>
             tx.insertPolicy({
               id,
               projectId: project,

@@ -333,7 +333,7 @@ for (const backend of testBackends) {
         });
 
         // The bandwidth's EIP is read when the policy is shown.
-        await api.store.engineSession(async (tx) => {
+        await api.store.resourceSession(async (tx) => {
           const b = await tx.getBandwidth(project, bandwidthId);
           if (b === undefined) throw new Error('bandwidth gone');
           await tx.updateBandwidth({ ...b, shareType: 'WHOLE', eipAddress: '192.0.2.99' });
@@ -392,7 +392,7 @@ for (const backend of testBackends) {
         const api = await openTestApi(backend);
         const groupId = await createGroup(api);
         const now = api.clock.now();
-        await api.store.engineSession(async (tx) => {
+        await api.store.resourceSession(async (tx) => {
           for (let i = 0; i < 49; i += 1) {
             await tx.insertPolicy({
               id: uuid(0x1000 + i),

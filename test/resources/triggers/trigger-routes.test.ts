@@ -28,7 +28,7 @@ async function setup(
   group: Partial<ScalingGroup>,
   ...policies: ScalingPolicy[]
 ): Promise<void> {
-  await api.store.engineSession(async (tx) => {
+  await api.store.resourceSession(async (tx) => {
     await tx.insertGroup({
       id: groupId,
       projectId: project,

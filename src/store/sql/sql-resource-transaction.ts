@@ -4,14 +4,14 @@ import type { ScalingGroup } from '../../domain/scaling-group.js';
 import type { ScalingPolicy } from '../../domain/scaling-policy.js';
 import type { UnixMs } from '../../domain/unix-time.js';
 import type {
-  EngineTransaction,
+  ResourceTransaction,
   GroupFilter,
   Paging,
   PendingExecution,
   PolicyFilter,
   PolicyOrder,
-} from '../engine-store.js';
-import type { LogWriter, WriteResult } from '../store.js';
+} from '../resource-store.js';
+import type { LogWriter, WriteResult } from '../log-store.js';
 import * as bandwidths from './bandwidth-repository.js';
 import { bandwidthStatements } from './bandwidth-repository.js';
 import * as executions from './execution-repository.js';
@@ -25,7 +25,7 @@ import type { ResourceDb } from './resource-table.js';
  * The engine's reads and writes on one connection, each the repository function of its
  * resource. `resources.db` has a transaction open (or, for read-only use, is the pool).
  */
-export class SqlEngineTransaction implements EngineTransaction {
+export class SqlResourceTransaction implements ResourceTransaction {
   readonly #r: ResourceDb;
   readonly #writer: LogWriter | undefined;
   readonly #readLog: (projectId: string, logId: string) => Promise<ExecutionLog | undefined>;

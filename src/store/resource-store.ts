@@ -3,7 +3,7 @@ import type { ExecutionLog, ResourceType } from '../domain/execution-log.js';
 import type { GroupStatus, ScalingGroup } from '../domain/scaling-group.js';
 import type { PolicyType, ScalingPolicy, StoredPolicyStatus } from '../domain/scaling-policy.js';
 import type { UnixMs } from '../domain/unix-time.js';
-import type { WriteResult } from './store.js';
+import type { WriteResult } from './log-store.js';
 
 /** An execution that has started and not finished: its log is EXECUTING until it settles. */
 export interface PendingExecution {
@@ -50,11 +50,11 @@ export interface PolicyOrder {
 
 /**
  * What the engine and the resource APIs read and write, inside one transaction of
- * {@link EngineStore.engineSession}. On PostgreSQL the `lock*` reads take the row's lock until
+ * {@link ResourceStore.resourceSession}. On PostgreSQL the `lock*` reads take the row's lock until
  * the session ends, so concurrent servers act on one resource one after the other; SQLite
  * sessions are serialized as a whole. Not found is `undefined` or `false`.
  */
-export interface EngineTransaction {
+export interface ResourceTransaction {
   insertGroup(group: ScalingGroup): Promise<void>;
   getGroup(projectId: string, id: string): Promise<ScalingGroup | undefined>;
   /** Like `getGroup`, holding the row until the session ends. */
@@ -124,17 +124,21 @@ export interface EngineTransaction {
   writeLogs(logs: readonly ExecutionLog[]): Promise<WriteResult>;
 }
 
-/** The engine's part of the store: one transaction at a time, written once for both backends. */
-export interface EngineStore {
+/**
+ * The scaling resources' part of the store (groups, policies, bandwidths, executions), which
+ * the services and the engine read and change: one transaction at a time, written once for
+ * both backends.
+ */
+export interface ResourceStore {
   /**
    * Runs `work` in one write transaction: what it writes commits together when it returns,
    * and nothing is written when it throws.
    */
-  engineSession<T>(work: (tx: EngineTransaction) => Promise<T>): Promise<T>;
+  resourceSession<T>(work: (tx: ResourceTransaction) => Promise<T>): Promise<T>;
   /**
    * Runs `work` outside any transaction, for reads only: each read sees what is committed
    * when it runs, no lock is held, and writes throw (`writeLogs` always; the others on
    * SQLite, whose reads run on a connection that cannot write).
    */
-  engineRead<T>(work: (tx: EngineTransaction) => Promise<T>): Promise<T>;
+  resourceRead<T>(work: (tx: ResourceTransaction) => Promise<T>): Promise<T>;
 }

@@ -5,12 +5,12 @@ import type { ExecutionLog } from '../../src/domain/execution-log.js';
 import type { ScalingGroup } from '../../src/domain/scaling-group.js';
 import type { ScalingPolicy } from '../../src/domain/scaling-policy.js';
 import type {
-  EngineStore,
+  ResourceStore,
   Paging,
   PendingExecution,
   PolicyFilter,
   PolicyOrder,
-} from '../../src/store/engine-store.js';
+} from '../../src/store/resource-store.js';
 import { openStore } from '../../src/store/open-store.js';
 import type { Store } from '../../src/store/store.js';
 import { testBackends } from '../support/backends.js';
@@ -104,9 +104,9 @@ const richAttributes = {
 };
 
 for (const backend of testBackends) {
-  describe.skipIf(!backend.available)(`engine store contract: ${backend.name}`, () => {
+  describe.skipIf(!backend.available)(`resource store contract: ${backend.name}`, () => {
     let url: string;
-    let store: Store & EngineStore;
+    let store: Store;
     let cleanup: () => Promise<void>;
 
     beforeEach(async () => {
@@ -137,14 +137,14 @@ for (const backend of testBackends) {
           createTime: t0 + 1,
           attributes: { tags: [{ key: 'k', value: 'v' }] },
         });
-        await store.engineSession(async (tx) => {
+        await store.resourceSession(async (tx) => {
           await tx.insertGroup(settled);
           await tx.insertGroup(scaling);
           // The session reads its own writes, through plain and locking reads alike.
           expect(await tx.getGroup('proj-a', 'group-2')).toStrictEqual(scaling);
           expect(await tx.lockGroup('proj-a', 'group-1')).toStrictEqual(settled);
         });
-        await store.engineRead(async (tx) => {
+        await store.resourceRead(async (tx) => {
           const readSettled = await tx.getGroup('proj-a', 'group-1');
           expect(readSettled).toStrictEqual(settled);
           // Absent stays absent: not present with the value undefined.
@@ -157,15 +157,15 @@ for (const backend of testBackends) {
 
       it('never shows, changes or deletes a group from another project', async () => {
         const original = group();
-        await store.engineSession((tx) => tx.insertGroup(original));
-        await store.engineSession(async (tx) => {
+        await store.resourceSession((tx) => tx.insertGroup(original));
+        await store.resourceSession(async (tx) => {
           expect(await tx.getGroup('proj-b', 'group-1')).toBeUndefined();
           expect(await tx.lockGroup('proj-b', 'group-1')).toBeUndefined();
           expect(await tx.deleteGroup('proj-b', 'group-1')).toBe(false);
           await tx.updateGroup({ ...original, projectId: 'proj-b', name: 'hijacked' });
           expect((await tx.listGroups('proj-b', {}, { startNumber: 0, limit: 10 })).total).toBe(0);
         });
-        expect(await store.engineRead((tx) => tx.getGroup('proj-a', 'group-1'))).toStrictEqual(
+        expect(await store.resourceRead((tx) => tx.getGroup('proj-a', 'group-1'))).toStrictEqual(
           original,
         );
       });
@@ -173,7 +173,7 @@ for (const backend of testBackends) {
       it('updates every mutable field, setting and clearing the optional times', async () => {
         const before = group({ settlesAt: t0 + minute, attributes: richAttributes });
         const other = group({ id: 'group-2', name: 'untouched' });
-        await store.engineSession(async (tx) => {
+        await store.resourceSession(async (tx) => {
           await tx.insertGroup(before);
           await tx.insertGroup(other);
         });
@@ -188,8 +188,8 @@ for (const backend of testBackends) {
           coolDownSeconds: 60,
           attributes: { replaced: ['entirely'] },
         });
-        await store.engineSession((tx) => tx.updateGroup(after));
-        await store.engineRead(async (tx) => {
+        await store.resourceSession((tx) => tx.updateGroup(after));
+        await store.resourceRead(async (tx) => {
           const read = await tx.getGroup('proj-a', 'group-1');
           expect(read).toStrictEqual(after);
           expect(read).not.toHaveProperty('settlesAt');
@@ -198,13 +198,15 @@ for (const backend of testBackends) {
       });
 
       it('deletes a group once', async () => {
-        await store.engineSession(async (tx) => {
+        await store.resourceSession(async (tx) => {
           await tx.insertGroup(group({ id: 'group-1' }));
           await tx.insertGroup(group({ id: 'group-2' }));
         });
-        expect(await store.engineSession((tx) => tx.deleteGroup('proj-a', 'group-1'))).toBe(true);
-        expect(await store.engineSession((tx) => tx.deleteGroup('proj-a', 'group-1'))).toBe(false);
-        await store.engineRead(async (tx) => {
+        expect(await store.resourceSession((tx) => tx.deleteGroup('proj-a', 'group-1'))).toBe(true);
+        expect(await store.resourceSession((tx) => tx.deleteGroup('proj-a', 'group-1'))).toBe(
+          false,
+        );
+        await store.resourceRead(async (tx) => {
           expect(await tx.getGroup('proj-a', 'group-1')).toBeUndefined();
           expect((await tx.getGroup('proj-a', 'group-2'))?.id).toBe('group-2');
         });
@@ -213,7 +215,7 @@ for (const backend of testBackends) {
       describe('listing', () => {
         beforeEach(async () => {
           // Inserted out of order; two share a create time, so the id breaks the tie.
-          await store.engineSession(async (tx) => {
+          await store.resourceSession(async (tx) => {
             await tx.insertGroup(group({ id: 'g-a', name: 'web', createTime: t0 + 1 }));
             await tx.insertGroup(group({ id: 'g-c', name: 'api', createTime: t0 + 3 }));
             await tx.insertGroup(
@@ -226,7 +228,7 @@ for (const backend of testBackends) {
         const ids = (groups: readonly ScalingGroup[]) => groups.map((g) => g.id);
 
         it('lists the project groups newest first, then by id descending', async () => {
-          const page = await store.engineRead((tx) =>
+          const page = await store.resourceRead((tx) =>
             tx.listGroups('proj-a', {}, { startNumber: 0, limit: 10 }),
           );
           expect(page.total).toBe(4);
@@ -237,7 +239,7 @@ for (const backend of testBackends) {
         });
 
         it('filters by name and by status, counting every match', async () => {
-          await store.engineRead(async (tx) => {
+          await store.resourceRead(async (tx) => {
             const all = { startNumber: 0, limit: 10 };
             const web = await tx.listGroups('proj-a', { name: 'web' }, all);
             expect(web.total).toBe(3);
@@ -253,7 +255,7 @@ for (const backend of testBackends) {
         });
 
         it('pages with startNumber and limit; total counts every match, limit 0 only counts', async () => {
-          await store.engineRead(async (tx) => {
+          await store.resourceRead(async (tx) => {
             const second = await tx.listGroups('proj-a', {}, { startNumber: 1, limit: 2 });
             expect(second.total).toBe(4);
             expect(ids(second.groups)).toEqual(['g-b', 'g-d']);
@@ -274,7 +276,7 @@ for (const backend of testBackends) {
         });
 
         it('lists only the asking project', async () => {
-          await store.engineRead(async (tx) => {
+          await store.resourceRead(async (tx) => {
             const b = await tx.listGroups('proj-b', {}, { startNumber: 0, limit: 10 });
             expect(b.total).toBe(1);
             expect(ids(b.groups)).toEqual(['g-x']);
@@ -301,12 +303,12 @@ for (const backend of testBackends) {
           eipAddress: '192.0.2.10',
           createTime: t0 + 1,
         });
-        await store.engineSession(async (tx) => {
+        await store.resourceSession(async (tx) => {
           await tx.insertBandwidth(shared);
           await tx.insertBandwidth(dedicated);
           expect(await tx.lockBandwidth('proj-a', 'bw-2')).toStrictEqual(dedicated);
         });
-        await store.engineRead(async (tx) => {
+        await store.resourceRead(async (tx) => {
           const readShared = await tx.getBandwidth('proj-a', 'bw-1');
           expect(readShared).toStrictEqual(shared);
           expect(readShared).not.toHaveProperty('eipId');
@@ -320,7 +322,7 @@ for (const backend of testBackends) {
 
       it('updates every mutable field, only in the owning project', async () => {
         const before = bandwidth({ eipId: 'eip-1', eipAddress: '192.0.2.10' });
-        await store.engineSession((tx) => tx.insertBandwidth(before));
+        await store.resourceSession((tx) => tx.insertBandwidth(before));
         const after = bandwidth({
           name: 'renamed',
           size: 50,
@@ -328,39 +330,39 @@ for (const backend of testBackends) {
           maxSize: 60,
           shareType: 'PER',
         });
-        await store.engineSession(async (tx) => {
+        await store.resourceSession(async (tx) => {
           await tx.updateBandwidth(after);
           await tx.updateBandwidth({ ...after, projectId: 'proj-b', size: 99 });
         });
-        const read = await store.engineRead((tx) => tx.getBandwidth('proj-a', 'bw-1'));
+        const read = await store.resourceRead((tx) => tx.getBandwidth('proj-a', 'bw-1'));
         expect(read).toStrictEqual(after);
         expect(read).not.toHaveProperty('eipId');
         const withEip = { ...after, eipId: 'eip-2', eipAddress: '2001:db8::1' };
-        await store.engineSession((tx) => tx.updateBandwidth(withEip));
-        expect(await store.engineRead((tx) => tx.getBandwidth('proj-a', 'bw-1'))).toStrictEqual(
+        await store.resourceSession((tx) => tx.updateBandwidth(withEip));
+        expect(await store.resourceRead((tx) => tx.getBandwidth('proj-a', 'bw-1'))).toStrictEqual(
           withEip,
         );
       });
 
       it('deletes a bandwidth once, only in the owning project', async () => {
-        await store.engineSession((tx) => tx.insertBandwidth(bandwidth()));
-        await store.engineSession(async (tx) => {
+        await store.resourceSession((tx) => tx.insertBandwidth(bandwidth()));
+        await store.resourceSession(async (tx) => {
           expect(await tx.deleteBandwidth('proj-b', 'bw-1')).toBe(false);
           expect(await tx.getBandwidth('proj-a', 'bw-1')).toBeDefined();
           expect(await tx.deleteBandwidth('proj-a', 'bw-1')).toBe(true);
           expect(await tx.deleteBandwidth('proj-a', 'bw-1')).toBe(false);
         });
-        expect(await store.engineRead((tx) => tx.getBandwidth('proj-a', 'bw-1'))).toBeUndefined();
+        expect(await store.resourceRead((tx) => tx.getBandwidth('proj-a', 'bw-1'))).toBeUndefined();
       });
 
       it('lists the project bandwidths newest first, then by id descending, in pages', async () => {
-        await store.engineSession(async (tx) => {
+        await store.resourceSession(async (tx) => {
           await tx.insertBandwidth(bandwidth({ id: 'bw-a', createTime: t0 + 1 }));
           await tx.insertBandwidth(bandwidth({ id: 'bw-c', createTime: t0 + 2 }));
           await tx.insertBandwidth(bandwidth({ id: 'bw-b', createTime: t0 + 2 }));
           await tx.insertBandwidth(bandwidth({ id: 'bw-x', projectId: 'proj-b', createTime: t0 }));
         });
-        await store.engineRead(async (tx) => {
+        await store.resourceRead(async (tx) => {
           const ids = async (startNumber: number, limit: number) => {
             const page = await tx.listBandwidths('proj-a', { startNumber, limit });
             expect(page.total).toBe(3);
@@ -404,12 +406,12 @@ for (const backend of testBackends) {
       const bare = policy({ id: 'policy-bare' });
 
       it('reads back every field, optional ones absent or present', async () => {
-        await store.engineSession(async (tx) => {
+        await store.resourceSession(async (tx) => {
           await tx.insertPolicy(full);
           await tx.insertPolicy(bare);
           expect(await tx.lockPolicy('proj-a', 'policy-full')).toStrictEqual(full);
         });
-        await store.engineRead(async (tx) => {
+        await store.resourceRead(async (tx) => {
           expect(await tx.getPolicy('proj-a', 'policy-full')).toStrictEqual(full);
           const readBare = await tx.getPolicy('proj-a', 'policy-bare');
           expect(readBare).toStrictEqual(bare);
@@ -430,7 +432,7 @@ for (const backend of testBackends) {
       });
 
       it('updates every mutable field, setting and clearing optional ones', async () => {
-        await store.engineSession(async (tx) => {
+        await store.resourceSession(async (tx) => {
           await tx.insertPolicy(full);
           await tx.insertPolicy(bare);
         });
@@ -446,13 +448,13 @@ for (const backend of testBackends) {
           createTime: t0 + 7,
         });
         const filled = { ...full, id: 'policy-bare', createTime: t0 };
-        await store.engineSession(async (tx) => {
+        await store.resourceSession(async (tx) => {
           await tx.updatePolicy(cleared);
           await tx.updatePolicy(filled);
           // Another project's policy of the same id is not this one.
           await tx.updatePolicy({ ...bare, projectId: 'proj-b', name: 'hijacked' });
         });
-        await store.engineRead(async (tx) => {
+        await store.resourceRead(async (tx) => {
           const readCleared = await tx.getPolicy('proj-a', 'policy-full');
           expect(readCleared).toStrictEqual(cleared);
           expect(readCleared).not.toHaveProperty('nextFireAt');
@@ -462,14 +464,14 @@ for (const backend of testBackends) {
       });
 
       it('deletes a policy once, only in the owning project', async () => {
-        await store.engineSession((tx) => tx.insertPolicy(bare));
-        await store.engineSession(async (tx) => {
+        await store.resourceSession((tx) => tx.insertPolicy(bare));
+        await store.resourceSession(async (tx) => {
           expect(await tx.deletePolicy('proj-b', 'policy-bare')).toBe(false);
           expect(await tx.deletePolicy('proj-a', 'policy-bare')).toBe(true);
           expect(await tx.deletePolicy('proj-a', 'policy-bare')).toBe(false);
         });
         expect(
-          await store.engineRead((tx) => tx.getPolicy('proj-a', 'policy-bare')),
+          await store.resourceRead((tx) => tx.getPolicy('proj-a', 'policy-bare')),
         ).toBeUndefined();
       });
 
@@ -513,7 +515,7 @@ for (const backend of testBackends) {
           policy({ id: 'q1', projectId: 'proj-b', name: 'scale_up', alarmId: 'alarm-1' }),
         ];
         beforeEach(async () => {
-          await store.engineSession(async (tx) => {
+          await store.resourceSession(async (tx) => {
             // Inserted newest first, so insertion order cannot pass for create-time order.
             for (const p of [...listed].reverse()) await tx.insertPolicy(p);
           });
@@ -524,7 +526,7 @@ for (const backend of testBackends) {
           order?: PolicyOrder,
           paging: Paging = { startNumber: 0, limit: 20 },
         ): Promise<{ total: number; ids: string[] }> => {
-          const page = await store.engineRead((tx) =>
+          const page = await store.resourceRead((tx) =>
             tx.listPolicies('proj-a', filter, paging, order),
           );
           return { total: page.total, ids: page.policies.map((p) => p.id) };
@@ -532,7 +534,7 @@ for (const backend of testBackends) {
 
         it('lists the project policies newest first by default, whole', async () => {
           expect(await ids({})).toEqual({ total: 6, ids: ['p6', 'p5', 'p4', 'p3', 'p2', 'p1'] });
-          const page = await store.engineRead((tx) =>
+          const page = await store.resourceRead((tx) =>
             tx.listPolicies('proj-a', { policyId: 'p4' }, { startNumber: 0, limit: 20 }),
           );
           expect(page.policies).toStrictEqual([listed[3]]);
@@ -605,7 +607,7 @@ for (const backend of testBackends) {
         });
 
         it('never lists another project policies', async () => {
-          const b = await store.engineRead((tx) =>
+          const b = await store.resourceRead((tx) =>
             tx.listPolicies('proj-b', {}, { startNumber: 0, limit: 20 }),
           );
           expect(b.total).toBe(1);
@@ -614,7 +616,7 @@ for (const backend of testBackends) {
         });
 
         it('counts the policies of one resource in the project', async () => {
-          await store.engineRead(async (tx) => {
+          await store.resourceRead(async (tx) => {
             expect(await tx.countPolicies('proj-a', 'group-1')).toBe(3);
             expect(await tx.countPolicies('proj-a', 'bw-1')).toBe(2);
             expect(await tx.countPolicies('proj-a', 'group-2')).toBe(1);
@@ -625,11 +627,11 @@ for (const backend of testBackends) {
         });
 
         it('finds the project policies bound to an alarm, oldest first', async () => {
-          await store.engineSession((tx) =>
+          await store.resourceSession((tx) =>
             // Same create time as p1: the id orders them.
             tx.insertPolicy(policy({ id: 'p0', alarmId: 'alarm-1', createTime: t0 + 1 })),
           );
-          await store.engineRead(async (tx) => {
+          await store.resourceRead(async (tx) => {
             const forAlarm = async (projectId: string, alarmId: string) =>
               (await tx.policiesForAlarm(projectId, alarmId)).map((p) => p.id);
             expect(await forAlarm('proj-a', 'alarm-1')).toEqual(['p0', 'p1', 'p5']);
@@ -644,7 +646,7 @@ for (const backend of testBackends) {
 
     describe('triggers', () => {
       beforeEach(async () => {
-        await store.engineSession(async (tx) => {
+        await store.resourceSession(async (tx) => {
           await tx.insertPolicy(policy({ id: 'due-late', nextFireAt: t0 }));
           await tx.insertPolicy(policy({ id: 'future', nextFireAt: t0 + 1 }));
           await tx.insertPolicy(policy({ id: 'none' }));
@@ -655,7 +657,7 @@ for (const backend of testBackends) {
       });
 
       it('lists the policies due now, of every project, earliest first, up to the limit', async () => {
-        await store.engineRead(async (tx) => {
+        await store.resourceRead(async (tx) => {
           expect(await tx.duePolicies(t0, 10)).toEqual([
             { policyId: 'due-early', projectId: 'proj-b', dueAt: t0 - minute },
             { policyId: 'due-late', projectId: 'proj-a', dueAt: t0 },
@@ -673,15 +675,15 @@ for (const backend of testBackends) {
       });
 
       it('claims a due trigger once, moving it to the next time', async () => {
-        await store.engineSession(async (tx) => {
+        await store.resourceSession(async (tx) => {
           expect(await tx.claimTrigger('due-late', t0, t0 + 10 * minute)).toBe(true);
           expect(await tx.claimTrigger('due-late', t0, t0 + 10 * minute)).toBe(false);
         });
         // A later claim with the stale due time, as a slower server would try, fails too.
         expect(
-          await store.engineSession((tx) => tx.claimTrigger('due-late', t0, t0 + 20 * minute)),
+          await store.resourceSession((tx) => tx.claimTrigger('due-late', t0, t0 + 20 * minute)),
         ).toBe(false);
-        await store.engineRead(async (tx) => {
+        await store.resourceRead(async (tx) => {
           expect((await tx.getPolicy('proj-a', 'due-late'))?.nextFireAt).toBe(t0 + 10 * minute);
           expect((await tx.duePolicies(t0 + minute, 10)).map((d) => d.policyId)).toEqual([
             'due-early',
@@ -695,9 +697,9 @@ for (const backend of testBackends) {
 
       it('clears the trigger when there is no next time', async () => {
         expect(
-          await store.engineSession((tx) => tx.claimTrigger('due-early', t0 - minute, undefined)),
+          await store.resourceSession((tx) => tx.claimTrigger('due-early', t0 - minute, undefined)),
         ).toBe(true);
-        await store.engineRead(async (tx) => {
+        await store.resourceRead(async (tx) => {
           expect(await tx.getPolicy('proj-b', 'due-early')).not.toHaveProperty('nextFireAt');
           expect(
             (await tx.duePolicies(t0 + 365 * 24 * 60 * minute, 10)).map((d) => d.policyId),
@@ -706,12 +708,12 @@ for (const backend of testBackends) {
       });
 
       it('refuses a claim with a due time the policy does not have, changing nothing', async () => {
-        await store.engineSession(async (tx) => {
+        await store.resourceSession(async (tx) => {
           expect(await tx.claimTrigger('due-late', t0 - 1, t0 + minute)).toBe(false);
           expect(await tx.claimTrigger('none', t0, t0 + minute)).toBe(false);
           expect(await tx.claimTrigger('missing', t0, t0 + minute)).toBe(false);
         });
-        await store.engineRead(async (tx) => {
+        await store.resourceRead(async (tx) => {
           expect((await tx.getPolicy('proj-a', 'due-late'))?.nextFireAt).toBe(t0);
           expect(await tx.getPolicy('proj-a', 'none')).not.toHaveProperty('nextFireAt');
         });
@@ -719,13 +721,13 @@ for (const backend of testBackends) {
 
       it('gives the trigger back when the claiming session fails', async () => {
         await expect(
-          store.engineSession(async (tx) => {
+          store.resourceSession(async (tx) => {
             expect(await tx.claimTrigger('due-late', t0, t0 + minute)).toBe(true);
             throw new Error('executor failed');
           }),
         ).rejects.toThrow('executor failed');
         expect(
-          await store.engineSession((tx) => tx.claimTrigger('due-late', t0, t0 + minute)),
+          await store.resourceSession((tx) => tx.claimTrigger('due-late', t0, t0 + minute)),
         ).toBe(true);
       });
     });
@@ -733,7 +735,7 @@ for (const backend of testBackends) {
     describe('executions', () => {
       it('records one execution per resource; a second writes nothing', async () => {
         const first = execution();
-        await store.engineSession(async (tx) => {
+        await store.resourceSession(async (tx) => {
           expect(await tx.insertExecution(first)).toBe(true);
           expect(
             await tx.insertExecution(
@@ -752,7 +754,7 @@ for (const backend of testBackends) {
             ),
           ).toBe(true);
         });
-        await store.engineRead(async (tx) => {
+        await store.resourceRead(async (tx) => {
           expect(await tx.executionOfResource('SCALING_GROUP', 'group-1')).toStrictEqual(first);
           expect(await tx.executionOfResource('SCALING_GROUP', 'group-2')).toBeUndefined();
           expect(
@@ -767,13 +769,13 @@ for (const backend of testBackends) {
         });
         // Nothing to take of the refused one (a write, so in a session: reads may run on a
         // connection that cannot write).
-        await store.engineSession(async (tx) => {
+        await store.resourceSession(async (tx) => {
           expect(await tx.takeExecution('log-2')).toBe(false);
         });
       });
 
       it('lists the executions settled by now, earliest first, up to the limit', async () => {
-        await store.engineSession(async (tx) => {
+        await store.resourceSession(async (tx) => {
           await tx.insertExecution(
             execution({ logId: 'l-late', resourceId: 'g-1', settlesAt: t0 + 3 }),
           );
@@ -792,7 +794,7 @@ for (const backend of testBackends) {
             execution({ logId: 'l-future', resourceId: 'g-4', settlesAt: t0 + 9 }),
           );
         });
-        await store.engineRead(async (tx) => {
+        await store.resourceRead(async (tx) => {
           const due = await tx.dueExecutions(t0 + 3, 10);
           expect(due.map((e) => e.logId)).toEqual(['l-early', 'l-mid', 'l-late']);
           expect(due[1]).toStrictEqual(
@@ -812,10 +814,10 @@ for (const backend of testBackends) {
       });
 
       it('lets exactly one take an execution, freeing its resource', async () => {
-        await store.engineSession((tx) => tx.insertExecution(execution()));
-        expect(await store.engineSession((tx) => tx.takeExecution('log-1'))).toBe(true);
-        expect(await store.engineSession((tx) => tx.takeExecution('log-1'))).toBe(false);
-        await store.engineSession(async (tx) => {
+        await store.resourceSession((tx) => tx.insertExecution(execution()));
+        expect(await store.resourceSession((tx) => tx.takeExecution('log-1'))).toBe(true);
+        expect(await store.resourceSession((tx) => tx.takeExecution('log-1'))).toBe(false);
+        await store.resourceSession(async (tx) => {
           expect(await tx.executionOfResource('SCALING_GROUP', 'group-1')).toBeUndefined();
           expect(await tx.executingPolicies(['policy-1'])).toEqual(new Set());
           expect(await tx.insertExecution(execution({ logId: 'log-2' }))).toBe(true);
@@ -829,7 +831,7 @@ for (const backend of testBackends) {
           metaData: { metadata_eip_id: 'eip-1' },
           jobRecords: [{ jobName: 'ADJUST_VM_NUMBERS', jobStatus: 'SUCCESS' }],
         });
-        await store.engineSession(async (tx) => {
+        await store.resourceSession(async (tx) => {
           expect(await tx.writeLogs([written])).toEqual({
             inserted: 1,
             updated: 0,
@@ -838,7 +840,7 @@ for (const backend of testBackends) {
           });
           expect(await tx.getLog('proj-a', written.id)).toStrictEqual(written);
         });
-        await store.engineRead(async (tx) => {
+        await store.resourceRead(async (tx) => {
           expect(await tx.getLog('proj-a', written.id)).toStrictEqual(written);
           expect(await tx.getLog('proj-b', written.id)).toBeUndefined();
           expect(await tx.getLog('proj-a', '00000009-0000-4000-8000-000000000000')).toBeUndefined();
@@ -855,22 +857,22 @@ for (const backend of testBackends) {
 
       it('settles a log by writing it again in a later session', async () => {
         const executing = log();
-        await store.engineSession((tx) => tx.writeLogs([executing]));
+        await store.resourceSession((tx) => tx.writeLogs([executing]));
         const settled = log({ status: 'SUCCESS' });
-        expect(await store.engineSession((tx) => tx.writeLogs([settled]))).toMatchObject({
+        expect(await store.resourceSession((tx) => tx.writeLogs([settled]))).toMatchObject({
           inserted: 0,
           updated: 1,
         });
-        expect(await store.engineRead((tx) => tx.getLog('proj-a', executing.id))).toStrictEqual(
+        expect(await store.resourceRead((tx) => tx.getLog('proj-a', executing.id))).toStrictEqual(
           settled,
         );
       });
 
       it('refuses to write logs outside a session, writing nothing', async () => {
-        await expect(store.engineRead((tx) => tx.writeLogs([log()]))).rejects.toThrow(
+        await expect(store.resourceRead((tx) => tx.writeLogs([log()]))).rejects.toThrow(
           /engine session/,
         );
-        expect(await store.engineRead((tx) => tx.getLog('proj-a', log().id))).toBeUndefined();
+        expect(await store.resourceRead((tx) => tx.getLog('proj-a', log().id))).toBeUndefined();
         expect(
           await store.queryLogs({
             projectId: 'proj-a',
@@ -885,12 +887,12 @@ for (const backend of testBackends) {
     describe('sessions', () => {
       it('returns what the work returns, and reads see what sessions committed', async () => {
         expect(
-          await store.engineSession(async (tx) => {
+          await store.resourceSession(async (tx) => {
             await tx.insertGroup(group());
             return 'done';
           }),
         ).toBe('done');
-        expect((await store.engineRead((tx) => tx.getGroup('proj-a', 'group-1')))?.id).toBe(
+        expect((await store.resourceRead((tx) => tx.getGroup('proj-a', 'group-1')))?.id).toBe(
           'group-1',
         );
       });
@@ -898,7 +900,7 @@ for (const backend of testBackends) {
       it('writes nothing when the work throws, whatever it wrote before', async () => {
         const failure = new Error('scaling failed half-way');
         await expect(
-          store.engineSession(async (tx) => {
+          store.resourceSession(async (tx) => {
             await tx.insertGroup(group());
             await tx.insertBandwidth(bandwidth());
             await tx.insertPolicy(policy({ nextFireAt: t0 }));
@@ -907,7 +909,7 @@ for (const backend of testBackends) {
             throw failure;
           }),
         ).rejects.toBe(failure);
-        await store.engineRead(async (tx) => {
+        await store.resourceRead(async (tx) => {
           expect(await tx.getGroup('proj-a', 'group-1')).toBeUndefined();
           expect(await tx.getBandwidth('proj-a', 'bw-1')).toBeUndefined();
           expect(await tx.getPolicy('proj-a', 'policy-1')).toBeUndefined();
@@ -925,7 +927,7 @@ for (const backend of testBackends) {
           }),
         ).toBeUndefined();
         // The same rows can be written afresh: nothing half-written is in the way.
-        await store.engineSession(async (tx) => {
+        await store.resourceSession(async (tx) => {
           await tx.insertGroup(group());
           expect((await tx.writeLogs([log()])).inserted).toBe(1);
           expect(await tx.insertExecution(execution())).toBe(true);
@@ -936,7 +938,7 @@ for (const backend of testBackends) {
     describe.skipIf(backend.name !== 'postgres')('concurrent servers (PostgreSQL)', () => {
       it('lets exactly one of several racing servers claim each due trigger', async () => {
         const count = 50;
-        await store.engineSession(async (tx) => {
+        await store.resourceSession(async (tx) => {
           for (let i = 0; i < count; i += 1) {
             await tx.insertPolicy(
               policy({
@@ -952,9 +954,9 @@ for (const backend of testBackends) {
         const claims: string[][] = servers.map(() => []);
         try {
           // Two loops per server, each claiming in small batches until nothing is due.
-          const drain = async (server: EngineStore, mine: string[]) => {
+          const drain = async (server: ResourceStore, mine: string[]) => {
             for (;;) {
-              const claimed = await server.engineSession(async (tx) => {
+              const claimed = await server.resourceSession(async (tx) => {
                 const due = await tx.duePolicies(t0, 5);
                 const won: string[] = [];
                 for (const d of due) {
@@ -978,11 +980,11 @@ for (const backend of testBackends) {
         const all = claims.flat();
         expect(all).toHaveLength(count);
         expect(new Set(all).size).toBe(count);
-        expect(await store.engineRead((tx) => tx.duePolicies(t0 + 10 * minute, 100))).toEqual([]);
+        expect(await store.resourceRead((tx) => tx.duePolicies(t0 + 10 * minute, 100))).toEqual([]);
       });
 
       it('holds a locked group until the session ends; the next locker sees its update', async () => {
-        await store.engineSession((tx) => tx.insertGroup(group()));
+        await store.resourceSession((tx) => tx.insertGroup(group()));
         const other = await openStore(url);
         const probe = new pg.Client({ connectionString: url });
         await probe.connect();
@@ -1005,7 +1007,7 @@ for (const backend of testBackends) {
           return rows[0]?.n !== '0';
         };
         try {
-          const a = store.engineSession(async (tx) => {
+          const a = store.resourceSession(async (tx) => {
             const g = await tx.lockGroup('proj-a', 'group-1');
             events.push('A locked');
             aLocked();
@@ -1014,7 +1016,7 @@ for (const backend of testBackends) {
             events.push('A ends');
           });
           await Promise.race([locked, a]);
-          const b = other.engineSession(async (tx) => {
+          const b = other.resourceSession(async (tx) => {
             const g = await tx.lockGroup('proj-a', 'group-1');
             events.push('B locked');
             return g;

@@ -1,6 +1,7 @@
 import { defaultConfig } from '../config/config.js';
 import type { Config } from '../config/config.js';
-import { configFileEnv, configSettings } from '../config/load-config.js';
+import { configFileEnv } from '../config/load-config.js';
+import { configSettings } from '../config/settings.js';
 
 /** A default as typed: `127.0.0.1:8080`, `2000`, `false`. */
 function shownDefault(key: keyof Config): string {

@@ -6,7 +6,7 @@ import {
   StoreTimeoutError,
   StoreUnavailableError,
 } from '../store/store.js';
-import { configSettings } from '../config/load-config.js';
+import { configSettings } from '../config/settings.js';
 import { errorEnvelope } from './error-envelope.js';
 import { noteRefusal } from './request-log.js';
 

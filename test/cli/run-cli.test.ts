@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { postgresTestUrl } from '../support/postgres.js';
 import { testBackends } from '../support/backends.js';
 import { writeLockHeld } from '../support/write-lock-held.js';
-import { configSettings } from '../../src/config/load-config.js';
+import { configSettings } from '../../src/config/settings.js';
 import { openStore } from '../../src/store/open-store.js';
 import { runScalelog, startScalelog } from './cli-harness.js';
 import {

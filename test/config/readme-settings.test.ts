@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { defaultConfig } from '../../src/config/config.js';
-import { configFileEnv, configSettings } from '../../src/config/load-config.js';
+import { configFileEnv } from '../../src/config/load-config.js';
+import { configSettings } from '../../src/config/settings.js';
 
 const readme = await readFile(new URL('../../README.md', import.meta.url), 'utf8');
 const settingsTable = readme

@@ -1,7 +1,7 @@
 import { checkAk, checkProjectId, checkSk } from '../auth/credential-format.js';
 import { devCredentials } from '../auth/dev-credentials.js';
 import type { Config } from '../config/config.js';
-import { formatWireTime } from '../domain/wire-time.js';
+import { formatWireTimeMs } from '../domain/wire-time.js';
 import type { CliContext } from './cli-context.js';
 import { exitCodes } from './exit-codes.js';
 import type { ExitCode } from './exit-codes.js';
@@ -23,8 +23,6 @@ export interface CredentialsCreateOptions {
   readonly sk?: string | undefined;
   readonly json: boolean;
 }
-
-const utc = (ms: number): string => formatWireTime(Math.floor(ms / 1000));
 
 /**
  * `scalelog credentials create`: a new AK/SK for a project, generated unless given, printed
@@ -106,7 +104,7 @@ export async function credentialsListCommand(
     const rows = list.map((c) => ({
       ak: c.ak,
       project_id: c.projectId,
-      created_at: utc(c.createdAt),
+      created_at: formatWireTimeMs(c.createdAt),
       locked_addresses: locked.get(c.ak) ?? 0,
     }));
     stdout.write(`${JSON.stringify(rows)}\n`);
@@ -121,7 +119,9 @@ export async function credentialsListCommand(
       `${ak.padEnd(akWidth)}  ${projectId.padEnd(projectWidth)}  ${created.padEnd(20)}  ${lockedFor}\n`;
     stdout.write(row('AK', 'PROJECT_ID', 'CREATED_AT', 'LOCKED_ADDRESSES'));
     for (const c of list) {
-      stdout.write(row(c.ak, c.projectId, utc(c.createdAt), String(locked.get(c.ak) ?? 0)));
+      stdout.write(
+        row(c.ak, c.projectId, formatWireTimeMs(c.createdAt), String(locked.get(c.ak) ?? 0)),
+      );
     }
   }
   return exitCodes.success;
@@ -145,7 +145,7 @@ export async function credentialsLockoutsCommand(
     openCredentialService(config, store, () => undefined).listClientLockouts(now, ak),
   );
   const lockedUntil = (until: number | undefined): string | undefined =>
-    until !== undefined && until > now ? utc(until + 999) : undefined;
+    until !== undefined && until > now ? formatWireTimeMs(until + 999) : undefined;
   const { stdout, stderr } = context;
   if (options.json) {
     const rows = lockouts.map((l) => ({

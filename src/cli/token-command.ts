@@ -1,6 +1,6 @@
 import { checkProjectId } from '../auth/credential-format.js';
 import type { Config } from '../config/config.js';
-import { formatWireTime } from '../domain/wire-time.js';
+import { formatWireTimeMs } from '../domain/wire-time.js';
 import type { CliContext } from './cli-context.js';
 import { exitCodes } from './exit-codes.js';
 import type { ExitCode } from './exit-codes.js';
@@ -35,7 +35,7 @@ export async function tokenCreateCommand(
         nowMs: Date.now(),
       }),
   );
-  const expiresAt = formatWireTime(issued.expiresAt / 1000);
+  const expiresAt = formatWireTimeMs(issued.expiresAt);
   if (options.json) {
     context.stdout.write(`${JSON.stringify({ token: issued.token, expires_at: expiresAt })}\n`);
   } else {

@@ -1,3 +1,5 @@
+import type { UnixMs } from './unix-time.js';
+
 /**
  * A bandwidth that bandwidth policies resize. Scalelog stands in for the VPC service here: a
  * bandwidth is created through Scalelog's own API and read and resized at the cloud's VPC
@@ -26,7 +28,7 @@ export interface Bandwidth {
   readonly eipId?: string;
   readonly eipAddress?: string;
   /** Unix ms. */
-  readonly createTime: number;
+  readonly createTime: UnixMs;
 }
 
 /** The bandwidth a create request describes, before it has an id, a project and a time. */

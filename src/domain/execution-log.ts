@@ -1,3 +1,5 @@
+import type { UnixSeconds } from './unix-time.js';
+
 /**
  * An execution log: one run of a scaling policy, as Scalelog records and serves it.
  *
@@ -54,7 +56,7 @@ export interface ExecutionLog {
   readonly failedReason?: string;
   readonly executeType: ExecuteType;
   /** Unix time in whole seconds (the wire carries second precision). */
-  readonly executeTime: number;
+  readonly executeTime: UnixSeconds;
   readonly resourceType: ResourceType;
   readonly resourceId: string;
   readonly oldValue?: string;

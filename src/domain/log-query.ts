@@ -3,6 +3,7 @@ import type { ApiError } from '../errors/api-error.js';
 import { executeTypes, resourceTypes } from './execution-log.js';
 import type { ExecuteType, ResourceType } from './execution-log.js';
 import { parseWireTime } from './wire-time.js';
+import type { UnixSeconds } from './unix-time.js';
 
 /** A validated query for one policy's execution logs. Times are Unix seconds. */
 export interface LogQuery {
@@ -13,9 +14,9 @@ export interface LogQuery {
   readonly resourceId?: string;
   readonly executeType?: ExecuteType;
   /** Inclusive lower bound on `executeTime`. */
-  readonly startTime?: number;
+  readonly startTime?: UnixSeconds;
   /** Exclusive upper bound on `executeTime`. */
-  readonly endTime?: number;
+  readonly endTime?: UnixSeconds;
   readonly startNumber: number;
   readonly limit: number;
 }

@@ -1,3 +1,5 @@
+import type { UnixMs } from './unix-time.js';
+
 /**
  * A scaling group, as far as scaling needs one: bounds, the desired number of instances and
  * the number actually running, which follows the desired number after a delay (Scalelog runs
@@ -27,12 +29,12 @@ export interface ScalingGroup {
    */
   readonly previousInstances: number;
   /** When the running instances reach the desired number (Unix ms); absent once they have. */
-  readonly settlesAt?: number;
+  readonly settlesAt?: UnixMs;
   readonly coolDownSeconds: number;
   /** When the last scaling action completed (Unix ms): the group's cooldown starts there. */
-  readonly lastScaledAt?: number;
+  readonly lastScaledAt?: UnixMs;
   /** Unix ms. */
-  readonly createTime: number;
+  readonly createTime: UnixMs;
   /**
    * Every other field the cloud accepts for a group (configuration, networks, load balancers,
    * health check, tags...), kept as the client sent it and returned unchanged.

@@ -1,6 +1,7 @@
 import type { OperationType, ResourceType } from './execution-log.js';
 import { parseLaunchMinute, parseMinuteTime, parseRecurrenceDays } from './recurrence.js';
 import type { RecurrenceType, Schedule } from './recurrence.js';
+import type { UnixMs } from './unix-time.js';
 
 /**
  * A scaling policy: what it scales, what triggers it and what it does. v1 policies act on
@@ -65,11 +66,11 @@ export interface ScalingPolicy {
   readonly coolDownSeconds: number;
   readonly status: StoredPolicyStatus;
   /** Unix ms. */
-  readonly createTime: number;
+  readonly createTime: UnixMs;
   readonly description?: string;
   readonly metaData?: Readonly<Record<string, string>>;
   /** When its schedule next falls due (Unix ms); absent when nothing is pending. */
-  readonly nextFireAt?: number;
+  readonly nextFireAt?: UnixMs;
 }
 
 /**

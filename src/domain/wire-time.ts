@@ -1,3 +1,5 @@
+import type { UnixMs, UnixSeconds } from './unix-time.js';
+
 /**
  * The cloud's UTC timestamp format, `yyyy-MM-ddThh:mm:ssZ` (contract §1), to and from Unix
  * seconds. Only this exact shape is accepted: no fractions, no offsets, no lower-case `t`/`z`,
@@ -6,7 +8,7 @@
 
 const wireTimePattern = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})Z$/;
 
-export function parseWireTime(text: string): number | undefined {
+export function parseWireTime(text: string): UnixSeconds | undefined {
   const ms = utcFromMatch(wireTimePattern.exec(text));
   return ms === undefined ? undefined : ms / 1000;
 }
@@ -40,6 +42,11 @@ export function utcFromMatch(m: RegExpExecArray | null): number | undefined {
   return d.getTime();
 }
 
-export function formatWireTime(seconds: number): string {
+export function formatWireTime(seconds: UnixSeconds): string {
   return new Date(seconds * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+/** {@link formatWireTime} of a moment kept in milliseconds: the fraction of a second is dropped. */
+export function formatWireTimeMs(ms: UnixMs): string {
+  return formatWireTime(Math.floor(ms / 1000));
 }

@@ -2,7 +2,7 @@ import type { ExecuteType } from '../domain/execution-log.js';
 import { nextFireTime } from '../domain/recurrence.js';
 import { policySchedule } from '../domain/scaling-policy.js';
 import type { ScalingPolicy } from '../domain/scaling-policy.js';
-import { formatWireTime } from '../domain/wire-time.js';
+import { formatWireTimeMs } from '../domain/wire-time.js';
 import type { ResourceStore, ResourceTransaction } from '../store/resource-store.js';
 import { StoreTimeoutError, StoreUnavailableError } from '../store/store.js';
 import { logBase, recordRefusal, settleExecution, startExecution } from './policy-executor.js';
@@ -44,7 +44,6 @@ interface PassHistory {
   failing?: { readonly since: number; readonly lastAt: number; readonly cause: PassFailure };
 }
 
-const wireTime = (ms: number): string => formatWireTime(Math.floor(ms / 1000));
 const seconds = (ms: number): string => String(Math.round(ms / 1000));
 
 /**
@@ -217,7 +216,7 @@ export class PolicyEngine {
     // Dated when it was due: the history shows the occurrence that did not run.
     return recordRefusal(tx, logBase(policy, triggerType(policy), dueAt, this.#options), {
       rule: 'missed-trigger',
-      message: `The trigger due at ${wireTime(dueAt)} was missed: found at ${wireTime(now)}, ${seconds(now - dueAt)} s late, past the ${seconds(this.#options.misfireGraceMs)} s grace. ${this.#whyMissed(dueAt)} Occurrences due before ${wireTime(graceStart)} were skipped.`,
+      message: `The trigger due at ${formatWireTimeMs(dueAt)} was missed: found at ${formatWireTimeMs(now)}, ${seconds(now - dueAt)} s late, past the ${seconds(this.#options.misfireGraceMs)} s grace. ${this.#whyMissed(dueAt)} Occurrences due before ${formatWireTimeMs(graceStart)} were skipped.`,
     });
   }
 
@@ -235,13 +234,13 @@ export class PolicyEngine {
           : failing.cause === 'timeout'
             ? 'got no answer from the store within its time limit'
             : 'failed';
-      return `This server's scheduler was running, but its passes ${what} from ${wireTime(failing.since)} to ${wireTime(failing.lastAt)}, so the trigger could not be fired in time.`;
+      return `This server's scheduler was running, but its passes ${what} from ${formatWireTimeMs(failing.since)} to ${formatWireTimeMs(failing.lastAt)}, so the trigger could not be fired in time.`;
     }
     if (firstAt === undefined || firstAt >= dueAt) {
-      return `No Scalelog server fired it in time: this server first looked for due work at ${wireTime(firstAt ?? dueAt)}, after it was due, and no other server fired it (none was running, or none could reach the store).`;
+      return `No Scalelog server fired it in time: this server first looked for due work at ${formatWireTimeMs(firstAt ?? dueAt)}, after it was due, and no other server fired it (none was running, or none could reach the store).`;
     }
     const previous = Math.max(lastCompletedAt ?? firstAt, failing?.lastAt ?? firstAt);
-    return `This server's scheduler was running, but its previous pass was at ${wireTime(previous)} (the process or the machine was paused, or the clock moved on).`;
+    return `This server's scheduler was running, but its previous pass was at ${formatWireTimeMs(previous)} (the process or the machine was paused, or the clock moved on).`;
   }
 
   /** Finishes an execution whose action completes at once (settle delay 0, a bandwidth). */

@@ -6,7 +6,7 @@ import type { ActionPlan } from '../domain/scaling-action.js';
 import { coolDownEndsAt, setDesiredInstances } from '../domain/scaling-group.js';
 import type { ScalingGroup } from '../domain/scaling-group.js';
 import type { ScalingPolicy } from '../domain/scaling-policy.js';
-import { formatWireTime } from '../domain/wire-time.js';
+import { formatWireTimeMs } from '../domain/wire-time.js';
 import type { ResourceTransaction, PendingExecution } from '../store/resource-store.js';
 import { failedReason } from './execution-rules.js';
 import type { Refusal } from './execution-rules.js';
@@ -203,7 +203,7 @@ async function startGroupExecution(
       return fail(
         {
           rule: 'cooldown',
-          message: `The scaling group ${group.id} is cooling down until ${formatWireTime(seconds(ends))} (cool_down_time ${String(group.coolDownSeconds)} s after the last scaling action): alarm-triggered executions wait for it.`,
+          message: `The scaling group ${group.id} is cooling down until ${formatWireTimeMs(ends)} (cool_down_time ${String(group.coolDownSeconds)} s after the last scaling action): alarm-triggered executions wait for it.`,
         },
         before,
       );
@@ -236,7 +236,7 @@ async function startGroupExecution(
       {
         jobName: 'ADJUST_VM_NUMBERS',
         recordType: 'MEG',
-        recordTime: formatWireTime(seconds(nowMs)),
+        recordTime: formatWireTimeMs(nowMs),
         message: 'modify desire number of scaling group',
         jobStatus: 'SUCCESS',
       },
@@ -284,7 +284,7 @@ async function startBandwidthExecution(
       {
         jobName: 'MODIFY_BANDWIDTH',
         recordType: 'API',
-        recordTime: formatWireTime(seconds(nowMs)),
+        recordTime: formatWireTimeMs(nowMs),
         request: JSON.stringify({
           method: 'PUT',
           uri: `/v1/${bandwidth.projectId}/bandwidths/${bandwidth.id}`,

@@ -7,7 +7,7 @@ import type {
   BandwidthUpdate,
   NewBandwidth,
 } from '../../domain/bandwidth.js';
-import { formatWireTime } from '../../domain/wire-time.js';
+import { formatWireTimeMs } from '../../domain/wire-time.js';
 import {
   bodyObject,
   integerField,
@@ -31,7 +31,7 @@ import type { WireBody } from '../../http/body-fields.js';
  * `updated_at` is `created_at`.
  */
 export function bandwidthToWire(b: Bandwidth): { bandwidth: Record<string, unknown> } {
-  const created = formatWireTime(Math.floor(b.createTime / 1000));
+  const created = formatWireTimeMs(b.createTime);
   return {
     bandwidth: {
       id: b.id,

@@ -7,7 +7,7 @@ import {
   maxInstanceLimit,
 } from '../../domain/scaling-group.js';
 import type { GroupFields, ScalingGroup } from '../../domain/scaling-group.js';
-import { formatWireTime } from '../../domain/wire-time.js';
+import { formatWireTimeMs } from '../../domain/wire-time.js';
 import {
   bodyObject,
   integerField,
@@ -301,7 +301,7 @@ export function groupToWire(group: ScalingGroup, nowMs: number): Record<string, 
     available_zones: pick('available_zones', []),
     networks: pick('networks', []),
     security_groups: pick('security_groups', []),
-    create_time: formatWireTime(Math.floor(group.createTime / 1000)),
+    create_time: formatWireTimeMs(group.createTime),
     vpc_id: pick('vpc_id', null),
     detail: null,
     is_scaling: isScaling(group, nowMs),

@@ -10,7 +10,7 @@ import {
 } from '../../domain/recurrence.js';
 import type { RecurrenceType } from '../../domain/recurrence.js';
 import type { PolicyType, ScheduledPolicy } from '../../domain/scaling-policy.js';
-import { formatWireTime } from '../../domain/wire-time.js';
+import { formatWireTimeMs } from '../../domain/wire-time.js';
 import { objectField, onlyFields, showValue } from '../../http/body-fields.js';
 import type { WireBody } from '../../http/body-fields.js';
 import { display, isAbsent } from './dialect.js';
@@ -35,8 +35,6 @@ export interface Checks {
   /** The policy types a request may name. */
   readonly types: readonly PolicyType[];
 }
-
-const nowText = (nowMs: number): string => formatWireTime(Math.floor(nowMs / 1000));
 
 /** A minute-precision time field, or undefined when absent; `invalid` when unreadable. */
 function minuteTime(
@@ -74,7 +72,7 @@ export function parseSchedule(
     // Not absent: checked above.
     if (at === undefined) throw apiErrors.launchTimeNull();
     if (checks.againstNow && at.ms <= checks.nowMs) {
-      throw apiErrors.launchTimeNotFuture(at.text, nowText(checks.nowMs));
+      throw apiErrors.launchTimeNotFuture(at.text, formatWireTimeMs(checks.nowMs));
     }
     // Only launch_time describes a one-off launch; the recurrence fields are not kept.
     return { launchTime: at.text };
@@ -123,7 +121,7 @@ export function parseSchedule(
   const end = minuteTime(sp.end_time, (shown) => apiErrors.endTimeFormat(shown));
   if (end === undefined) throw apiErrors.endTimeNull();
   if (checks.againstNow && end.ms <= checks.nowMs) {
-    throw apiErrors.endTimeNotFuture(end.text, nowText(checks.nowMs));
+    throw apiErrors.endTimeNotFuture(end.text, formatWireTimeMs(checks.nowMs));
   }
   if (start.ms >= end.ms) throw apiErrors.startAfterEnd(start.text, end.text);
   if (checks.againstNow) {
@@ -140,7 +138,7 @@ export function parseSchedule(
       const on =
         recurrenceType === 'Daily' ? '' : ` on ${recurrenceType} days ${String(recurrenceValue)}`;
       throw apiErrors.recurrenceWindowEmpty(
-        `No launch at ${launchTime}${on} falls between ${nowText(from)} and end_time ${end.text}: move end_time later or change the days.`,
+        `No launch at ${launchTime}${on} falls between ${formatWireTimeMs(from)} and end_time ${end.text}: move end_time later or change the days.`,
       );
     }
   }

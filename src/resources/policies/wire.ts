@@ -5,7 +5,7 @@ import type {
   ScalingPolicy,
   ScheduledPolicy,
 } from '../../domain/scaling-policy.js';
-import { formatWireTime } from '../../domain/wire-time.js';
+import { formatWireTimeMs } from '../../domain/wire-time.js';
 import { v1, v2 } from './dialect.js';
 import type { Dialect } from './dialect.js';
 
@@ -67,8 +67,7 @@ function intervalToWire(action: IntervalAlarmAction): Record<string, unknown> {
   };
 }
 
-const createTime = (policy: ScalingPolicy): string =>
-  formatWireTime(Math.floor(policy.createTime / 1000));
+const createTime = (policy: ScalingPolicy): string => formatWireTimeMs(policy.createTime);
 
 /**
  * The v1 `scaling_policy` object (show and list by group). `executing`: the policy has an

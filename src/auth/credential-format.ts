@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { projectIdPattern } from '../domain/project-id.js';
+import { projectIdPattern } from '../domain/ids.js';
 import { quoted } from '../shared/shown.js';
+import { plainIdPattern } from '../domain/ids.js';
 
 /**
  * What access keys, secret keys, project ids and tokens look like: the rules every way in
@@ -12,7 +13,7 @@ import { quoted } from '../shared/shown.js';
 export type RandomBytes = (size: number) => Buffer;
 
 /** Explicit AKs: 1 to 64 letters, digits, `-` or `_`. */
-export const akPattern = /^[A-Za-z0-9_-]{1,64}$/;
+export const akPattern = plainIdPattern;
 /** Explicit SKs: 8 to 128 printable ASCII characters, no spaces. */
 export const skPattern = /^[\x21-\x7e]{8,128}$/;
 

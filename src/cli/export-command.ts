@@ -1,4 +1,4 @@
-import { projectIdPattern } from '../domain/project-id.js';
+import { projectIdPattern } from '../domain/ids.js';
 import { logToWire } from '../log-format/log-wire.js';
 import type { Config } from '../config/config.js';
 import type { ExecutionLog } from '../domain/execution-log.js';

@@ -1,3 +1,4 @@
+import { uuidLikePattern } from './ids.js';
 import { apiErrors } from '../errors/api-error.js';
 import type { ApiError } from '../errors/api-error.js';
 import { executeTypes, resourceTypes } from './execution-log.js';
@@ -23,9 +24,6 @@ export interface LogQuery {
 
 export const defaultLimit = 20;
 export const maxLimit = 100;
-
-/** The id pattern the cloud documents for `log_id` and `scaling_resource_id` (contract §1). */
-export const uuidLikePattern = /^[0-9a-z]{8}-[0-9a-z]{4}-[0-9a-z]{4}-[0-9a-z]{4}-[0-9a-z]{12}$/;
 
 const integerPattern = /^\d{1,15}$/;
 

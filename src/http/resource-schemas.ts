@@ -1,4 +1,4 @@
-import { projectIdPattern } from '../domain/project-id.js';
+import { projectIdPattern } from '../domain/ids.js';
 import { asErrorOf, errorResponses } from './error-schemas.js';
 
 /**

@@ -7,8 +7,9 @@ import {
   recordTypes,
 } from '../domain/execution-log.js';
 import type { ExecuteType, ExecutionLog, JobRecord } from '../domain/execution-log.js';
-import { parseExecuteType, parseResourceType, uuidLikePattern } from '../domain/log-query.js';
-import { projectIdPattern } from '../domain/project-id.js';
+import { parseExecuteType, parseResourceType } from '../domain/log-query.js';
+import { uuidLikePattern } from '../domain/ids.js';
+import { projectIdPattern } from '../domain/ids.js';
 import { logSchemas } from './log-schemas.js';
 import { quoted } from '../shared/shown.js';
 

@@ -1,6 +1,7 @@
 import { bandwidthShareTypes, maxBandwidthSize, minBandwidthSize } from '../../domain/bandwidth.js';
 import { pagingFields, pagingQuery, projectAnd } from '../../http/resource-schemas.js';
 import { asError } from '../../http/error-schemas.js';
+import { plainIdPattern } from '../../domain/ids.js';
 
 /**
  * Wire schemas of the bandwidth API: the VPC service's bandwidth (research §4.1), which the
@@ -101,7 +102,7 @@ export const bandwidthSchemas = {
           max_size: { ...size, default: maxBandwidthSize },
           eip_id: {
             type: 'string',
-            pattern: '^[A-Za-z0-9_-]{1,64}$',
+            pattern: plainIdPattern.source,
             description: 'The EIP a PER bandwidth serves; execution logs carry it in meta_data.',
           },
           eip_address: {

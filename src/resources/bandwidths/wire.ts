@@ -16,6 +16,7 @@ import {
   showValue,
 } from '../../http/body-fields.js';
 import type { WireBody } from '../../http/body-fields.js';
+import { plainIdPattern } from '../../domain/ids.js';
 
 /**
  * Bandwidths on the wire: the VPC service's show shape, which the cloud's paths and the
@@ -86,7 +87,7 @@ const updateFields = ['name', 'size', 'charge_mode'] as const;
 const namePattern = /^[\p{Script=Han}A-Za-z0-9_.-]{1,64}$/u;
 const nameRule = "1 to 64 letters, digits, Chinese characters, '_', '-' or '.'";
 const sizeRule = `an integer from ${String(minBandwidthSize)} to ${String(maxBandwidthSize)} (Mbit/s)`;
-const eipIdPattern = /^[A-Za-z0-9_-]{1,64}$/;
+const eipIdPattern = plainIdPattern;
 const octet = '(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)';
 const ipv4Pattern = new RegExp(`^${octet}(?:\\.${octet}){3}$`);
 

@@ -3,7 +3,7 @@ import { buffer } from 'node:stream/consumers';
 import { errorCodes } from 'fastify';
 import type { FastifyPluginCallback, FastifyReply, FastifyRequest } from 'fastify';
 import { apiErrors } from '../../errors/api-error.js';
-import { projectIdPattern } from '../../domain/project-id.js';
+import { projectIdPattern } from '../../domain/ids.js';
 import { ImportAbortedError, importNdjson, maxLineBytes } from '../../ingest/import-ndjson.js';
 import type { LogStore } from '../../store/log-store.js';
 import { acceptAsIs } from '../../http/accept-as-is.js';

@@ -1,7 +1,7 @@
 import type { FastifyPluginCallback, FastifyRequest } from 'fastify';
 import type { Config } from '../../config/config.js';
 import { parseLogQuery } from '../../domain/log-query.js';
-import { projectIdPattern } from '../../domain/project-id.js';
+import { projectIdPattern } from '../../domain/ids.js';
 import { acceptAsIs } from '../../http/accept-as-is.js';
 import { logToWire } from '../../log-format/log-wire.js';
 import type { WireLog, WireOptions } from '../../log-format/log-wire.js';

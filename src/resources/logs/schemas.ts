@@ -1,10 +1,11 @@
 import { defaultLimit, maxLimit } from '../../domain/log-query.js';
 import { logSchemas } from '../../log-format/log-schemas.js';
+import { uuidLikePattern } from '../../domain/ids.js';
 
 /** JSON schemas of the log API: the query, its page of logs, and the ingest report. */
 
 const text = { type: 'string' } as const;
-const uuidLike = '^[0-9a-z]{8}-[0-9a-z]{4}-[0-9a-z]{4}-[0-9a-z]{4}-[0-9a-z]{12}$';
+const uuidLike = uuidLikePattern.source;
 const wireTime = '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}Z$';
 const { executeLog } = logSchemas;
 

@@ -1,7 +1,7 @@
 import { apiErrors } from '../../errors/api-error.js';
 import { resourceTypes } from '../../domain/execution-log.js';
 import type { ResourceType } from '../../domain/execution-log.js';
-import { uuidLikePattern } from '../../domain/log-query.js';
+import { uuidLikePattern } from '../../domain/ids.js';
 import {
   defaultPolicyCoolDownSeconds,
   maxPolicyCoolDownSeconds,
@@ -19,6 +19,7 @@ import type { Dialect } from './dialect.js';
 import { parseSchedule } from './schedule-parse.js';
 import type { Checks } from './schedule-parse.js';
 import { policyToBody } from './wire.js';
+import { plainIdPattern } from '../../domain/ids.js';
 
 /**
  * Scaling policy request bodies to domain values: the v1 API (scaling groups,
@@ -53,7 +54,8 @@ const v2Fields = [
 ] as const;
 
 const maxDescriptionLength = 256;
-const alarmIdPattern = /^[A-Za-z0-9_-]{1,64}$/;
+/** Alarm ids are opaque to Scalelog, which stands in for the monitoring service. */
+const alarmIdPattern = plainIdPattern;
 
 function parseName(value: unknown): string {
   if (isAbsent(value)) throw apiErrors.policyNameNull();

@@ -6,6 +6,7 @@ import { acceptAsIs } from '../../http/accept-as-is.js';
 import { engineErrorResponses, projectAnd } from '../../http/resource-schemas.js';
 import { asErrorOf } from '../../http/error-schemas.js';
 import type { TriggerService } from './service.js';
+import { plainIdPattern } from '../../domain/ids.js';
 
 export interface TriggerRoutesDeps {
   readonly triggers: TriggerService;
@@ -31,7 +32,8 @@ interface PolicyTriggerRoute {
   Params: { project_id: string; scaling_policy_id: string };
 }
 
-const alarmIdPattern = /^[A-Za-z0-9_-]{1,64}$/;
+/** Alarm ids are opaque to Scalelog, which stands in for the monitoring service. */
+const alarmIdPattern = plainIdPattern;
 
 const execution = {
   type: 'object',

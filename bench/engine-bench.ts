@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { parseLogQuery } from '../src/domain/log-query.js';
+import { parseLogQuery } from '../src/resources/logs/query-parse.js';
 import { PolicyEngine } from '../src/engine/policy-engine.js';
 import type { Store } from '../src/store/store.js';
 import { timed } from './measure.js';

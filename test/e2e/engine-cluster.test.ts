@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { parseLogQuery } from '../../src/domain/log-query.js';
+import { parseLogQuery } from '../../src/resources/logs/query-parse.js';
 import { openStore } from '../../src/store/open-store.js';
 import { testBackends } from '../support/backends.js';
 import { assertBuilt, ScalelogProcess } from './scalelog-process.js';

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Bandwidth } from '../../src/domain/bandwidth.js';
 import type { ExecutionLog } from '../../src/domain/execution-log.js';
-import { parseLogQuery } from '../../src/domain/log-query.js';
+import { parseLogQuery } from '../../src/resources/logs/query-parse.js';
 import { currentInstances } from '../../src/domain/scaling-group.js';
 import type { ScalingGroup } from '../../src/domain/scaling-group.js';
 import { policySchedule } from '../../src/domain/scaling-policy.js';

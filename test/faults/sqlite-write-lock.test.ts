@@ -11,7 +11,7 @@ import { buildApp } from '../../src/app.js';
 import type { ExecutionLog } from '../../src/domain/execution-log.js';
 import type { ScalingGroup } from '../../src/domain/scaling-group.js';
 import type { ScalingPolicy } from '../../src/domain/scaling-policy.js';
-import { parseLogQuery } from '../../src/domain/log-query.js';
+import { parseLogQuery } from '../../src/resources/logs/query-parse.js';
 import { openStore } from '../../src/store/open-store.js';
 import { StoreBusyError } from '../../src/store/store.js';
 import {

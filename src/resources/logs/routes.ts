@@ -1,6 +1,6 @@
 import type { FastifyPluginCallback, FastifyRequest } from 'fastify';
 import type { Config } from '../../config/config.js';
-import { parseLogQuery } from '../../domain/log-query.js';
+import { parseLogQuery } from './query-parse.js';
 import { projectIdPattern } from '../../domain/ids.js';
 import { acceptAsIs } from '../../http/accept-as-is.js';
 import { logToWire } from '../../log-format/log-wire.js';

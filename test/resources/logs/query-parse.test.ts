@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { ApiError } from '../../src/errors/api-error.js';
-import { defaultLimit, maxLimit, parseLogQuery } from '../../src/domain/log-query.js';
-import type { LogQuery } from '../../src/domain/log-query.js';
+import { ApiError } from '../../../src/errors/api-error.js';
+import { defaultLimit, maxLimit } from '../../../src/domain/log-query.js';
+import { parseLogQuery } from '../../../src/resources/logs/query-parse.js';
+import type { LogQuery } from '../../../src/domain/log-query.js';
 
 // Contract §1: eight query parameters, their rules and their 400 codes.
 

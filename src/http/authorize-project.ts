@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { apiErrors } from '../errors/api-error.js';
-import { parseProjectId } from './parse-project-id.js';
+import { parseProjectId } from './project-id.js';
 
 /** Who a request was authenticated as: every credential belongs to exactly one project. */
 export interface Principal {

@@ -8,7 +8,7 @@ import { ImportAbortedError, importNdjson, maxLineBytes } from '../../ingest/imp
 import type { LogStore } from '../../store/log-store.js';
 import { acceptAsIs } from '../../http/accept-as-is.js';
 import { finishAuthentication } from '../../http/authenticate.js';
-import { parseProjectId } from '../../http/parse-project-id.js';
+import { parseProjectId } from '../../http/project-id.js';
 import { rawQuery } from '../../http/raw-query.js';
 import { spoolBody } from '../../http/spool-body.js';
 import { errorResponses } from '../../http/error-schemas.js';

@@ -1,3 +1,5 @@
+import { apiErrors } from '../errors/api-error.js';
+
 /**
  * The query string of a request URL as `[key, value]` pairs, in the order sent, duplicates
  * kept and each percent-decoded once.
@@ -12,4 +14,14 @@ export function rawQuery(url: string): Array<[string, string]> {
   const start = url.indexOf('?');
   if (start === -1) return [];
   return [...new URLSearchParams(url.slice(start + 1))];
+}
+
+/**
+ * The value of a query parameter that may be given at most once (a flag such as
+ * `force_delete`), or undefined when absent; given twice, 400 AS.0022 naming it.
+ */
+export function onceInQuery(url: string, key: string): string | undefined {
+  const values = rawQuery(url).filter(([k]) => k === key);
+  if (values.length > 1) throw apiErrors.parameterGivenTwice(key);
+  return values[0]?.[1];
 }

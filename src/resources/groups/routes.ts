@@ -6,7 +6,7 @@ import type { Paging } from '../../store/resource-store.js';
 import { acceptAsIs } from '../../http/accept-as-is.js';
 import { bodyObject, onlyFields, showValue } from '../../http/body-fields.js';
 import { listPaging, listParameters } from '../../http/list-query.js';
-import { rawQuery } from '../../http/raw-query.js';
+import { onceInQuery } from '../../http/raw-query.js';
 import { engineErrorResponses, noContent, projectParams } from '../../http/resource-schemas.js';
 import type { GroupAction, GroupListFilter, GroupService } from './service.js';
 import { groupSchemas } from './schemas.js';
@@ -224,13 +224,7 @@ function parseListQuery(url: string): { filter: GroupListFilter; paging: Paging 
 
 /** `force_delete`: yes or no (default), at most once; anything else is 400 AS.2019. */
 function parseForceDelete(url: string): boolean {
-  const values = rawQuery(url).filter(([k]) => k === 'force_delete');
-  if (values.length > 1) {
-    throw apiErrors.badRequestBody(
-      'Parameter force_delete is given more than once; give it at most once.',
-    );
-  }
-  const value = values[0]?.[1];
+  const value = onceInQuery(url, 'force_delete');
   if (value === undefined || value === 'no') return false;
   if (value === 'yes') return true;
   throw apiErrors.groupForceDeleteInvalid(value);

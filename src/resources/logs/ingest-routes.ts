@@ -9,7 +9,7 @@ import type { LogStore } from '../../store/log-store.js';
 import { acceptAsIs } from '../../http/accept-as-is.js';
 import { finishAuthentication } from '../../http/authenticate.js';
 import { parseProjectId } from '../../http/project-id.js';
-import { rawQuery } from '../../http/raw-query.js';
+import { onceInQuery } from '../../http/raw-query.js';
 import { spoolBody } from '../../http/spool-body.js';
 import { errorResponses } from '../../http/error-schemas.js';
 import { logSchemas } from '../../log-format/log-schemas.js';
@@ -61,13 +61,7 @@ const ingestPath = '/execution_logs';
 export const ingestTypes = ['application/x-ndjson', 'application/json'] as const;
 
 function parseSkipInvalid(url: string): boolean {
-  const values = rawQuery(url)
-    .filter(([key]) => key === 'skip_invalid')
-    .map(([, value]) => value);
-  if (values.length > 1) {
-    throw apiErrors.parameterGivenTwice('skip_invalid');
-  }
-  const value = values[0];
+  const value = onceInQuery(url, 'skip_invalid');
   if (value === undefined || value === 'false') return false;
   if (value === 'true') return true;
   throw apiErrors.badRequestBody(

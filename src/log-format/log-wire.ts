@@ -11,6 +11,7 @@ import { parseExecuteType, parseResourceType } from '../domain/log-query.js';
 import { uuidLikePattern } from '../domain/ids.js';
 import { projectIdPattern } from '../domain/ids.js';
 import { logSchemas } from './log-schemas.js';
+import { isObject } from '../shared/is-object.js';
 import { quoted } from '../shared/shown.js';
 
 /**
@@ -112,9 +113,6 @@ export class WireLogError extends Error {
     this.name = 'WireLogError';
   }
 }
-
-const isObject = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 const describe = (v: unknown): string =>
   v === null

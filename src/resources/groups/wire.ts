@@ -16,6 +16,7 @@ import {
   stringField,
 } from '../../http/body-fields.js';
 import type { WireBody } from '../../http/body-fields.js';
+import { isObject } from '../../shared/is-object.js';
 
 /**
  * Scaling groups on the wire (the cloud's v1 group API): request bodies to domain values and
@@ -156,11 +157,7 @@ function expectType(value: unknown, type: 'string' | 'boolean', field: string): 
 function expectArrayOf(value: unknown, field: string, item: 'string' | 'object'): void {
   const ok =
     Array.isArray(value) &&
-    value.every((v) =>
-      item === 'string'
-        ? typeof v === 'string'
-        : typeof v === 'object' && v !== null && !Array.isArray(v),
-    );
+    value.every((v) => (item === 'string' ? typeof v === 'string' : isObject(v)));
   if (!ok) {
     throw apiErrors.invalidGroupField(
       `${field} must be an array of ${item}s, not ${showValue(value)}.`,

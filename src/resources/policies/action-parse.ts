@@ -4,7 +4,8 @@ import type { OperationType, ResourceType } from '../../domain/execution-log.js'
 import type { IntervalAlarmAction, PolicyAction } from '../../domain/scaling-policy.js';
 import { integerField, onlyFields, showValue } from '../../http/body-fields.js';
 import type { WireBody } from '../../http/body-fields.js';
-import { display, isObject, oneOf, v2 } from './dialect.js';
+import { display, oneOf, v2 } from './dialect.js';
+import { isObject } from '../../shared/is-object.js';
 import type { Dialect } from './dialect.js';
 
 const boundFields = ['lower_bound', 'upper_bound'] as const;

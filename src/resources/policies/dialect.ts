@@ -1,7 +1,6 @@
 import type { PolicyType } from '../../domain/scaling-policy.js';
 import { policyTypes } from '../../domain/scaling-policy.js';
 import { showValue } from '../../http/body-fields.js';
-import type { WireBody } from '../../http/body-fields.js';
 
 /**
  * What the policy parsers and mappers of both API versions share: the v1 API (scaling groups,
@@ -44,7 +43,3 @@ export const oneOf = (items: readonly string[]): string =>
   items.length <= 1
     ? items.join('')
     : `${items.slice(0, -1).join(', ')} or ${String(items[items.length - 1])}`;
-
-/** A JSON object, not an array or null. */
-export const isObject = (value: unknown): value is WireBody =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);

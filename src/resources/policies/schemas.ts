@@ -63,9 +63,13 @@ const scheduledPolicyBody = {
 const v1Action = {
   title: 'ScalingPolicyActionV1',
   type: 'object',
-  required: ['operation'],
   properties: {
-    operation: { type: 'string', enum: ['ADD', 'REMOVE', 'REDUCE', 'SET'] },
+    operation: {
+      type: 'string',
+      enum: ['ADD', 'REMOVE', 'REDUCE', 'SET'],
+      default: 'ADD',
+      description: 'Default ADD (AS.3017 for another value).',
+    },
     instance_number: {
       type: 'integer',
       description: 'Instances: SET 0-300, otherwise 1-300 (AS.3018). Default 1.',
@@ -82,7 +86,9 @@ const v2ActionProperties = {
   operation: {
     type: 'string',
     enum: [...operationTypes],
-    description: 'Groups: ADD, REMOVE, REDUCE, SET; bandwidths: ADD, REDUCE, SET (AS.3017).',
+    default: 'ADD',
+    description:
+      'Groups: ADD, REMOVE, REDUCE, SET; bandwidths: ADD, REDUCE, SET (AS.3017). Default ADD.',
   },
   size: {
     type: 'integer',
@@ -102,7 +108,6 @@ const v2ActionProperties = {
 const v2Action = {
   title: 'ScalingPolicyActionV2',
   type: 'object',
-  required: ['operation'],
   properties: v2ActionProperties,
 } as const;
 

@@ -29,6 +29,11 @@ type Layer =
   | 'cli'
   | 'main';
 
+const sharedBase: readonly Layer[] = ['errors', 'log-format', 'domain', 'shared'];
+const service: readonly Layer[] = ['engine', 'ingest', 'store', 'config', ...sharedBase];
+const resource: readonly Layer[] = ['http', 'service', 'auth', ...service];
+const composition: readonly Layer[] = ['resource', ...resource];
+
 const below: Readonly<Record<Layer, readonly Layer[]>> = {
   shared: [],
   domain: ['shared'],
@@ -39,50 +44,11 @@ const below: Readonly<Record<Layer, readonly Layer[]>> = {
   ingest: ['log-format', 'store', 'domain', 'shared'],
   engine: ['store', 'errors', 'domain', 'shared'],
   config: ['auth', 'store', 'domain', 'shared'],
-  service: ['engine', 'ingest', 'store', 'config', 'errors', 'log-format', 'domain', 'shared'],
-  http: ['config', 'auth', 'store', 'errors', 'log-format', 'domain', 'shared'],
-  resource: [
-    'http',
-    'service',
-    'engine',
-    'ingest',
-    'config',
-    'auth',
-    'store',
-    'errors',
-    'log-format',
-    'domain',
-    'shared',
-  ],
-  composition: [
-    'resource',
-    'http',
-    'service',
-    'engine',
-    'ingest',
-    'config',
-    'auth',
-    'store',
-    'errors',
-    'log-format',
-    'domain',
-    'shared',
-  ],
-  cli: [
-    'composition',
-    'resource',
-    'http',
-    'service',
-    'engine',
-    'ingest',
-    'config',
-    'auth',
-    'store',
-    'errors',
-    'log-format',
-    'domain',
-    'shared',
-  ],
+  service,
+  http: ['config', 'auth', 'store', ...sharedBase],
+  resource,
+  composition,
+  cli: ['composition', ...composition],
   main: ['cli', 'composition', 'config', 'store', 'shared'],
 };
 

@@ -27,11 +27,18 @@ export function bodyObject(body: unknown): WireBody {
  */
 export function onlyFields(body: WireBody, accepted: readonly string[], where: string): void {
   const unknown = Object.keys(body).filter((k) => !accepted.includes(k));
-  if (unknown.length > 0) {
-    throw apiErrors.badRequestBody(
-      `Unsupported parameter${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => JSON.stringify(k)).join(', ')} in ${where}; accepted: ${accepted.join(', ')}.`,
-    );
-  }
+  if (unknown.length > 0) throw unsupportedFields(unknown, accepted, where);
+}
+
+/** The 400 AS.0022 for fields an operation does not take, naming them and the accepted ones. */
+export function unsupportedFields(
+  unknown: readonly string[],
+  accepted: readonly string[],
+  where: string,
+): ApiError {
+  return apiErrors.badRequestBody(
+    `Unsupported parameter${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => JSON.stringify(k)).join(', ')} in ${where}; accepted: ${accepted.join(', ')}.`,
+  );
 }
 
 /** A nested object field, or undefined when absent or null. */

@@ -1,22 +1,13 @@
 import { apiErrors } from '../../errors/api-error.js';
 import type { ApiError } from '../../errors/api-error.js';
-import { bandwidthShareTypes, maxBandwidthSize, minBandwidthSize } from '../../domain/bandwidth.js';
-import type {
-  Bandwidth,
-  BandwidthShareType,
-  BandwidthUpdate,
-  NewBandwidth,
-} from '../../domain/bandwidth.js';
+import { maxBandwidthSize, minBandwidthSize } from '../../domain/bandwidth.js';
+import type { Bandwidth, BandwidthUpdate, NewBandwidth } from '../../domain/bandwidth.js';
 import { formatWireTimeMs } from '../../domain/wire-time.js';
-import {
-  bodyObject,
-  integerField,
-  objectField,
-  onlyFields,
-  showValue,
-} from '../../http/body-fields.js';
-import type { WireBody } from '../../http/body-fields.js';
-import { plainIdPattern } from '../../domain/ids.js';
+import type { FromSchema } from 'json-schema-to-ts';
+import { showValue, unsupportedFields } from '../../http/body-fields.js';
+import { bodyCheck } from '../../http/schema-validation.js';
+import type { InvalidField, ObjectTable } from '../../http/schema-validation.js';
+import { bandwidthCreateBody, bandwidthUpdateBody } from './schemas.js';
 
 /**
  * Bandwidths on the wire: the VPC service's show shape, which the cloud's paths and the
@@ -71,173 +62,192 @@ export function scalelogBandwidthToWire(b: Bandwidth): Record<string, unknown> {
   return { ...bandwidthToWire(b).bandwidth, min_size: b.minSize, max_size: b.maxSize };
 }
 
-const createFields = [
-  'name',
-  'size',
-  'share_type',
-  'min_size',
-  'max_size',
-  'eip_id',
-  'eip_address',
-] as const;
-/** The VPC's UpdateBandwidthOption. */
-const updateFields = ['name', 'size', 'charge_mode'] as const;
-
-/** The VPC's bandwidth names: 1 to 64 letters, digits, Chinese characters, `_`, `-`, `.`. */
-const namePattern = /^[\p{Script=Han}A-Za-z0-9_.-]{1,64}$/u;
 const nameRule = "1 to 64 letters, digits, Chinese characters, '_', '-' or '.'";
 const sizeRule = `an integer from ${String(minBandwidthSize)} to ${String(maxBandwidthSize)} (Mbit/s)`;
-const eipIdPattern = plainIdPattern;
-const octet = '(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)';
-const ipv4Pattern = new RegExp(`^${octet}(?:\\.${octet}){3}$`);
+const coercedSizeRule = `${sizeRule}; a decimal or a numeric string is truncated to an integer`;
 
-const invalid = (field: string, value: unknown, accepted: string): ApiError =>
-  apiErrors.badRequestBody(`Invalid bandwidth.${field} ${showValue(value)}: expected ${accepted}.`);
-
-/** `{"bandwidth": {...}}`: the body must be an object whose one field is the bandwidth. */
-function bandwidthObject(raw: unknown, where: string): WireBody {
-  const body = bodyObject(raw);
-  onlyFields(body, ['bandwidth'], where);
-  const bandwidth = objectField(body, 'bandwidth', (v) =>
+const invalid =
+  (field: string, accepted: string): InvalidField =>
+  (value) =>
     apiErrors.badRequestBody(
-      `bandwidth must be an object such as {"name":"bw-1","size":10}, not ${showValue(v)}.`,
-    ),
-  );
-  if (bandwidth === undefined) {
-    throw apiErrors.badRequestBody(
-      `Give the bandwidth as {"bandwidth":{...}}, for example {"bandwidth":{"name":"bw-1","size":10}}.`,
+      `Invalid bandwidth.${field} ${showValue(value)}: expected ${accepted}.`,
     );
-  }
-  return bandwidth;
-}
 
-function parseName(value: unknown): string {
-  // Characters, not UTF-16 units: a Chinese name of 64 characters is 64 long.
-  if (typeof value !== 'string' || !namePattern.test(value)) throw invalid('name', value, nameRule);
-  return value;
-}
-
-const sizeField = (body: WireBody, key: string): number | undefined =>
-  integerField(body, key, minBandwidthSize, maxBandwidthSize, (v) => invalid(key, v, sizeRule));
-
-function optionalString(
-  body: WireBody,
-  key: string,
-  pattern: RegExp,
-  accepted: string,
-): string | undefined {
-  const value = body[key];
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'string' || !pattern.test(value)) throw invalid(key, value, accepted);
-  return value;
-}
-
-/**
- * Reads `POST /scalelog/v1/{project_id}/bandwidths`. Required: `name`, `size`. Defaults:
- * `share_type` PER, `min_size` 1, `max_size` 2000. Sizes are JSON integers (no coercion here:
- * this is Scalelog's own API) with `min_size <= size <= max_size`. `eip_id` and `eip_address`
- * only for a PER bandwidth, and `eip_address` only with `eip_id`. `null` counts as absent.
- */
-export function parseBandwidthCreate(raw: unknown): NewBandwidth {
-  const body = bandwidthObject(raw, 'a bandwidth create request');
-  onlyFields(body, createFields, 'bandwidth');
-  if (body.name === undefined || body.name === null) {
-    throw apiErrors.badRequestBody(`Give bandwidth.name: ${nameRule}.`);
-  }
-  const name = parseName(body.name);
-  const size = sizeField(body, 'size');
-  if (size === undefined) throw apiErrors.badRequestBody(`Give bandwidth.size: ${sizeRule}.`);
-  const shareTypeValue = body.share_type ?? 'PER';
-  if (!(bandwidthShareTypes as readonly unknown[]).includes(shareTypeValue)) {
-    throw invalid('share_type', shareTypeValue, 'PER (dedicated, the default) or WHOLE (shared)');
-  }
-  const shareType = shareTypeValue as BandwidthShareType;
-  const minSize = sizeField(body, 'min_size') ?? minBandwidthSize;
-  const maxSize = sizeField(body, 'max_size') ?? maxBandwidthSize;
-  if (minSize > maxSize) {
-    throw apiErrors.badRequestBody(
-      `bandwidth.min_size ${String(minSize)} is greater than bandwidth.max_size ${String(maxSize)}: give min_size <= size <= max_size.`,
-    );
-  }
-  if (size < minSize || size > maxSize) {
-    throw apiErrors.badRequestBody(
-      `bandwidth.size ${String(size)} is outside [min_size ${String(minSize)}, max_size ${String(maxSize)}]: give min_size <= size <= max_size.`,
-    );
-  }
-  const eipId = optionalString(body, 'eip_id', eipIdPattern, "1 to 64 letters, digits, '_' or '-'");
-  const eipAddress = optionalString(
-    body,
-    'eip_address',
-    ipv4Pattern,
-    'a dotted IPv4 address such as 192.0.2.10',
-  );
-  if (shareType === 'WHOLE' && (eipId !== undefined || eipAddress !== undefined)) {
-    throw apiErrors.badRequestBody(
-      `bandwidth.${eipId === undefined ? 'eip_address' : 'eip_id'} is for a PER (dedicated) bandwidth only: a WHOLE (shared) bandwidth has no EIP of its own.`,
-    );
-  }
-  if (eipAddress !== undefined && eipId === undefined) {
-    throw apiErrors.badRequestBody(
-      'bandwidth.eip_address needs bandwidth.eip_id, the id of the EIP that has the address.',
-    );
-  }
+/** `{"bandwidth": {...}}`: the body's one field is the bandwidth, an object. */
+function bandwidthBody(where: string, bandwidth: ObjectTable): ObjectTable {
   return {
-    name,
-    size,
-    minSize,
-    maxSize,
-    shareType,
-    ...(eipId === undefined ? {} : { eipId }),
-    ...(eipAddress === undefined ? {} : { eipAddress }),
+    unknown: (sent, accepted) => unsupportedFields(sent, accepted, where),
+    entries: [
+      {
+        field: 'bandwidth',
+        missing: () =>
+          apiErrors.badRequestBody(
+            `Give the bandwidth as {"bandwidth":{...}}, for example {"bandwidth":{"name":"bw-1","size":10}}.`,
+          ),
+        object: bandwidth,
+      },
+    ],
   };
 }
 
-/** A decimal number, as the VPC reads a size given as a string. */
-const numericString = /^\d{1,10}(?:\.\d{1,20})?$/;
+const notAnObject = (v: unknown): ApiError =>
+  apiErrors.badRequestBody(
+    `bandwidth must be an object such as {"name":"bw-1","size":10}, not ${showValue(v)}.`,
+  );
+const unknownInBandwidth = (sent: readonly string[], accepted: readonly string[]): ApiError =>
+  unsupportedFields(sent, accepted, 'bandwidth');
+
+type CreateBody = FromSchema<typeof bandwidthCreateBody>;
+type CreateFields = CreateBody['bandwidth'];
+
+/**
+ * Reads `POST /scalelog/v1/{project_id}/bandwidths` against its schema. Required: `name`,
+ * `size`. Defaults: `share_type` PER, `min_size` 1, `max_size` 2000. The rules between
+ * fields, in the order they are checked: `min_size <= max_size`, `size` within them, and
+ * after the EIP fields, no EIP on a WHOLE bandwidth and no `eip_address` without `eip_id`.
+ */
+const checkCreate = bodyCheck(
+  bandwidthCreateBody,
+  bandwidthBody('a bandwidth create request', {
+    notObject: notAnObject,
+    unknown: unknownInBandwidth,
+    entries: [
+      {
+        field: 'name',
+        missing: () => apiErrors.badRequestBody(`Give bandwidth.name: ${nameRule}.`),
+        invalid: invalid('name', nameRule),
+      },
+      {
+        field: 'size',
+        missing: () => apiErrors.badRequestBody(`Give bandwidth.size: ${sizeRule}.`),
+        invalid: invalid('size', sizeRule),
+      },
+      {
+        field: 'share_type',
+        invalid: invalid('share_type', 'PER (dedicated, the default) or WHOLE (shared)'),
+      },
+      { field: 'min_size', invalid: invalid('min_size', sizeRule) },
+      { field: 'max_size', invalid: invalid('max_size', sizeRule) },
+      {
+        rule: (b) => {
+          const { min_size: min, max_size: max } = b as CreateFields;
+          return min > max
+            ? apiErrors.badRequestBody(
+                `bandwidth.min_size ${String(min)} is greater than bandwidth.max_size ${String(max)}: give min_size <= size <= max_size.`,
+              )
+            : undefined;
+        },
+      },
+      {
+        rule: (b) => {
+          const { size, min_size: min, max_size: max } = b as CreateFields;
+          return size < min || size > max
+            ? apiErrors.badRequestBody(
+                `bandwidth.size ${String(size)} is outside [min_size ${String(min)}, max_size ${String(max)}]: give min_size <= size <= max_size.`,
+              )
+            : undefined;
+        },
+      },
+      { field: 'eip_id', invalid: invalid('eip_id', "1 to 64 letters, digits, '_' or '-'") },
+      {
+        field: 'eip_address',
+        invalid: invalid('eip_address', 'a dotted IPv4 address such as 192.0.2.10'),
+      },
+      {
+        rule: (b) => {
+          const {
+            share_type: shareType,
+            eip_id: eipId,
+            eip_address: eipAddress,
+          } = b as CreateFields;
+          return shareType === 'WHOLE' && (eipId !== undefined || eipAddress !== undefined)
+            ? apiErrors.badRequestBody(
+                `bandwidth.${eipId === undefined ? 'eip_address' : 'eip_id'} is for a PER (dedicated) bandwidth only: a WHOLE (shared) bandwidth has no EIP of its own.`,
+              )
+            : undefined;
+        },
+      },
+      {
+        rule: (b) =>
+          b.eip_address !== undefined && b.eip_id === undefined
+            ? apiErrors.badRequestBody(
+                'bandwidth.eip_address needs bandwidth.eip_id, the id of the EIP that has the address.',
+              )
+            : undefined,
+      },
+    ],
+  }),
+);
+
+/** A bandwidth create request, checked, as the domain's new bandwidth. */
+export function parseBandwidthCreate(raw: unknown): NewBandwidth {
+  const b = checkCreate(raw).bandwidth;
+  return {
+    name: b.name,
+    size: b.size,
+    minSize: b.min_size,
+    maxSize: b.max_size,
+    shareType: b.share_type,
+    ...(b.eip_id === undefined ? {} : { eipId: b.eip_id }),
+    ...(b.eip_address === undefined ? {} : { eipAddress: b.eip_address }),
+  };
+}
 
 /**
  * The VPC's size coercion: a JSON number or a numeric string (`10`, `10.7`, `"10"`,
  * `"10.7"`) becomes an integer by dropping the fraction, as a Java int conversion does
- * (research §4.2). Anything else, or a result outside 1-2000, is refused.
+ * (research §4.2). The schema admits the forms; the result must be within 1-2000.
  */
-function coerceSize(value: unknown): number {
-  const accepted = `${sizeRule}; a decimal or a numeric string is truncated to an integer`;
-  let n: number | undefined;
-  if (typeof value === 'number' && Number.isFinite(value)) n = Math.trunc(value);
-  else if (typeof value === 'string' && numericString.test(value)) n = Math.trunc(Number(value));
-  if (n === undefined || n < minBandwidthSize || n > maxBandwidthSize) {
-    throw invalid('size', value, accepted);
-  }
-  return n;
-}
+const coercedSize = (value: number | string): number => Math.trunc(Number(value));
 
 /**
  * Reads `PUT /v1/{project_id}/bandwidths/{id}` (the VPC's UpdateBandwidthOption): `name`
  * and/or `size`, at least one of them. An empty `name` means unchanged, as the VPC documents.
- * `size` is coerced (see {@link coerceSize}); its bandwidth's bounds are checked by
- * the service (`BandwidthService.update`). `charge_mode` is accepted only as `bandwidth`, the one mode
- * Scalelog keeps (AS scales pay-per-use bandwidths charged by bandwidth).
+ * `size` is coerced (see {@link coercedSize}); its bandwidth's bounds are checked by the
+ * service (`BandwidthService.update`). `charge_mode` is accepted only as `bandwidth`, the one
+ * mode Scalelog keeps (AS scales pay-per-use bandwidths charged by bandwidth).
  */
+const checkUpdate = bodyCheck(
+  bandwidthUpdateBody,
+  bandwidthBody('a bandwidth update request', {
+    notObject: notAnObject,
+    unknown: unknownInBandwidth,
+    entries: [
+      {
+        rule: (b) =>
+          b.name === undefined && b.size === undefined
+            ? apiErrors.badRequestBody(
+                `Give bandwidth.name (${nameRule}) or bandwidth.size (${sizeRule}), or both.`,
+              )
+            : undefined,
+      },
+      {
+        field: 'charge_mode',
+        invalid: invalid(
+          'charge_mode',
+          'bandwidth (Scalelog keeps pay-per-use bandwidths charged by bandwidth only)',
+        ),
+      },
+      { field: 'name', invalid: invalid('name', nameRule) },
+      { field: 'size', invalid: invalid('size', coercedSizeRule) },
+      {
+        rule: ({ size }) => {
+          if (size === undefined) return undefined;
+          const n = coercedSize(size as number | string);
+          return n < minBandwidthSize || n > maxBandwidthSize
+            ? invalid('size', coercedSizeRule)(size, [])
+            : undefined;
+        },
+      },
+    ],
+  }),
+);
+
+/** A bandwidth update request, checked, as the domain's update. */
 export function parseBandwidthUpdate(raw: unknown): BandwidthUpdate {
-  const body = bandwidthObject(raw, 'a bandwidth update request');
-  onlyFields(body, updateFields, 'bandwidth');
-  const nameValue = body.name ?? undefined;
-  const sizeValue = body.size ?? undefined;
-  if (nameValue === undefined && sizeValue === undefined) {
-    throw apiErrors.badRequestBody(
-      `Give bandwidth.name (${nameRule}) or bandwidth.size (${sizeRule}), or both.`,
-    );
-  }
-  const chargeMode = body.charge_mode ?? undefined;
-  if (chargeMode !== undefined && chargeMode !== 'bandwidth') {
-    throw invalid(
-      'charge_mode',
-      chargeMode,
-      'bandwidth (Scalelog keeps pay-per-use bandwidths charged by bandwidth only)',
-    );
-  }
+  const { name, size } = checkUpdate(raw).bandwidth;
   return {
-    ...(nameValue === undefined || nameValue === '' ? {} : { name: parseName(nameValue) }),
-    ...(sizeValue === undefined ? {} : { size: coerceSize(sizeValue) }),
+    ...(name === undefined || name === '' ? {} : { name }),
+    ...(size === undefined ? {} : { size: coercedSize(size) }),
   };
 }

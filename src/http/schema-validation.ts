@@ -1,0 +1,269 @@
+import { Ajv } from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
+import type { FromSchema, JSONSchema } from 'json-schema-to-ts';
+import { apiErrors } from '../errors/api-error.js';
+import type { ApiError } from '../errors/api-error.js';
+import { isObject } from '../shared/is-object.js';
+import { bodyObject } from './body-fields.js';
+
+/**
+ * Request bodies checked against their operation's JSON schema, the same schema that types
+ * the handler (`FromSchema`) and describes the operation in the OpenAPI document. The cloud
+ * answers each refused field with its own code and a message naming the field, and checks
+ * fields in a fixed order, so a schema comes with an error table: for each object in the
+ * body, its fields in the order they are checked, each with the error it answers when it
+ * is missing or invalid, and the cross-field rules a schema cannot say (such as
+ * `min_size <= size`) between them, where they are checked. The schema decides whether the
+ * body is valid; the table only decides which error is told.
+ *
+ * `null` counts as absent, as the cloud's typed models read it. Defaults in the schema are
+ * filled in. Numbers are not coerced: a field that takes a string or a number says so in its
+ * schema.
+ */
+
+/** An error answer for a field, given the value sent and what the schema found wrong. */
+export type InvalidField = (value: unknown, errors: readonly SchemaError[]) => ApiError;
+
+/** One schema violation, as the error table reads it. */
+export interface SchemaError {
+  /** The JSON Schema keyword that failed: `type`, `pattern`, `maxLength`, `enum`... */
+  readonly keyword: string;
+  /** Where, below the field: `''` for the field itself, `/0` for its first item... */
+  readonly path: string;
+}
+
+/** A field of an object, in the order the operation checks it. */
+export interface FieldEntry {
+  readonly field: string;
+  /** The answer when the field is required and absent (or null). */
+  readonly missing?: () => ApiError;
+  /** The answer when the field's value breaks its schema. */
+  readonly invalid?: InvalidField;
+  /** For an object field: its own table, checked in place. */
+  readonly object?: ObjectTable;
+  /** For an array of objects: each item's table, checked in order after the array itself. */
+  readonly items?: ObjectTable;
+}
+
+/** A rule the schema cannot state, checked once the entries before it passed. */
+export interface RuleEntry {
+  readonly rule: (object: Readonly<Record<string, unknown>>) => ApiError | undefined;
+}
+
+/** How one object of a body is checked and what each refusal answers. */
+export interface ObjectTable {
+  /** The object is present but not an object. */
+  readonly notObject?: (value: unknown) => ApiError;
+  /** Fields the operation does not take: every one sent, and the accepted ones. */
+  readonly unknown: (sent: readonly string[], accepted: readonly string[]) => ApiError;
+  /** The object has none of its fields (`minProperties: 1`). */
+  readonly empty?: () => ApiError;
+  readonly entries: readonly (FieldEntry | RuleEntry)[];
+}
+
+const ajv = new Ajv({
+  allErrors: true,
+  useDefaults: true,
+  coerceTypes: false,
+  allowUnionTypes: true,
+  strict: true,
+  strictRequired: false,
+});
+// Dotted IPv4, each octet 0-255 without leading zeros.
+const octet = '(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)';
+ajv.addFormat('ipv4', new RegExp(`^${octet}(?:\\.${octet}){3}$`));
+
+interface Schema {
+  readonly type?: unknown;
+  readonly properties?: Readonly<Record<string, Schema>>;
+  readonly required?: readonly string[];
+  readonly items?: Schema;
+}
+
+/** A copy of a parsed JSON body in which object fields set to `null` are absent. */
+function withoutNulls(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutNulls);
+  if (!isObject(value)) return value;
+  const copy: Record<string, unknown> = {};
+  for (const [key, field] of Object.entries(value)) {
+    if (field !== null) copy[key] = withoutNulls(field);
+  }
+  return copy;
+}
+
+/** Ajv's errors by the object or value they are about (its JSON pointer). */
+type ErrorsByPath = ReadonlyMap<string, readonly ErrorObject[]>;
+
+function byPath(errors: readonly ErrorObject[]): ErrorsByPath {
+  const map = new Map<string, ErrorObject[]>();
+  for (const error of errors) {
+    const list = map.get(error.instancePath);
+    if (list === undefined) map.set(error.instancePath, [error]);
+    else list.push(error);
+  }
+  return map;
+}
+
+const pointer = (path: string, key: string | number): string =>
+  `${path}/${String(key).replaceAll('~', '~0').replaceAll('/', '~1')}`;
+
+/** Errors at `path` and below it, with their paths relative to it. */
+function errorsUnder(errors: ErrorsByPath, path: string): SchemaError[] {
+  const found: SchemaError[] = [];
+  for (const [at, list] of errors) {
+    if (at !== path && !at.startsWith(`${path}/`)) continue;
+    for (const e of list) found.push({ keyword: e.keyword, path: at.slice(path.length) });
+  }
+  return found;
+}
+
+const isRule = (entry: FieldEntry | RuleEntry): entry is RuleEntry => 'rule' in entry;
+
+/** Walks one object's table in order and answers its first refusal, if any. */
+function firstRefusal(
+  table: ObjectTable,
+  schema: Schema,
+  value: Readonly<Record<string, unknown>>,
+  path: string,
+  errors: ErrorsByPath,
+): ApiError | undefined {
+  const here = errors.get(path) ?? [];
+  const accepted = Object.keys(schema.properties ?? {});
+  const unknown = here
+    .filter((e) => e.keyword === 'additionalProperties')
+    .map((e) => (e.params as { additionalProperty: string }).additionalProperty);
+  if (unknown.length > 0) return table.unknown(unknown, accepted);
+  if (table.empty !== undefined && here.some((e) => e.keyword === 'minProperties')) {
+    return table.empty();
+  }
+  const missing = new Set(
+    here
+      .filter((e) => e.keyword === 'required' && !e.schemaPath.includes('Of/'))
+      .map((e) => (e.params as { missingProperty: string }).missingProperty),
+  );
+  for (const entry of table.entries) {
+    if (isRule(entry)) {
+      const refusal = entry.rule(value);
+      if (refusal !== undefined) return refusal;
+      continue;
+    }
+    const { field } = entry;
+    if (missing.has(field)) return entry.missing?.() ?? tableGap(path, field, 'missing');
+    const fieldValue = value[field];
+    if (fieldValue === undefined) continue;
+    const at = pointer(path, field);
+    const fieldSchema = schema.properties?.[field] ?? {};
+    if (entry.object !== undefined && isObject(fieldValue)) {
+      const refusal = firstRefusal(entry.object, fieldSchema, fieldValue, at, errors);
+      if (refusal !== undefined) return refusal;
+      continue;
+    }
+    if (entry.items !== undefined && Array.isArray(fieldValue)) {
+      const own = (errors.get(at) ?? []).map((e) => ({ keyword: e.keyword, path: '' }));
+      if (own.length > 0) return invalidField(entry, fieldValue, own, path);
+      for (const [i, item] of fieldValue.entries()) {
+        const itemAt = pointer(at, i);
+        if (!isObject(item)) {
+          const itemErrors = errorsUnder(errors, itemAt);
+          if (itemErrors.length > 0) {
+            return (
+              entry.items.notObject?.(item) ??
+              invalidField(entry, fieldValue, errorsUnder(errors, at), path)
+            );
+          }
+          continue;
+        }
+        const refusal = firstRefusal(entry.items, fieldSchema.items ?? {}, item, itemAt, errors);
+        if (refusal !== undefined) return refusal;
+      }
+      continue;
+    }
+    const found = errorsUnder(errors, at);
+    if (found.length > 0) {
+      if (entry.object?.notObject !== undefined) return entry.object.notObject(fieldValue);
+      return invalidField(entry, fieldValue, found, path);
+    }
+  }
+  return undefined;
+}
+
+function invalidField(
+  entry: FieldEntry,
+  value: unknown,
+  errors: readonly SchemaError[],
+  path: string,
+): ApiError {
+  return entry.invalid?.(value, errors) ?? tableGap(path, entry.field, 'invalid');
+}
+
+/** A table without the answer the schema needs: a fault of the code, caught by the tests. */
+function tableGap(path: string, field: string, what: string): never {
+  throw new Error(`The error table of ${path || 'the body'} has no "${what}" for ${field}.`);
+}
+
+/**
+ * Checks that a table and its schema agree: the same fields, in both directions, every
+ * required field with its missing answer and every nested object or array of objects with a
+ * table of its own. Called once per operation when the module loads, so a field added to a
+ * schema without its error (or the reverse) stops the server from starting, and the tests.
+ */
+function checkTable(table: ObjectTable, schema: Schema, where: string): void {
+  const properties = schema.properties ?? {};
+  const fields = table.entries.filter((e) => !isRule(e)).map((e) => (e as FieldEntry).field);
+  const inSchema = Object.keys(properties);
+  const onlyInTable = fields.filter((f) => !inSchema.includes(f));
+  const onlyInSchema = inSchema.filter((f) => !fields.includes(f));
+  if (onlyInTable.length > 0 || onlyInSchema.length > 0) {
+    throw new Error(
+      `The schema and the error table of ${where} disagree: only in the table ${onlyInTable.join(', ') || '-'}; only in the schema ${onlyInSchema.join(', ') || '-'}.`,
+    );
+  }
+  for (const entry of table.entries) {
+    if (isRule(entry)) continue;
+    const fieldSchema = properties[entry.field] ?? {};
+    const name = `${where}.${entry.field}`;
+    if (schema.required?.includes(entry.field) === true && entry.missing === undefined) {
+      throw new Error(`${name} is required but its table entry has no missing answer.`);
+    }
+    if (entry.object !== undefined) checkTable(entry.object, fieldSchema, name);
+    else if (entry.items !== undefined) checkTable(entry.items, fieldSchema.items ?? {}, name);
+    else if (entry.invalid === undefined) {
+      throw new Error(`${name} has no invalid answer in its table entry.`);
+    }
+  }
+}
+
+/**
+ * The check of one operation's body: `(body) => value`, where `value` is the body with
+ * defaults filled in and nulls removed, typed by the caller from the same schema
+ * (`FromSchema<typeof schema>`). A body that is absent or `null`
+ * is 400 AS.0002 and any other non-object 400 AS.0022, as for every operation; every other
+ * refusal is the first the table finds.
+ */
+export function bodyCheck<const S extends JSONSchema>(
+  schema: S,
+  table: ObjectTable,
+): (body: unknown) => FromSchema<S>;
+export function bodyCheck(schema: JSONSchema, table: ObjectTable): (body: unknown) => unknown {
+  checkTable(table, schema as Schema, 'the body');
+  const validate: ValidateFunction = ajv.compile(schema as object);
+  return (body) => {
+    const value = withoutNulls(bodyObject(body)) as Record<string, unknown>;
+    const valid = validate(value);
+    const errors = byPath(valid ? [] : (validate.errors ?? []));
+    const refusal = firstRefusal(table, schema as Schema, value, '', errors);
+    if (refusal !== undefined) throw refusal;
+    if (!valid) {
+      // The schema refused something the table does not say: still a 400 naming the place.
+      const [first] = validate.errors ?? [];
+      throw apiErrors.badRequestBody(
+        `Invalid request body at ${first?.instancePath || '/'}: ${first?.message ?? 'refused'}.`,
+      );
+    }
+    return value;
+  };
+}
+
+/** Whether any of the errors is about the keyword (`'maxLength'`, `'pattern'`...). */
+export const failed = (errors: readonly SchemaError[], ...keywords: string[]): boolean =>
+  errors.some((e) => keywords.includes(e.keyword));

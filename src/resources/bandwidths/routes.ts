@@ -42,6 +42,9 @@ const createSchema = {
   },
 };
 
+/** The list's query parameters, from its schema. */
+const listParameterNames = Object.keys(bandwidthSchemas.listQuery.properties);
+
 const listSchema = {
   summary: 'List bandwidths (Scalelog)',
   description:
@@ -148,7 +151,7 @@ async function createBandwidth(
 }
 
 async function listBandwidths({ bandwidths }: BandwidthRoutesDeps, request: ProjectRequest) {
-  const paging = listPaging(listParameters(request.url, ['start_number', 'limit']));
+  const paging = listPaging(listParameters(request.url, listParameterNames));
   const { total, bandwidths: page } = await bandwidths.list(request.projectId, paging);
   return {
     total_number: total,

@@ -11,19 +11,16 @@ import type { LogQuery } from '../../domain/log-query.js';
 import { parseWireTime } from '../../domain/wire-time.js';
 import { apiErrors } from '../../errors/api-error.js';
 import type { ApiError } from '../../errors/api-error.js';
+import { logApiSchemas } from './schemas.js';
 
-/** The query parameters this API knows; others are ignored, as gateways do. */
-export const logQueryParameters = [
-  'log_id',
-  'scaling_resource_type',
-  'scaling_resource_id',
-  'execute_type',
-  'start_time',
-  'end_time',
-  'start_number',
-  'limit',
-] as const;
-type LogQueryParameter = (typeof logQueryParameters)[number];
+/**
+ * The query parameters this API knows, from the query's schema; others are ignored, as
+ * gateways do.
+ */
+type LogQueryParameter = keyof typeof logApiSchemas.executeLogQuery.properties;
+const logQueryParameters = Object.keys(
+  logApiSchemas.executeLogQuery.properties,
+) as readonly LogQueryParameter[];
 
 const isKnownParameter = (key: string): key is LogQueryParameter =>
   (logQueryParameters as readonly string[]).includes(key);

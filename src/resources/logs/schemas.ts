@@ -27,7 +27,10 @@ const executeLogPage = {
   },
 } as const;
 
-/** The query parameters of the log query (contract §1); validated by `parseLogQuery`. */
+/**
+ * The query parameters of the log query (contract §1), in the order they are checked: the
+ * parameter list of `parseLogQuery`, which gives each its own documented code.
+ */
 const executeLogQuery = {
   type: 'object',
   properties: {

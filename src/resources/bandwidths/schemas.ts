@@ -79,6 +79,15 @@ const scalelogBandwidth = {
   },
 } as const;
 
+/** `{"bandwidth": {...}}`: a request body whose one field is the bandwidth. */
+const bandwidthBody = <const T>(bandwidth: T) =>
+  ({
+    type: 'object',
+    required: ['bandwidth'],
+    additionalProperties: false,
+    properties: { bandwidth },
+  }) as const;
+
 /** The VPC's bandwidth names: 1 to 64 letters, digits, Chinese characters, `_`, `-`, `.`. */
 export const bandwidthNamePattern = '^[\\p{Script=Han}A-Za-z0-9_.-]{1,64}$';
 
@@ -87,44 +96,37 @@ export const bandwidthNamePattern = '^[\\p{Script=Han}A-Za-z0-9_.-]{1,64}$';
  * Scalelog's own API). `min_size <= size <= max_size`, `eip_id` and `eip_address` for a PER
  * bandwidth only and `eip_address` only with `eip_id` are the error table's rules (wire.ts).
  */
-export const bandwidthCreateBody = {
+export const bandwidthCreateBody = bandwidthBody({
   type: 'object',
-  required: ['bandwidth'],
+  required: ['name', 'size'],
   additionalProperties: false,
   properties: {
-    bandwidth: {
-      type: 'object',
-      required: ['name', 'size'],
-      additionalProperties: false,
-      properties: {
-        name: {
-          type: 'string',
-          pattern: bandwidthNamePattern,
-          description: vpcFields.name.description,
-        },
-        size: { ...size, description: 'Mbit/s, from min_size to max_size.' },
-        share_type: {
-          type: 'string',
-          enum: bandwidthShareTypes,
-          default: 'PER',
-          description: 'PER (dedicated to one EIP) or WHOLE (shared).',
-        },
-        min_size: { ...size, default: minBandwidthSize },
-        max_size: { ...size, default: maxBandwidthSize },
-        eip_id: {
-          type: 'string',
-          pattern: plainIdPattern.source,
-          description: 'The EIP a PER bandwidth serves; execution logs carry it in meta_data.',
-        },
-        eip_address: {
-          type: 'string',
-          format: 'ipv4',
-          description: 'The address of eip_id (which it needs); PER only.',
-        },
-      },
+    name: {
+      type: 'string',
+      pattern: bandwidthNamePattern,
+      description: vpcFields.name.description,
+    },
+    size: { ...size, description: 'Mbit/s, from min_size to max_size.' },
+    share_type: {
+      type: 'string',
+      enum: bandwidthShareTypes,
+      default: 'PER',
+      description: 'PER (dedicated to one EIP) or WHOLE (shared).',
+    },
+    min_size: { ...size, default: minBandwidthSize },
+    max_size: { ...size, default: maxBandwidthSize },
+    eip_id: {
+      type: 'string',
+      pattern: plainIdPattern.source,
+      description: 'The EIP a PER bandwidth serves; execution logs carry it in meta_data.',
+    },
+    eip_address: {
+      type: 'string',
+      format: 'ipv4',
+      description: 'The address of eip_id (which it needs); PER only.',
     },
   },
-} as const;
+});
 
 /** A size as the VPC reads it in an update: a number, or a decimal number in a string. */
 export const numericSizePattern = '^\\d{1,10}(?:\\.\\d{1,20})?$';
@@ -133,36 +135,29 @@ export const numericSizePattern = '^\\d{1,10}(?:\\.\\d{1,20})?$';
  * `PUT /v1/{project_id}/bandwidths/{id}`, the VPC's UpdateBandwidthOption: `name` and/or
  * `size`. `size` is coerced as the VPC coerces it, and its range is checked after that.
  */
-export const bandwidthUpdateBody = {
+export const bandwidthUpdateBody = bandwidthBody({
   type: 'object',
-  required: ['bandwidth'],
   additionalProperties: false,
+  anyOf: [{ required: ['name'] }, { required: ['size'] }],
   properties: {
-    bandwidth: {
-      type: 'object',
-      additionalProperties: false,
-      anyOf: [{ required: ['name'] }, { required: ['size'] }],
-      properties: {
-        name: {
-          type: 'string',
-          anyOf: [{ pattern: bandwidthNamePattern }, { maxLength: 0 }],
-          description: `${vpcFields.name.description} Empty: unchanged.`,
-        },
-        size: {
-          type: ['number', 'string'],
-          pattern: numericSizePattern,
-          description:
-            "Mbit/s, within the bandwidth's min_size and max_size. A decimal or a numeric string is truncated to an integer, as the VPC coerces it.",
-        },
-        charge_mode: {
-          type: 'string',
-          enum: ['bandwidth'],
-          description: 'Only bandwidth: the one mode Scalelog keeps.',
-        },
-      },
+    name: {
+      type: 'string',
+      anyOf: [{ pattern: bandwidthNamePattern }, { maxLength: 0 }],
+      description: `${vpcFields.name.description} Empty: unchanged.`,
+    },
+    size: {
+      type: ['number', 'string'],
+      pattern: numericSizePattern,
+      description:
+        "Mbit/s, within the bandwidth's min_size and max_size. A decimal or a numeric string is truncated to an integer, as the VPC coerces it.",
+    },
+    charge_mode: {
+      type: 'string',
+      enum: ['bandwidth'],
+      description: 'Only bandwidth: the one mode Scalelog keeps.',
     },
   },
-} as const;
+});
 
 export const bandwidthSchemas = {
   bandwidthParams: projectAnd('bandwidth_id', 'Bandwidth id. Unknown: 404 AS.0007.'),

@@ -8,7 +8,6 @@ import { ImportAbortedError, importNdjson, maxLineBytes } from '../../ingest/imp
 import type { LogStore } from '../../store/log-store.js';
 import { acceptAsIs } from '../../http/accept-as-is.js';
 import { finishAuthentication } from '../../http/authenticate.js';
-import { parseProjectId } from '../../http/project-id.js';
 import { onceInQuery } from '../../http/raw-query.js';
 import { spoolBody } from '../../http/spool-body.js';
 import { errorResponses } from '../../http/error-schemas.js';
@@ -44,9 +43,11 @@ interface ImportReportBody {
  */
 const ingestBatchSize = 200;
 
-/** The refusal of a request without a body, after the checks of the path and query. */
-function noLine(projectId: string, url: string): Error {
-  parseProjectId(projectId);
+/**
+ * The refusal of a request without a body, after the check of the query (the path's project
+ * was checked by authentication).
+ */
+function noLine(url: string): Error {
   parseSkipInvalid(url);
   return apiErrors.ingestBodyEmpty();
 }
@@ -85,7 +86,7 @@ export function ingestRoutes(deps: IngestRoutesDeps): FastifyPluginCallback {
     // Fastify skips body parsing for a request with neither body nor Content-Type.
     if (!(body instanceof UnreadBody)) {
       await finishAuthentication(request, new Uint8Array());
-      throw noLine(request.params.project_id, request.url);
+      throw noLine(request.url);
     }
     // Answered before the whole body was read (413, a signature refused...): discard the
     // rest, so a keep-alive connection can carry the next request.

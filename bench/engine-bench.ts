@@ -38,7 +38,7 @@ export async function runEngineBench(
         const policyId = randomUUID();
         groupIds.push(groupId);
         policyIds.push(policyId);
-        await tx.insertGroup({
+        await tx.groups.insert({
           id: groupId,
           projectId: project,
           name: `bench-${String(n)}`,
@@ -51,7 +51,7 @@ export async function runEngineBench(
           createTime: dueAt,
           attributes: {},
         });
-        await tx.insertPolicy({
+        await tx.policies.insert({
           id: policyId,
           projectId: project,
           name: `bench-${String(n)}`,

@@ -75,7 +75,7 @@ export class PolicyEngine {
   ): Promise<ExecutionOutcome | undefined> {
     const now = this.#clock();
     const outcome = await this.#store.resourceSession(async (tx) => {
-      const policy = await tx.lockPolicy(projectId, policyId);
+      const policy = await tx.policies.lock(projectId, policyId);
       if (policy === undefined) return undefined;
       return startExecution(tx, policy, executeType, now, this.#options);
     });
@@ -90,7 +90,7 @@ export class PolicyEngine {
    */
   async fireAlarm(projectId: string, alarmId: string): Promise<ExecutionOutcome[]> {
     const policies = await this.#store.resourceRead((tx) =>
-      tx.policiesForAlarm(projectId, alarmId),
+      tx.policies.forAlarm(projectId, alarmId),
     );
     const outcomes: ExecutionOutcome[] = [];
     for (const candidate of policies) {
@@ -99,7 +99,7 @@ export class PolicyEngine {
       if (!alarmPolicy || candidate.status !== 'INSERVICE') continue;
       const now = this.#clock();
       const outcome = await this.#store.resourceSession(async (tx) => {
-        const policy = await tx.lockPolicy(projectId, candidate.id);
+        const policy = await tx.policies.lock(projectId, candidate.id);
         // Deleted, paused or rebound since the list was read.
         if (policy?.status !== 'INSERVICE' || policy.alarmId !== alarmId) return undefined;
         return startExecution(tx, policy, triggerType(policy), now, this.#options);
@@ -122,7 +122,7 @@ export class PolicyEngine {
   ): Promise<ExecutionOutcome | 'no-trigger' | undefined> {
     const now = this.#clock();
     const outcome = await this.#store.resourceSession(async (tx) => {
-      const policy = await tx.lockPolicy(projectId, policyId);
+      const policy = await tx.policies.lock(projectId, policyId);
       if (policy === undefined) return undefined;
       if (policy.nextFireAt === undefined) return 'no-trigger' as const;
       const schedule = policySchedule(policy);
@@ -130,7 +130,7 @@ export class PolicyEngine {
         schedule === undefined
           ? undefined
           : nextFireTime(schedule, Math.max(now, policy.nextFireAt) + 1);
-      if (!(await tx.claimTrigger(policy.id, policy.nextFireAt, next)))
+      if (!(await tx.policies.claimTrigger(policy.id, policy.nextFireAt, next)))
         return 'no-trigger' as const;
       return startExecution(tx, policy, triggerType(policy), now, this.#options);
     });
@@ -173,13 +173,13 @@ export class PolicyEngine {
     const batch = this.#options.batchSize ?? 100;
     for (;;) {
       const now = this.#clock();
-      const executions = await this.#store.resourceRead((tx) => tx.dueExecutions(now, batch));
+      const executions = await this.#store.resourceRead((tx) => tx.executions.due(now, batch));
       for (const execution of executions) {
         if (await this.#store.resourceSession((tx) => settleExecution(tx, execution))) {
           settled += 1;
         }
       }
-      const due = await this.#store.resourceRead((tx) => tx.duePolicies(now, batch));
+      const due = await this.#store.resourceRead((tx) => tx.policies.due(now, batch));
       for (const trigger of due) {
         const outcome = await this.#store.resourceSession((tx) =>
           this.#fireDue(tx, trigger.projectId, trigger.policyId, trigger.dueAt, now),
@@ -202,14 +202,14 @@ export class PolicyEngine {
     dueAt: number,
     now: number,
   ): Promise<ExecutionOutcome | undefined> {
-    const policy = await tx.lockPolicy(projectId, policyId);
+    const policy = await tx.policies.lock(projectId, policyId);
     if (policy?.nextFireAt !== dueAt) return undefined;
     const schedule = policySchedule(policy);
     const graceStart = now - this.#options.misfireGraceMs;
     // The next occurrence after this one, but none that is already too late to fire.
     const next =
       schedule === undefined ? undefined : nextFireTime(schedule, Math.max(dueAt + 1, graceStart));
-    if (!(await tx.claimTrigger(policy.id, dueAt, next))) return undefined;
+    if (!(await tx.policies.claimTrigger(policy.id, dueAt, next))) return undefined;
     if (dueAt >= graceStart) {
       return startExecution(tx, policy, triggerType(policy), now, this.#options);
     }

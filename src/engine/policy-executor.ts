@@ -59,7 +59,7 @@ export async function startExecution(
     });
   }
   if (policy.resourceType === 'SCALING_GROUP') {
-    const group = await tx.lockGroup(policy.projectId, policy.resourceId);
+    const group = await tx.groups.lock(policy.projectId, policy.resourceId);
     if (group === undefined) {
       return fail({
         rule: 'resource-missing',
@@ -68,7 +68,7 @@ export async function startExecution(
     }
     return startGroupExecution(tx, policy, group, executeType, nowMs, options, base, fail);
   }
-  const bandwidth = await tx.lockBandwidth(policy.projectId, policy.resourceId);
+  const bandwidth = await tx.bandwidths.lock(policy.projectId, policy.resourceId);
   if (bandwidth === undefined) {
     return fail({
       rule: 'resource-missing',
@@ -127,7 +127,7 @@ export async function recordRefusal(
     failedReason: failedReason(refusal, { type: base.resourceType, id: base.resourceId }),
     jobRecords: values.jobRecords ?? [],
   };
-  await tx.writeLogs([log]);
+  await tx.logs.write([log]);
   return { status: 'FAIL', log, refusal };
 }
 
@@ -137,7 +137,7 @@ async function busyRefusal(
   policy: ScalingPolicy,
   what: string,
 ): Promise<Refusal | undefined> {
-  const running = await tx.executionOfResource(policy.resourceType, policy.resourceId);
+  const running = await tx.executions.ofResource(policy.resourceType, policy.resourceId);
   if (running === undefined) return undefined;
   return running.policyId === policy.id
     ? {
@@ -225,7 +225,7 @@ async function startGroupExecution(
   const scaled = setDesiredInstances(group, plan.to, nowMs, options.instanceSettleMs, {
     evenIfUnchanged: true,
   });
-  await tx.updateGroup(scaled);
+  await tx.groups.update(scaled);
   const log: ExecutionLog = {
     ...base,
     status: 'EXECUTING',
@@ -272,7 +272,7 @@ async function startBandwidthExecution(
     });
   }
   const resized: Bandwidth = { ...bandwidth, size: plan.to };
-  await tx.updateBandwidth(resized);
+  await tx.bandwidths.update(resized);
   const log: ExecutionLog = {
     ...base,
     status: 'EXECUTING',
@@ -324,10 +324,10 @@ async function record(
   };
   // The resource row is locked, so no other execution can have started since busyRefusal
   // looked; the unique index would refuse it anyway.
-  if (!(await tx.insertExecution(pending))) {
+  if (!(await tx.executions.insert(pending))) {
     throw new Error(`an execution on ${log.resourceId} started while the resource was locked`);
   }
-  await tx.writeLogs([log]);
+  await tx.logs.write([log]);
   return { status: 'EXECUTING', log, pending };
 }
 
@@ -340,15 +340,15 @@ export async function settleExecution(
   tx: ResourceTransaction,
   execution: PendingExecution,
 ): Promise<boolean> {
-  if (!(await tx.takeExecution(execution.logId))) return false;
-  const log = await tx.getLog(execution.projectId, execution.logId);
+  if (!(await tx.executions.take(execution.logId))) return false;
+  const log = await tx.logs.get(execution.projectId, execution.logId);
   // The log is written in the same transaction as the pending row; it can only be gone if
   // someone deleted it by hand. Nothing is left to settle then.
   if (log === undefined || log.status !== 'EXECUTING') return true;
   if (execution.resourceType === 'SCALING_GROUP') {
-    const group = await tx.lockGroup(execution.projectId, execution.resourceId);
+    const group = await tx.groups.lock(execution.projectId, execution.resourceId);
     if (group === undefined) {
-      await tx.writeLogs([
+      await tx.logs.write([
         {
           ...log,
           status: 'FAIL',
@@ -365,9 +365,9 @@ export async function settleExecution(
     }
     // The cooldown starts when the scaling action completes. The running instances need no
     // update: currentInstances derives them from settlesAt.
-    await tx.updateGroup({ ...group, lastScaledAt: execution.settlesAt });
+    await tx.groups.update({ ...group, lastScaledAt: execution.settlesAt });
   }
   const settled: ExecutionLog = { ...log, status: 'SUCCESS' };
-  await tx.writeLogs([settled]);
+  await tx.logs.write([settled]);
   return true;
 }

@@ -49,54 +49,45 @@ export interface PolicyOrder {
 }
 
 /**
- * What the engine and the resource APIs read and write, inside one transaction of
- * {@link ResourceStore.resourceSession}. On PostgreSQL the `lock*` reads take the row's lock until
- * the session ends, so concurrent servers act on one resource one after the other; SQLite
- * sessions are serialized as a whole. Not found is `undefined` or `false`.
+ * What every resource addressed by project and id has. Not found is `undefined` or `false`.
+ * `lock` is `get` holding the row (on PostgreSQL) until the session ends.
  */
-export interface ResourceTransaction {
-  insertGroup(group: ScalingGroup): Promise<void>;
-  getGroup(projectId: string, id: string): Promise<ScalingGroup | undefined>;
-  /** Like `getGroup`, holding the row until the session ends. */
-  lockGroup(projectId: string, id: string): Promise<ScalingGroup | undefined>;
-  updateGroup(group: ScalingGroup): Promise<void>;
-  deleteGroup(projectId: string, id: string): Promise<boolean>;
+export interface ResourceCrud<R> {
+  insert(resource: R): Promise<void>;
+  get(projectId: string, id: string): Promise<R | undefined>;
+  lock(projectId: string, id: string): Promise<R | undefined>;
+  update(resource: R): Promise<void>;
+  delete(projectId: string, id: string): Promise<boolean>;
+}
+
+export interface GroupRepository extends ResourceCrud<ScalingGroup> {
   /** A page of the project's groups, newest first, and how many match. */
-  listGroups(
+  list(
     projectId: string,
     filter: GroupFilter,
     paging: Paging,
   ): Promise<{ total: number; groups: ScalingGroup[] }>;
+}
 
-  insertBandwidth(bandwidth: Bandwidth): Promise<void>;
-  getBandwidth(projectId: string, id: string): Promise<Bandwidth | undefined>;
-  lockBandwidth(projectId: string, id: string): Promise<Bandwidth | undefined>;
-  updateBandwidth(bandwidth: Bandwidth): Promise<void>;
-  deleteBandwidth(projectId: string, id: string): Promise<boolean>;
-  listBandwidths(
-    projectId: string,
-    paging: Paging,
-  ): Promise<{ total: number; bandwidths: Bandwidth[] }>;
+export interface BandwidthRepository extends ResourceCrud<Bandwidth> {
+  list(projectId: string, paging: Paging): Promise<{ total: number; bandwidths: Bandwidth[] }>;
+}
 
-  insertPolicy(policy: ScalingPolicy): Promise<void>;
-  getPolicy(projectId: string, id: string): Promise<ScalingPolicy | undefined>;
-  lockPolicy(projectId: string, id: string): Promise<ScalingPolicy | undefined>;
-  updatePolicy(policy: ScalingPolicy): Promise<void>;
-  deletePolicy(projectId: string, id: string): Promise<boolean>;
-  listPolicies(
+export interface PolicyRepository extends ResourceCrud<ScalingPolicy> {
+  list(
     projectId: string,
     filter: PolicyFilter,
     paging: Paging,
     order?: PolicyOrder,
   ): Promise<{ total: number; policies: ScalingPolicy[] }>;
-  countPolicies(projectId: string, resourceId: string): Promise<number>;
+  /** How many policies a group or bandwidth has. */
+  countOf(projectId: string, resourceId: string): Promise<number>;
   /** Deletes every policy of a group or bandwidth; returns how many. */
-  deletePoliciesOf(projectId: string, resourceId: string): Promise<number>;
+  deleteOf(projectId: string, resourceId: string): Promise<number>;
   /** The project's policies bound to an alarm, oldest first. */
-  policiesForAlarm(projectId: string, alarmId: string): Promise<ScalingPolicy[]>;
-
+  forAlarm(projectId: string, alarmId: string): Promise<ScalingPolicy[]>;
   /** Policies whose trigger is due at `nowMs`, earliest first. */
-  duePolicies(
+  due(
     nowMs: UnixMs,
     limit: number,
   ): Promise<{ policyId: string; projectId: string; dueAt: UnixMs }[]>;
@@ -105,23 +96,39 @@ export interface ResourceTransaction {
    * `dueAt`. True for exactly one of the sessions that try: the one that fires the trigger.
    */
   claimTrigger(policyId: string, dueAt: UnixMs, next: UnixMs | undefined): Promise<boolean>;
+}
 
+export interface ExecutionRepository {
   /** Records a started execution; false, and nothing written, when its resource has one. */
-  insertExecution(execution: PendingExecution): Promise<boolean>;
-  executionOfResource(
-    resourceType: ResourceType,
-    resourceId: string,
-  ): Promise<PendingExecution | undefined>;
+  insert(execution: PendingExecution): Promise<boolean>;
+  ofResource(resourceType: ResourceType, resourceId: string): Promise<PendingExecution | undefined>;
   /** Which of these policies have an execution running. */
   executingPolicies(policyIds: readonly string[]): Promise<Set<string>>;
   /** Executions that settle at or before `nowMs`, earliest first. */
-  dueExecutions(nowMs: UnixMs, limit: number): Promise<PendingExecution[]>;
+  due(nowMs: UnixMs, limit: number): Promise<PendingExecution[]>;
   /** Removes a pending execution; true for exactly one of the sessions that try. */
-  takeExecution(logId: string): Promise<boolean>;
+  take(logId: string): Promise<boolean>;
+}
 
-  getLog(projectId: string, logId: string): Promise<ExecutionLog | undefined>;
+/** The execution logs as the engine reads and writes them inside its session. */
+export interface SessionLogs {
+  get(projectId: string, logId: string): Promise<ExecutionLog | undefined>;
   /** Writes logs as {@link LogWriter.write} does, in this session's transaction. */
-  writeLogs(logs: readonly ExecutionLog[]): Promise<WriteResult>;
+  write(logs: readonly ExecutionLog[]): Promise<WriteResult>;
+}
+
+/**
+ * What the engine and the resource APIs read and write, inside one transaction of
+ * {@link ResourceStore.resourceSession}: one repository per resource. On PostgreSQL the
+ * `lock` reads take the row's lock until the session ends, so concurrent servers act on one
+ * resource one after the other; SQLite sessions are serialized as a whole.
+ */
+export interface ResourceTransaction {
+  readonly groups: GroupRepository;
+  readonly bandwidths: BandwidthRepository;
+  readonly policies: PolicyRepository;
+  readonly executions: ExecutionRepository;
+  readonly logs: SessionLogs;
 }
 
 /**
@@ -137,7 +144,7 @@ export interface ResourceStore {
   resourceSession<T>(work: (tx: ResourceTransaction) => Promise<T>): Promise<T>;
   /**
    * Runs `work` outside any transaction, for reads only: each read sees what is committed
-   * when it runs, no lock is held, and writes throw (`writeLogs` always; the others on
+   * when it runs, no lock is held, and writes throw (`logs.write` always; the others on
    * SQLite, whose reads run on a connection that cannot write).
    */
   resourceRead<T>(work: (tx: ResourceTransaction) => Promise<T>): Promise<T>;

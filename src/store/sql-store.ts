@@ -12,7 +12,7 @@ import { SqlLogWriter, writeSession } from './sql/log-writer.js';
 import type { SqlBackend } from './sql/sql-backend.js';
 import { sqlContext } from './sql/sql-context.js';
 import type { SqlContext } from './sql/sql-context.js';
-import { SqlResourceTransaction } from './sql/sql-resource-transaction.js';
+import { sqlResourceTransaction } from './sql/sql-resource-transaction.js';
 import type { Backend, Store } from './store.js';
 import type { ExportFilter, LogPage, LogWriter } from './log-store.js';
 import type {
@@ -97,7 +97,7 @@ export class SqlStore implements Store, CredentialStore {
           async (conn) => {
             const writer = new SqlLogWriter(conn, b.insertChunkRows, b.runEach);
             const value = await work(
-              new SqlResourceTransaction(
+              sqlResourceTransaction(
                 { db: conn, rowLocks: b.rowLocks, byteCollation: b.byteCollation },
                 { writer, readLog: (projectId, logId) => readLog(conn, projectId, logId) },
               ),
@@ -115,7 +115,7 @@ export class SqlStore implements Store, CredentialStore {
     const db = this.#sql.reads;
     return this.#sql.guard(() =>
       work(
-        new SqlResourceTransaction(
+        sqlResourceTransaction(
           { db, rowLocks: false, byteCollation: this.#b.byteCollation },
           { readLog: (projectId, logId) => readLog(db, projectId, logId) },
         ),

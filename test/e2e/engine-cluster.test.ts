@@ -62,7 +62,7 @@ describe.skipIf(postgres?.available !== true)('three servers on one PostgreSQL',
       const start = Date.now() + 500;
       await store.resourceSession(async (tx) => {
         for (let n = 0; n < policies; n += 1) {
-          await tx.insertGroup({
+          await tx.groups.insert({
             id: id(1, n),
             projectId: project,
             name: `g${String(n)}`,
@@ -76,7 +76,7 @@ describe.skipIf(postgres?.available !== true)('three servers on one PostgreSQL',
             attributes: {},
           });
           const launchAt = start + n * 7;
-          await tx.insertPolicy({
+          await tx.policies.insert({
             id: id(2, n),
             projectId: project,
             name: `p${String(n)}`,
@@ -95,8 +95,8 @@ describe.skipIf(postgres?.available !== true)('three servers on one PostgreSQL',
 
       const pending = () =>
         store.resourceRead(async (tx) => ({
-          triggers: (await tx.duePolicies(Number.MAX_SAFE_INTEGER, policies)).length,
-          executions: (await tx.dueExecutions(Number.MAX_SAFE_INTEGER, policies)).length,
+          triggers: (await tx.policies.due(Number.MAX_SAFE_INTEGER, policies)).length,
+          executions: (await tx.executions.due(Number.MAX_SAFE_INTEGER, policies)).length,
         }));
 
       // Kill one server once about half of the triggers have fired and executions are in
@@ -137,7 +137,7 @@ describe.skipIf(postgres?.available !== true)('three servers on one PostgreSQL',
           page?.logs.map((l) => [l.status, l.executeType, l.oldValue, l.desireValue]),
           `policy ${String(n)}`,
         ).toEqual([['SUCCESS', 'SCHEDULED', '2', '3']]);
-        const group = await store.resourceRead((tx) => tx.getGroup(project, id(1, n)));
+        const group = await store.resourceRead((tx) => tx.groups.get(project, id(1, n)));
         expect(group?.desireInstances, `group ${String(n)}`).toBe(3);
       }
       // The two survivors are still serving.

@@ -93,7 +93,7 @@ for (const backend of testBackends) {
       return [...(page?.logs ?? [])];
     };
     const groupNow = async (): Promise<ScalingGroup> => {
-      const g = await store.resourceRead((tx) => tx.getGroup(project, groupId));
+      const g = await store.resourceRead((tx) => tx.groups.get(project, groupId));
       if (g === undefined) throw new Error('group gone');
       return g;
     };
@@ -102,8 +102,8 @@ for (const backend of testBackends) {
       ...policies: ScalingPolicy[]
     ): Promise<void> => {
       await store.resourceSession(async (tx) => {
-        if (g !== undefined) await tx.insertGroup(g);
-        for (const p of policies) await tx.insertPolicy(p);
+        if (g !== undefined) await tx.groups.insert(g);
+        for (const p of policies) await tx.policies.insert(p);
       });
     };
 
@@ -161,7 +161,7 @@ for (const backend of testBackends) {
         await e.execute(project, p.id);
         expect((await logsOf(p.id))[0]?.status).toBe('EXECUTING');
         expect(currentInstances(await groupNow(), now)).toBe(3);
-        const executing = await store.resourceRead((tx) => tx.executingPolicies([p.id]));
+        const executing = await store.resourceRead((tx) => tx.executions.executingPolicies([p.id]));
         expect([...executing]).toEqual([p.id]);
 
         now = t0 + minute;
@@ -183,7 +183,7 @@ for (const backend of testBackends) {
         await setup(group(), p);
         const e = engine({ instanceSettleMs: minute });
         await e.execute(project, p.id);
-        await store.resourceSession((tx) => tx.deletePolicy(project, p.id));
+        await store.resourceSession((tx) => tx.policies.delete(project, p.id));
         now += minute;
         expect(await e.runDue()).toEqual({ fired: 0, settled: 1 });
         const [log] = await logsOf(p.id);
@@ -254,8 +254,8 @@ for (const backend of testBackends) {
           'ADD',
         ]);
         await store.resourceSession(async (tx) => {
-          await tx.updateGroup(group({ desireInstances: 1, previousInstances: 1 }));
-          await tx.insertPolicy(remove);
+          await tx.groups.update(group({ desireInstances: 1, previousInstances: 1 }));
+          await tx.policies.insert(remove);
         });
         expect((await failure(remove))?.failedReason).toMatch(
           /^AS\.3040: .*lower bound \(1 instances\)/,
@@ -310,7 +310,7 @@ for (const backend of testBackends) {
         await setup(group(), p);
         const e = engine({ instanceSettleMs: minute });
         await e.execute(project, p.id);
-        await store.resourceSession((tx) => tx.deleteGroup(project, groupId));
+        await store.resourceSession((tx) => tx.groups.delete(project, groupId));
         now += minute;
         expect((await e.runDue()).settled).toBe(1);
         const [log] = await logsOf(p.id);
@@ -345,8 +345,8 @@ for (const backend of testBackends) {
           action: { operation: 'ADD', number: 50, limits: 40 },
         });
         await store.resourceSession(async (tx) => {
-          await tx.insertBandwidth(bandwidth());
-          await tx.insertPolicy(p);
+          await tx.bandwidths.insert(bandwidth());
+          await tx.policies.insert(p);
         });
         await engine().execute(project, p.id);
         const [log] = await logsOf(p.id);
@@ -373,7 +373,7 @@ for (const backend of testBackends) {
         expect(JSON.parse(record?.response ?? '')).toEqual({
           bandwidth: { id: bandwidthId, size: 40 },
         });
-        const b = await store.resourceRead((tx) => tx.getBandwidth(project, bandwidthId));
+        const b = await store.resourceRead((tx) => tx.bandwidths.get(project, bandwidthId));
         expect(b?.size).toBe(40);
         // At the limit now: the next ADD is refused and says so.
         const refused = await engine().execute(project, p.id);
@@ -400,7 +400,7 @@ for (const backend of testBackends) {
           ['SUCCESS', 'SCHEDULED', (t0 + 30 * minute + 1500 - 500) / 1000],
         ]);
         expect(
-          (await store.resourceRead((tx) => tx.getPolicy(project, p.id)))?.nextFireAt,
+          (await store.resourceRead((tx) => tx.policies.get(project, p.id)))?.nextFireAt,
         ).toBeUndefined();
       });
 
@@ -456,7 +456,7 @@ for (const backend of testBackends) {
         expect(logs[1]?.failedReason).toBe(
           'SCALELOG.1001: The trigger due at 2026-03-01T10:05:00Z was missed: found at 2026-03-04T10:07:00Z, 259320 s late, past the 300 s grace. No Scalelog server fired it in time: this server first looked for due work at 2026-03-04T10:07:00Z, after it was due, and no other server fired it (none was running, or none could reach the store). Occurrences due before 2026-03-04T10:02:00Z were skipped.',
         );
-        const stored = await store.resourceRead((tx) => tx.getPolicy(project, p.id));
+        const stored = await store.resourceRead((tx) => tx.policies.get(project, p.id));
         expect(stored?.nextFireAt).toBe(t0 + 4 * 86_400_000 + 5 * minute);
       });
 

@@ -219,11 +219,11 @@ describe.skipIf(postgres === undefined || !postgres.available)('a frozen Postgre
       writeStatementTimeoutMs: 60_000,
     });
     onTestFinished(() => store.close());
-    expect(await store.resourceSession((tx) => tx.getGroup('p', 'g'))).toBeUndefined();
+    expect(await store.resourceSession((tx) => tx.groups.get('p', 'g'))).toBeUndefined();
     proxy.freeze();
     const { value: outcome, ms } = await timed(() =>
       store
-        .resourceSession((tx) => tx.getGroup('p', 'g'))
+        .resourceSession((tx) => tx.groups.get('p', 'g'))
         .then(
           () => 'answered',
           (e: unknown) => e,
@@ -232,7 +232,7 @@ describe.skipIf(postgres === undefined || !postgres.available)('a frozen Postgre
     expect(outcome).toBeInstanceOf(StoreTimeoutError);
     expect(ms).toBeLessThan(limitMs + slackMs);
     proxy.thaw();
-    expect(await store.resourceSession((tx) => tx.getGroup('p', 'g'))).toBeUndefined();
+    expect(await store.resourceSession((tx) => tx.groups.get('p', 'g'))).toBeUndefined();
   });
 
   it('lets a write statement run past the query limit, since an import may wait that long', async () => {

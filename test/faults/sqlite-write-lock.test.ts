@@ -337,8 +337,8 @@ describe('the scheduler firing a trigger while another process holds the SQLite 
       nextFireAt: dueAt,
     };
     await store.resourceSession(async (tx) => {
-      await tx.insertGroup(group);
-      await tx.insertPolicy(policy);
+      await tx.groups.insert(group);
+      await tx.policies.insert(policy);
     });
     return policy;
   }
@@ -458,7 +458,7 @@ describe('every write of a SQLite store while another process holds the write lo
     const writes: Record<string, () => Promise<unknown>> = {
       'writeSession (ingest, import)': () => store.writeSession((w) => w.write([log])),
       'resourceSession (groups, policies, executions)': () =>
-        store.resourceSession((tx) => tx.deletePolicy(project, policyId)),
+        store.resourceSession((tx) => tx.policies.delete(project, policyId)),
       insertCredential: () =>
         store.insertCredential({
           ak: 'ZZZZZZZZZZZZZZZZZZZZ',

@@ -430,9 +430,9 @@ async function snapshot(api: TestApi): Promise<string> {
   const all = { startNumber: 0, limit: 100_000 };
   return api.store.resourceRead(async (tx) =>
     JSON.stringify([
-      await tx.listGroups(project, {}, all),
-      await tx.listPolicies(project, {}, all),
-      await tx.listBandwidths(project, all),
+      await tx.groups.list(project, {}, all),
+      await tx.policies.list(project, {}, all),
+      await tx.bandwidths.list(project, all),
     ]),
   );
 }

@@ -138,34 +138,34 @@ for (const backend of testBackends) {
           attributes: { tags: [{ key: 'k', value: 'v' }] },
         });
         await store.resourceSession(async (tx) => {
-          await tx.insertGroup(settled);
-          await tx.insertGroup(scaling);
+          await tx.groups.insert(settled);
+          await tx.groups.insert(scaling);
           // The session reads its own writes, through plain and locking reads alike.
-          expect(await tx.getGroup('proj-a', 'group-2')).toStrictEqual(scaling);
-          expect(await tx.lockGroup('proj-a', 'group-1')).toStrictEqual(settled);
+          expect(await tx.groups.get('proj-a', 'group-2')).toStrictEqual(scaling);
+          expect(await tx.groups.lock('proj-a', 'group-1')).toStrictEqual(settled);
         });
         await store.resourceRead(async (tx) => {
-          const readSettled = await tx.getGroup('proj-a', 'group-1');
+          const readSettled = await tx.groups.get('proj-a', 'group-1');
           expect(readSettled).toStrictEqual(settled);
           // Absent stays absent: not present with the value undefined.
           expect(readSettled).not.toHaveProperty('settlesAt');
           expect(readSettled).not.toHaveProperty('lastScaledAt');
-          expect(await tx.getGroup('proj-a', 'group-2')).toStrictEqual(scaling);
-          expect(await tx.getGroup('proj-a', 'group-3')).toBeUndefined();
+          expect(await tx.groups.get('proj-a', 'group-2')).toStrictEqual(scaling);
+          expect(await tx.groups.get('proj-a', 'group-3')).toBeUndefined();
         });
       });
 
       it('never shows, changes or deletes a group from another project', async () => {
         const original = group();
-        await store.resourceSession((tx) => tx.insertGroup(original));
+        await store.resourceSession((tx) => tx.groups.insert(original));
         await store.resourceSession(async (tx) => {
-          expect(await tx.getGroup('proj-b', 'group-1')).toBeUndefined();
-          expect(await tx.lockGroup('proj-b', 'group-1')).toBeUndefined();
-          expect(await tx.deleteGroup('proj-b', 'group-1')).toBe(false);
-          await tx.updateGroup({ ...original, projectId: 'proj-b', name: 'hijacked' });
-          expect((await tx.listGroups('proj-b', {}, { startNumber: 0, limit: 10 })).total).toBe(0);
+          expect(await tx.groups.get('proj-b', 'group-1')).toBeUndefined();
+          expect(await tx.groups.lock('proj-b', 'group-1')).toBeUndefined();
+          expect(await tx.groups.delete('proj-b', 'group-1')).toBe(false);
+          await tx.groups.update({ ...original, projectId: 'proj-b', name: 'hijacked' });
+          expect((await tx.groups.list('proj-b', {}, { startNumber: 0, limit: 10 })).total).toBe(0);
         });
-        expect(await store.resourceRead((tx) => tx.getGroup('proj-a', 'group-1'))).toStrictEqual(
+        expect(await store.resourceRead((tx) => tx.groups.get('proj-a', 'group-1'))).toStrictEqual(
           original,
         );
       });
@@ -174,8 +174,8 @@ for (const backend of testBackends) {
         const before = group({ settlesAt: t0 + minute, attributes: richAttributes });
         const other = group({ id: 'group-2', name: 'untouched' });
         await store.resourceSession(async (tx) => {
-          await tx.insertGroup(before);
-          await tx.insertGroup(other);
+          await tx.groups.insert(before);
+          await tx.groups.insert(other);
         });
         const after = group({
           name: 'web-renamed',
@@ -188,27 +188,29 @@ for (const backend of testBackends) {
           coolDownSeconds: 60,
           attributes: { replaced: ['entirely'] },
         });
-        await store.resourceSession((tx) => tx.updateGroup(after));
+        await store.resourceSession((tx) => tx.groups.update(after));
         await store.resourceRead(async (tx) => {
-          const read = await tx.getGroup('proj-a', 'group-1');
+          const read = await tx.groups.get('proj-a', 'group-1');
           expect(read).toStrictEqual(after);
           expect(read).not.toHaveProperty('settlesAt');
-          expect(await tx.getGroup('proj-a', 'group-2')).toStrictEqual(other);
+          expect(await tx.groups.get('proj-a', 'group-2')).toStrictEqual(other);
         });
       });
 
       it('deletes a group once', async () => {
         await store.resourceSession(async (tx) => {
-          await tx.insertGroup(group({ id: 'group-1' }));
-          await tx.insertGroup(group({ id: 'group-2' }));
+          await tx.groups.insert(group({ id: 'group-1' }));
+          await tx.groups.insert(group({ id: 'group-2' }));
         });
-        expect(await store.resourceSession((tx) => tx.deleteGroup('proj-a', 'group-1'))).toBe(true);
-        expect(await store.resourceSession((tx) => tx.deleteGroup('proj-a', 'group-1'))).toBe(
+        expect(await store.resourceSession((tx) => tx.groups.delete('proj-a', 'group-1'))).toBe(
+          true,
+        );
+        expect(await store.resourceSession((tx) => tx.groups.delete('proj-a', 'group-1'))).toBe(
           false,
         );
         await store.resourceRead(async (tx) => {
-          expect(await tx.getGroup('proj-a', 'group-1')).toBeUndefined();
-          expect((await tx.getGroup('proj-a', 'group-2'))?.id).toBe('group-2');
+          expect(await tx.groups.get('proj-a', 'group-1')).toBeUndefined();
+          expect((await tx.groups.get('proj-a', 'group-2'))?.id).toBe('group-2');
         });
       });
 
@@ -216,20 +218,20 @@ for (const backend of testBackends) {
         beforeEach(async () => {
           // Inserted out of order; two share a create time, so the id breaks the tie.
           await store.resourceSession(async (tx) => {
-            await tx.insertGroup(group({ id: 'g-a', name: 'web', createTime: t0 + 1 }));
-            await tx.insertGroup(group({ id: 'g-c', name: 'api', createTime: t0 + 3 }));
-            await tx.insertGroup(
+            await tx.groups.insert(group({ id: 'g-a', name: 'web', createTime: t0 + 1 }));
+            await tx.groups.insert(group({ id: 'g-c', name: 'api', createTime: t0 + 3 }));
+            await tx.groups.insert(
               group({ id: 'g-d', name: 'web', status: 'PAUSED', createTime: t0 + 2 }),
             );
-            await tx.insertGroup(group({ id: 'g-b', name: 'web', createTime: t0 + 3 }));
-            await tx.insertGroup(group({ id: 'g-x', projectId: 'proj-b', createTime: t0 + 9 }));
+            await tx.groups.insert(group({ id: 'g-b', name: 'web', createTime: t0 + 3 }));
+            await tx.groups.insert(group({ id: 'g-x', projectId: 'proj-b', createTime: t0 + 9 }));
           });
         });
         const ids = (groups: readonly ScalingGroup[]) => groups.map((g) => g.id);
 
         it('lists the project groups newest first, then by id descending', async () => {
           const page = await store.resourceRead((tx) =>
-            tx.listGroups('proj-a', {}, { startNumber: 0, limit: 10 }),
+            tx.groups.list('proj-a', {}, { startNumber: 0, limit: 10 }),
           );
           expect(page.total).toBe(4);
           expect(ids(page.groups)).toEqual(['g-c', 'g-b', 'g-d', 'g-a']);
@@ -241,46 +243,46 @@ for (const backend of testBackends) {
         it('filters by name and by status, counting every match', async () => {
           await store.resourceRead(async (tx) => {
             const all = { startNumber: 0, limit: 10 };
-            const web = await tx.listGroups('proj-a', { name: 'web' }, all);
+            const web = await tx.groups.list('proj-a', { name: 'web' }, all);
             expect(web.total).toBe(3);
             expect(ids(web.groups)).toEqual(['g-b', 'g-d', 'g-a']);
-            const paused = await tx.listGroups('proj-a', { status: 'PAUSED' }, all);
+            const paused = await tx.groups.list('proj-a', { status: 'PAUSED' }, all);
             expect(paused).toEqual({ total: 1, groups: [expect.objectContaining({ id: 'g-d' })] });
-            const both = await tx.listGroups('proj-a', { name: 'web', status: 'INSERVICE' }, all);
+            const both = await tx.groups.list('proj-a', { name: 'web', status: 'INSERVICE' }, all);
             expect(ids(both.groups)).toEqual(['g-b', 'g-a']);
             // The name filter is an exact match, not a prefix or a pattern.
-            expect((await tx.listGroups('proj-a', { name: 'we' }, all)).total).toBe(0);
-            expect((await tx.listGroups('proj-a', { name: 'ap%' }, all)).total).toBe(0);
+            expect((await tx.groups.list('proj-a', { name: 'we' }, all)).total).toBe(0);
+            expect((await tx.groups.list('proj-a', { name: 'ap%' }, all)).total).toBe(0);
           });
         });
 
         it('pages with startNumber and limit; total counts every match, limit 0 only counts', async () => {
           await store.resourceRead(async (tx) => {
-            const second = await tx.listGroups('proj-a', {}, { startNumber: 1, limit: 2 });
+            const second = await tx.groups.list('proj-a', {}, { startNumber: 1, limit: 2 });
             expect(second.total).toBe(4);
             expect(ids(second.groups)).toEqual(['g-b', 'g-d']);
-            const last = await tx.listGroups('proj-a', {}, { startNumber: 3, limit: 2 });
+            const last = await tx.groups.list('proj-a', {}, { startNumber: 3, limit: 2 });
             expect(ids(last.groups)).toEqual(['g-a']);
-            expect(await tx.listGroups('proj-a', {}, { startNumber: 4, limit: 2 })).toEqual({
+            expect(await tx.groups.list('proj-a', {}, { startNumber: 4, limit: 2 })).toEqual({
               total: 4,
               groups: [],
             });
-            expect(await tx.listGroups('proj-a', {}, { startNumber: 0, limit: 0 })).toEqual({
+            expect(await tx.groups.list('proj-a', {}, { startNumber: 0, limit: 0 })).toEqual({
               total: 4,
               groups: [],
             });
             expect(
-              await tx.listGroups('proj-a', { name: 'web' }, { startNumber: 0, limit: 0 }),
+              await tx.groups.list('proj-a', { name: 'web' }, { startNumber: 0, limit: 0 }),
             ).toEqual({ total: 3, groups: [] });
           });
         });
 
         it('lists only the asking project', async () => {
           await store.resourceRead(async (tx) => {
-            const b = await tx.listGroups('proj-b', {}, { startNumber: 0, limit: 10 });
+            const b = await tx.groups.list('proj-b', {}, { startNumber: 0, limit: 10 });
             expect(b.total).toBe(1);
             expect(ids(b.groups)).toEqual(['g-x']);
-            expect(await tx.listGroups('proj-c', {}, { startNumber: 0, limit: 10 })).toEqual({
+            expect(await tx.groups.list('proj-c', {}, { startNumber: 0, limit: 10 })).toEqual({
               total: 0,
               groups: [],
             });
@@ -304,25 +306,25 @@ for (const backend of testBackends) {
           createTime: t0 + 1,
         });
         await store.resourceSession(async (tx) => {
-          await tx.insertBandwidth(shared);
-          await tx.insertBandwidth(dedicated);
-          expect(await tx.lockBandwidth('proj-a', 'bw-2')).toStrictEqual(dedicated);
+          await tx.bandwidths.insert(shared);
+          await tx.bandwidths.insert(dedicated);
+          expect(await tx.bandwidths.lock('proj-a', 'bw-2')).toStrictEqual(dedicated);
         });
         await store.resourceRead(async (tx) => {
-          const readShared = await tx.getBandwidth('proj-a', 'bw-1');
+          const readShared = await tx.bandwidths.get('proj-a', 'bw-1');
           expect(readShared).toStrictEqual(shared);
           expect(readShared).not.toHaveProperty('eipId');
           expect(readShared).not.toHaveProperty('eipAddress');
-          expect(await tx.getBandwidth('proj-a', 'bw-2')).toStrictEqual(dedicated);
-          expect(await tx.getBandwidth('proj-b', 'bw-2')).toBeUndefined();
-          expect(await tx.lockBandwidth('proj-b', 'bw-2')).toBeUndefined();
-          expect(await tx.getBandwidth('proj-a', 'bw-3')).toBeUndefined();
+          expect(await tx.bandwidths.get('proj-a', 'bw-2')).toStrictEqual(dedicated);
+          expect(await tx.bandwidths.get('proj-b', 'bw-2')).toBeUndefined();
+          expect(await tx.bandwidths.lock('proj-b', 'bw-2')).toBeUndefined();
+          expect(await tx.bandwidths.get('proj-a', 'bw-3')).toBeUndefined();
         });
       });
 
       it('updates every mutable field, only in the owning project', async () => {
         const before = bandwidth({ eipId: 'eip-1', eipAddress: '192.0.2.10' });
-        await store.resourceSession((tx) => tx.insertBandwidth(before));
+        await store.resourceSession((tx) => tx.bandwidths.insert(before));
         const after = bandwidth({
           name: 'renamed',
           size: 50,
@@ -331,40 +333,44 @@ for (const backend of testBackends) {
           shareType: 'PER',
         });
         await store.resourceSession(async (tx) => {
-          await tx.updateBandwidth(after);
-          await tx.updateBandwidth({ ...after, projectId: 'proj-b', size: 99 });
+          await tx.bandwidths.update(after);
+          await tx.bandwidths.update({ ...after, projectId: 'proj-b', size: 99 });
         });
-        const read = await store.resourceRead((tx) => tx.getBandwidth('proj-a', 'bw-1'));
+        const read = await store.resourceRead((tx) => tx.bandwidths.get('proj-a', 'bw-1'));
         expect(read).toStrictEqual(after);
         expect(read).not.toHaveProperty('eipId');
         const withEip = { ...after, eipId: 'eip-2', eipAddress: '2001:db8::1' };
-        await store.resourceSession((tx) => tx.updateBandwidth(withEip));
-        expect(await store.resourceRead((tx) => tx.getBandwidth('proj-a', 'bw-1'))).toStrictEqual(
+        await store.resourceSession((tx) => tx.bandwidths.update(withEip));
+        expect(await store.resourceRead((tx) => tx.bandwidths.get('proj-a', 'bw-1'))).toStrictEqual(
           withEip,
         );
       });
 
       it('deletes a bandwidth once, only in the owning project', async () => {
-        await store.resourceSession((tx) => tx.insertBandwidth(bandwidth()));
+        await store.resourceSession((tx) => tx.bandwidths.insert(bandwidth()));
         await store.resourceSession(async (tx) => {
-          expect(await tx.deleteBandwidth('proj-b', 'bw-1')).toBe(false);
-          expect(await tx.getBandwidth('proj-a', 'bw-1')).toBeDefined();
-          expect(await tx.deleteBandwidth('proj-a', 'bw-1')).toBe(true);
-          expect(await tx.deleteBandwidth('proj-a', 'bw-1')).toBe(false);
+          expect(await tx.bandwidths.delete('proj-b', 'bw-1')).toBe(false);
+          expect(await tx.bandwidths.get('proj-a', 'bw-1')).toBeDefined();
+          expect(await tx.bandwidths.delete('proj-a', 'bw-1')).toBe(true);
+          expect(await tx.bandwidths.delete('proj-a', 'bw-1')).toBe(false);
         });
-        expect(await store.resourceRead((tx) => tx.getBandwidth('proj-a', 'bw-1'))).toBeUndefined();
+        expect(
+          await store.resourceRead((tx) => tx.bandwidths.get('proj-a', 'bw-1')),
+        ).toBeUndefined();
       });
 
       it('lists the project bandwidths newest first, then by id descending, in pages', async () => {
         await store.resourceSession(async (tx) => {
-          await tx.insertBandwidth(bandwidth({ id: 'bw-a', createTime: t0 + 1 }));
-          await tx.insertBandwidth(bandwidth({ id: 'bw-c', createTime: t0 + 2 }));
-          await tx.insertBandwidth(bandwidth({ id: 'bw-b', createTime: t0 + 2 }));
-          await tx.insertBandwidth(bandwidth({ id: 'bw-x', projectId: 'proj-b', createTime: t0 }));
+          await tx.bandwidths.insert(bandwidth({ id: 'bw-a', createTime: t0 + 1 }));
+          await tx.bandwidths.insert(bandwidth({ id: 'bw-c', createTime: t0 + 2 }));
+          await tx.bandwidths.insert(bandwidth({ id: 'bw-b', createTime: t0 + 2 }));
+          await tx.bandwidths.insert(
+            bandwidth({ id: 'bw-x', projectId: 'proj-b', createTime: t0 }),
+          );
         });
         await store.resourceRead(async (tx) => {
           const ids = async (startNumber: number, limit: number) => {
-            const page = await tx.listBandwidths('proj-a', { startNumber, limit });
+            const page = await tx.bandwidths.list('proj-a', { startNumber, limit });
             expect(page.total).toBe(3);
             return page.bandwidths.map((b) => b.id);
           };
@@ -373,9 +379,9 @@ for (const backend of testBackends) {
           expect(await ids(2, 5)).toEqual(['bw-a']);
           expect(await ids(3, 5)).toEqual([]);
           expect(await ids(0, 0)).toEqual([]);
-          const first = await tx.listBandwidths('proj-a', { startNumber: 0, limit: 1 });
+          const first = await tx.bandwidths.list('proj-a', { startNumber: 0, limit: 1 });
           expect(first.bandwidths).toStrictEqual([bandwidth({ id: 'bw-c', createTime: t0 + 2 })]);
-          const b = await tx.listBandwidths('proj-b', { startNumber: 0, limit: 10 });
+          const b = await tx.bandwidths.list('proj-b', { startNumber: 0, limit: 10 });
           expect(b.total).toBe(1);
           expect(b.bandwidths.map((x) => x.id)).toEqual(['bw-x']);
         });
@@ -407,13 +413,13 @@ for (const backend of testBackends) {
 
       it('reads back every field, optional ones absent or present', async () => {
         await store.resourceSession(async (tx) => {
-          await tx.insertPolicy(full);
-          await tx.insertPolicy(bare);
-          expect(await tx.lockPolicy('proj-a', 'policy-full')).toStrictEqual(full);
+          await tx.policies.insert(full);
+          await tx.policies.insert(bare);
+          expect(await tx.policies.lock('proj-a', 'policy-full')).toStrictEqual(full);
         });
         await store.resourceRead(async (tx) => {
-          expect(await tx.getPolicy('proj-a', 'policy-full')).toStrictEqual(full);
-          const readBare = await tx.getPolicy('proj-a', 'policy-bare');
+          expect(await tx.policies.get('proj-a', 'policy-full')).toStrictEqual(full);
+          const readBare = await tx.policies.get('proj-a', 'policy-bare');
           expect(readBare).toStrictEqual(bare);
           for (const absent of [
             'alarmId',
@@ -425,16 +431,16 @@ for (const backend of testBackends) {
             expect(readBare).not.toHaveProperty(absent);
           }
           expect(readBare?.action).toStrictEqual({ operation: 'ADD', number: 1 });
-          expect(await tx.getPolicy('proj-b', 'policy-full')).toBeUndefined();
-          expect(await tx.lockPolicy('proj-b', 'policy-full')).toBeUndefined();
-          expect(await tx.getPolicy('proj-a', 'policy-none')).toBeUndefined();
+          expect(await tx.policies.get('proj-b', 'policy-full')).toBeUndefined();
+          expect(await tx.policies.lock('proj-b', 'policy-full')).toBeUndefined();
+          expect(await tx.policies.get('proj-a', 'policy-none')).toBeUndefined();
         });
       });
 
       it('updates every mutable field, setting and clearing optional ones', async () => {
         await store.resourceSession(async (tx) => {
-          await tx.insertPolicy(full);
-          await tx.insertPolicy(bare);
+          await tx.policies.insert(full);
+          await tx.policies.insert(bare);
         });
         const cleared = policy({
           id: 'policy-full',
@@ -449,29 +455,29 @@ for (const backend of testBackends) {
         });
         const filled = { ...full, id: 'policy-bare', createTime: t0 };
         await store.resourceSession(async (tx) => {
-          await tx.updatePolicy(cleared);
-          await tx.updatePolicy(filled);
+          await tx.policies.update(cleared);
+          await tx.policies.update(filled);
           // Another project's policy of the same id is not this one.
-          await tx.updatePolicy({ ...bare, projectId: 'proj-b', name: 'hijacked' });
+          await tx.policies.update({ ...bare, projectId: 'proj-b', name: 'hijacked' });
         });
         await store.resourceRead(async (tx) => {
-          const readCleared = await tx.getPolicy('proj-a', 'policy-full');
+          const readCleared = await tx.policies.get('proj-a', 'policy-full');
           expect(readCleared).toStrictEqual(cleared);
           expect(readCleared).not.toHaveProperty('nextFireAt');
           expect(readCleared).not.toHaveProperty('metaData');
-          expect(await tx.getPolicy('proj-a', 'policy-bare')).toStrictEqual(filled);
+          expect(await tx.policies.get('proj-a', 'policy-bare')).toStrictEqual(filled);
         });
       });
 
       it('deletes a policy once, only in the owning project', async () => {
-        await store.resourceSession((tx) => tx.insertPolicy(bare));
+        await store.resourceSession((tx) => tx.policies.insert(bare));
         await store.resourceSession(async (tx) => {
-          expect(await tx.deletePolicy('proj-b', 'policy-bare')).toBe(false);
-          expect(await tx.deletePolicy('proj-a', 'policy-bare')).toBe(true);
-          expect(await tx.deletePolicy('proj-a', 'policy-bare')).toBe(false);
+          expect(await tx.policies.delete('proj-b', 'policy-bare')).toBe(false);
+          expect(await tx.policies.delete('proj-a', 'policy-bare')).toBe(true);
+          expect(await tx.policies.delete('proj-a', 'policy-bare')).toBe(false);
         });
         expect(
-          await store.resourceRead((tx) => tx.getPolicy('proj-a', 'policy-bare')),
+          await store.resourceRead((tx) => tx.policies.get('proj-a', 'policy-bare')),
         ).toBeUndefined();
       });
 
@@ -517,7 +523,7 @@ for (const backend of testBackends) {
         beforeEach(async () => {
           await store.resourceSession(async (tx) => {
             // Inserted newest first, so insertion order cannot pass for create-time order.
-            for (const p of [...listed].reverse()) await tx.insertPolicy(p);
+            for (const p of [...listed].reverse()) await tx.policies.insert(p);
           });
         });
 
@@ -527,7 +533,7 @@ for (const backend of testBackends) {
           paging: Paging = { startNumber: 0, limit: 20 },
         ): Promise<{ total: number; ids: string[] }> => {
           const page = await store.resourceRead((tx) =>
-            tx.listPolicies('proj-a', filter, paging, order),
+            tx.policies.list('proj-a', filter, paging, order),
           );
           return { total: page.total, ids: page.policies.map((p) => p.id) };
         };
@@ -535,7 +541,7 @@ for (const backend of testBackends) {
         it('lists the project policies newest first by default, whole', async () => {
           expect(await ids({})).toEqual({ total: 6, ids: ['p6', 'p5', 'p4', 'p3', 'p2', 'p1'] });
           const page = await store.resourceRead((tx) =>
-            tx.listPolicies('proj-a', { policyId: 'p4' }, { startNumber: 0, limit: 20 }),
+            tx.policies.list('proj-a', { policyId: 'p4' }, { startNumber: 0, limit: 20 }),
           );
           expect(page.policies).toStrictEqual([listed[3]]);
         });
@@ -608,7 +614,7 @@ for (const backend of testBackends) {
 
         it('never lists another project policies', async () => {
           const b = await store.resourceRead((tx) =>
-            tx.listPolicies('proj-b', {}, { startNumber: 0, limit: 20 }),
+            tx.policies.list('proj-b', {}, { startNumber: 0, limit: 20 }),
           );
           expect(b.total).toBe(1);
           expect(b.policies.map((p) => p.id)).toEqual(['q1']);
@@ -617,28 +623,28 @@ for (const backend of testBackends) {
 
         it('counts the policies of one resource in the project', async () => {
           await store.resourceRead(async (tx) => {
-            expect(await tx.countPolicies('proj-a', 'group-1')).toBe(3);
-            expect(await tx.countPolicies('proj-a', 'bw-1')).toBe(2);
-            expect(await tx.countPolicies('proj-a', 'group-2')).toBe(1);
+            expect(await tx.policies.countOf('proj-a', 'group-1')).toBe(3);
+            expect(await tx.policies.countOf('proj-a', 'bw-1')).toBe(2);
+            expect(await tx.policies.countOf('proj-a', 'group-2')).toBe(1);
             // q1 is on group-1 too, in project B.
-            expect(await tx.countPolicies('proj-b', 'group-1')).toBe(1);
-            expect(await tx.countPolicies('proj-a', 'group-9')).toBe(0);
+            expect(await tx.policies.countOf('proj-b', 'group-1')).toBe(1);
+            expect(await tx.policies.countOf('proj-a', 'group-9')).toBe(0);
           });
         });
 
         it('finds the project policies bound to an alarm, oldest first', async () => {
           await store.resourceSession((tx) =>
             // Same create time as p1: the id orders them.
-            tx.insertPolicy(policy({ id: 'p0', alarmId: 'alarm-1', createTime: t0 + 1 })),
+            tx.policies.insert(policy({ id: 'p0', alarmId: 'alarm-1', createTime: t0 + 1 })),
           );
           await store.resourceRead(async (tx) => {
             const forAlarm = async (projectId: string, alarmId: string) =>
-              (await tx.policiesForAlarm(projectId, alarmId)).map((p) => p.id);
+              (await tx.policies.forAlarm(projectId, alarmId)).map((p) => p.id);
             expect(await forAlarm('proj-a', 'alarm-1')).toEqual(['p0', 'p1', 'p5']);
             expect(await forAlarm('proj-a', 'alarm-2')).toEqual(['p4']);
             expect(await forAlarm('proj-b', 'alarm-1')).toEqual(['q1']);
             expect(await forAlarm('proj-a', 'alarm-9')).toEqual([]);
-            expect((await tx.policiesForAlarm('proj-a', 'alarm-2'))[0]).toStrictEqual(listed[3]);
+            expect((await tx.policies.forAlarm('proj-a', 'alarm-2'))[0]).toStrictEqual(listed[3]);
           });
         });
       });
@@ -647,10 +653,10 @@ for (const backend of testBackends) {
     describe('triggers', () => {
       beforeEach(async () => {
         await store.resourceSession(async (tx) => {
-          await tx.insertPolicy(policy({ id: 'due-late', nextFireAt: t0 }));
-          await tx.insertPolicy(policy({ id: 'future', nextFireAt: t0 + 1 }));
-          await tx.insertPolicy(policy({ id: 'none' }));
-          await tx.insertPolicy(
+          await tx.policies.insert(policy({ id: 'due-late', nextFireAt: t0 }));
+          await tx.policies.insert(policy({ id: 'future', nextFireAt: t0 + 1 }));
+          await tx.policies.insert(policy({ id: 'none' }));
+          await tx.policies.insert(
             policy({ id: 'due-early', projectId: 'proj-b', nextFireAt: t0 - minute }),
           );
         });
@@ -658,38 +664,40 @@ for (const backend of testBackends) {
 
       it('lists the policies due now, of every project, earliest first, up to the limit', async () => {
         await store.resourceRead(async (tx) => {
-          expect(await tx.duePolicies(t0, 10)).toEqual([
+          expect(await tx.policies.due(t0, 10)).toEqual([
             { policyId: 'due-early', projectId: 'proj-b', dueAt: t0 - minute },
             { policyId: 'due-late', projectId: 'proj-a', dueAt: t0 },
           ]);
-          expect(await tx.duePolicies(t0, 1)).toEqual([
+          expect(await tx.policies.due(t0, 1)).toEqual([
             { policyId: 'due-early', projectId: 'proj-b', dueAt: t0 - minute },
           ]);
-          expect((await tx.duePolicies(t0 + 1, 10)).map((d) => d.policyId)).toEqual([
+          expect((await tx.policies.due(t0 + 1, 10)).map((d) => d.policyId)).toEqual([
             'due-early',
             'due-late',
             'future',
           ]);
-          expect(await tx.duePolicies(t0 - minute - 1, 10)).toEqual([]);
+          expect(await tx.policies.due(t0 - minute - 1, 10)).toEqual([]);
         });
       });
 
       it('claims a due trigger once, moving it to the next time', async () => {
         await store.resourceSession(async (tx) => {
-          expect(await tx.claimTrigger('due-late', t0, t0 + 10 * minute)).toBe(true);
-          expect(await tx.claimTrigger('due-late', t0, t0 + 10 * minute)).toBe(false);
+          expect(await tx.policies.claimTrigger('due-late', t0, t0 + 10 * minute)).toBe(true);
+          expect(await tx.policies.claimTrigger('due-late', t0, t0 + 10 * minute)).toBe(false);
         });
         // A later claim with the stale due time, as a slower server would try, fails too.
         expect(
-          await store.resourceSession((tx) => tx.claimTrigger('due-late', t0, t0 + 20 * minute)),
+          await store.resourceSession((tx) =>
+            tx.policies.claimTrigger('due-late', t0, t0 + 20 * minute),
+          ),
         ).toBe(false);
         await store.resourceRead(async (tx) => {
-          expect((await tx.getPolicy('proj-a', 'due-late'))?.nextFireAt).toBe(t0 + 10 * minute);
-          expect((await tx.duePolicies(t0 + minute, 10)).map((d) => d.policyId)).toEqual([
+          expect((await tx.policies.get('proj-a', 'due-late'))?.nextFireAt).toBe(t0 + 10 * minute);
+          expect((await tx.policies.due(t0 + minute, 10)).map((d) => d.policyId)).toEqual([
             'due-early',
             'future',
           ]);
-          expect((await tx.duePolicies(t0 + 10 * minute, 10)).map((d) => d.policyId)).toContain(
+          expect((await tx.policies.due(t0 + 10 * minute, 10)).map((d) => d.policyId)).toContain(
             'due-late',
           );
         });
@@ -697,37 +705,41 @@ for (const backend of testBackends) {
 
       it('clears the trigger when there is no next time', async () => {
         expect(
-          await store.resourceSession((tx) => tx.claimTrigger('due-early', t0 - minute, undefined)),
+          await store.resourceSession((tx) =>
+            tx.policies.claimTrigger('due-early', t0 - minute, undefined),
+          ),
         ).toBe(true);
         await store.resourceRead(async (tx) => {
-          expect(await tx.getPolicy('proj-b', 'due-early')).not.toHaveProperty('nextFireAt');
+          expect(await tx.policies.get('proj-b', 'due-early')).not.toHaveProperty('nextFireAt');
           expect(
-            (await tx.duePolicies(t0 + 365 * 24 * 60 * minute, 10)).map((d) => d.policyId),
+            (await tx.policies.due(t0 + 365 * 24 * 60 * minute, 10)).map((d) => d.policyId),
           ).toEqual(['due-late', 'future']);
         });
       });
 
       it('refuses a claim with a due time the policy does not have, changing nothing', async () => {
         await store.resourceSession(async (tx) => {
-          expect(await tx.claimTrigger('due-late', t0 - 1, t0 + minute)).toBe(false);
-          expect(await tx.claimTrigger('none', t0, t0 + minute)).toBe(false);
-          expect(await tx.claimTrigger('missing', t0, t0 + minute)).toBe(false);
+          expect(await tx.policies.claimTrigger('due-late', t0 - 1, t0 + minute)).toBe(false);
+          expect(await tx.policies.claimTrigger('none', t0, t0 + minute)).toBe(false);
+          expect(await tx.policies.claimTrigger('missing', t0, t0 + minute)).toBe(false);
         });
         await store.resourceRead(async (tx) => {
-          expect((await tx.getPolicy('proj-a', 'due-late'))?.nextFireAt).toBe(t0);
-          expect(await tx.getPolicy('proj-a', 'none')).not.toHaveProperty('nextFireAt');
+          expect((await tx.policies.get('proj-a', 'due-late'))?.nextFireAt).toBe(t0);
+          expect(await tx.policies.get('proj-a', 'none')).not.toHaveProperty('nextFireAt');
         });
       });
 
       it('gives the trigger back when the claiming session fails', async () => {
         await expect(
           store.resourceSession(async (tx) => {
-            expect(await tx.claimTrigger('due-late', t0, t0 + minute)).toBe(true);
+            expect(await tx.policies.claimTrigger('due-late', t0, t0 + minute)).toBe(true);
             throw new Error('executor failed');
           }),
         ).rejects.toThrow('executor failed');
         expect(
-          await store.resourceSession((tx) => tx.claimTrigger('due-late', t0, t0 + minute)),
+          await store.resourceSession((tx) =>
+            tx.policies.claimTrigger('due-late', t0, t0 + minute),
+          ),
         ).toBe(true);
       });
     });
@@ -736,15 +748,15 @@ for (const backend of testBackends) {
       it('records one execution per resource; a second writes nothing', async () => {
         const first = execution();
         await store.resourceSession(async (tx) => {
-          expect(await tx.insertExecution(first)).toBe(true);
+          expect(await tx.executions.insert(first)).toBe(true);
           expect(
-            await tx.insertExecution(
+            await tx.executions.insert(
               execution({ logId: 'log-2', policyId: 'policy-2', settlesAt: t0 }),
             ),
           ).toBe(false);
           // Same id, other type: another resource.
           expect(
-            await tx.insertExecution(
+            await tx.executions.insert(
               execution({
                 logId: 'log-3',
                 policyId: 'policy-3',
@@ -755,14 +767,14 @@ for (const backend of testBackends) {
           ).toBe(true);
         });
         await store.resourceRead(async (tx) => {
-          expect(await tx.executionOfResource('SCALING_GROUP', 'group-1')).toStrictEqual(first);
-          expect(await tx.executionOfResource('SCALING_GROUP', 'group-2')).toBeUndefined();
+          expect(await tx.executions.ofResource('SCALING_GROUP', 'group-1')).toStrictEqual(first);
+          expect(await tx.executions.ofResource('SCALING_GROUP', 'group-2')).toBeUndefined();
           expect(
-            await tx.executingPolicies(['policy-1', 'policy-2', 'policy-3', 'policy-4']),
+            await tx.executions.executingPolicies(['policy-1', 'policy-2', 'policy-3', 'policy-4']),
           ).toEqual(new Set(['policy-1', 'policy-3']));
-          expect(await tx.executingPolicies([])).toEqual(new Set());
+          expect(await tx.executions.executingPolicies([])).toEqual(new Set());
           // The refused execution settles earliest: it would show here had it been written.
-          expect((await tx.dueExecutions(t0 + 10 * minute, 10)).map((e) => e.logId)).toEqual([
+          expect((await tx.executions.due(t0 + 10 * minute, 10)).map((e) => e.logId)).toEqual([
             'log-1',
             'log-3',
           ]);
@@ -770,19 +782,19 @@ for (const backend of testBackends) {
         // Nothing to take of the refused one (a write, so in a session: reads may run on a
         // connection that cannot write).
         await store.resourceSession(async (tx) => {
-          expect(await tx.takeExecution('log-2')).toBe(false);
+          expect(await tx.executions.take('log-2')).toBe(false);
         });
       });
 
       it('lists the executions settled by now, earliest first, up to the limit', async () => {
         await store.resourceSession(async (tx) => {
-          await tx.insertExecution(
+          await tx.executions.insert(
             execution({ logId: 'l-late', resourceId: 'g-1', settlesAt: t0 + 3 }),
           );
-          await tx.insertExecution(
+          await tx.executions.insert(
             execution({ logId: 'l-early', resourceId: 'g-2', settlesAt: t0 + 1 }),
           );
-          await tx.insertExecution(
+          await tx.executions.insert(
             execution({
               logId: 'l-mid',
               resourceId: 'g-3',
@@ -790,12 +802,12 @@ for (const backend of testBackends) {
               settlesAt: t0 + 2,
             }),
           );
-          await tx.insertExecution(
+          await tx.executions.insert(
             execution({ logId: 'l-future', resourceId: 'g-4', settlesAt: t0 + 9 }),
           );
         });
         await store.resourceRead(async (tx) => {
-          const due = await tx.dueExecutions(t0 + 3, 10);
+          const due = await tx.executions.due(t0 + 3, 10);
           expect(due.map((e) => e.logId)).toEqual(['l-early', 'l-mid', 'l-late']);
           expect(due[1]).toStrictEqual(
             execution({
@@ -805,22 +817,22 @@ for (const backend of testBackends) {
               settlesAt: t0 + 2,
             }),
           );
-          expect((await tx.dueExecutions(t0 + 3, 2)).map((e) => e.logId)).toEqual([
+          expect((await tx.executions.due(t0 + 3, 2)).map((e) => e.logId)).toEqual([
             'l-early',
             'l-mid',
           ]);
-          expect(await tx.dueExecutions(t0, 10)).toEqual([]);
+          expect(await tx.executions.due(t0, 10)).toEqual([]);
         });
       });
 
       it('lets exactly one take an execution, freeing its resource', async () => {
-        await store.resourceSession((tx) => tx.insertExecution(execution()));
-        expect(await store.resourceSession((tx) => tx.takeExecution('log-1'))).toBe(true);
-        expect(await store.resourceSession((tx) => tx.takeExecution('log-1'))).toBe(false);
+        await store.resourceSession((tx) => tx.executions.insert(execution()));
+        expect(await store.resourceSession((tx) => tx.executions.take('log-1'))).toBe(true);
+        expect(await store.resourceSession((tx) => tx.executions.take('log-1'))).toBe(false);
         await store.resourceSession(async (tx) => {
-          expect(await tx.executionOfResource('SCALING_GROUP', 'group-1')).toBeUndefined();
-          expect(await tx.executingPolicies(['policy-1'])).toEqual(new Set());
-          expect(await tx.insertExecution(execution({ logId: 'log-2' }))).toBe(true);
+          expect(await tx.executions.ofResource('SCALING_GROUP', 'group-1')).toBeUndefined();
+          expect(await tx.executions.executingPolicies(['policy-1'])).toEqual(new Set());
+          expect(await tx.executions.insert(execution({ logId: 'log-2' }))).toBe(true);
         });
       });
     });
@@ -832,18 +844,20 @@ for (const backend of testBackends) {
           jobRecords: [{ jobName: 'ADJUST_VM_NUMBERS', jobStatus: 'SUCCESS' }],
         });
         await store.resourceSession(async (tx) => {
-          expect(await tx.writeLogs([written])).toEqual({
+          expect(await tx.logs.write([written])).toEqual({
             inserted: 1,
             updated: 0,
             unchanged: 0,
             rejected: [],
           });
-          expect(await tx.getLog('proj-a', written.id)).toStrictEqual(written);
+          expect(await tx.logs.get('proj-a', written.id)).toStrictEqual(written);
         });
         await store.resourceRead(async (tx) => {
-          expect(await tx.getLog('proj-a', written.id)).toStrictEqual(written);
-          expect(await tx.getLog('proj-b', written.id)).toBeUndefined();
-          expect(await tx.getLog('proj-a', '00000009-0000-4000-8000-000000000000')).toBeUndefined();
+          expect(await tx.logs.get('proj-a', written.id)).toStrictEqual(written);
+          expect(await tx.logs.get('proj-b', written.id)).toBeUndefined();
+          expect(
+            await tx.logs.get('proj-a', '00000009-0000-4000-8000-000000000000'),
+          ).toBeUndefined();
         });
         const page = await store.queryLogs({
           projectId: 'proj-a',
@@ -857,22 +871,22 @@ for (const backend of testBackends) {
 
       it('settles a log by writing it again in a later session', async () => {
         const executing = log();
-        await store.resourceSession((tx) => tx.writeLogs([executing]));
+        await store.resourceSession((tx) => tx.logs.write([executing]));
         const settled = log({ status: 'SUCCESS' });
-        expect(await store.resourceSession((tx) => tx.writeLogs([settled]))).toMatchObject({
+        expect(await store.resourceSession((tx) => tx.logs.write([settled]))).toMatchObject({
           inserted: 0,
           updated: 1,
         });
-        expect(await store.resourceRead((tx) => tx.getLog('proj-a', executing.id))).toStrictEqual(
+        expect(await store.resourceRead((tx) => tx.logs.get('proj-a', executing.id))).toStrictEqual(
           settled,
         );
       });
 
       it('refuses to write logs outside a session, writing nothing', async () => {
-        await expect(store.resourceRead((tx) => tx.writeLogs([log()]))).rejects.toThrow(
+        await expect(store.resourceRead((tx) => tx.logs.write([log()]))).rejects.toThrow(
           /engine session/,
         );
-        expect(await store.resourceRead((tx) => tx.getLog('proj-a', log().id))).toBeUndefined();
+        expect(await store.resourceRead((tx) => tx.logs.get('proj-a', log().id))).toBeUndefined();
         expect(
           await store.queryLogs({
             projectId: 'proj-a',
@@ -888,11 +902,11 @@ for (const backend of testBackends) {
       it('returns what the work returns, and reads see what sessions committed', async () => {
         expect(
           await store.resourceSession(async (tx) => {
-            await tx.insertGroup(group());
+            await tx.groups.insert(group());
             return 'done';
           }),
         ).toBe('done');
-        expect((await store.resourceRead((tx) => tx.getGroup('proj-a', 'group-1')))?.id).toBe(
+        expect((await store.resourceRead((tx) => tx.groups.get('proj-a', 'group-1')))?.id).toBe(
           'group-1',
         );
       });
@@ -901,22 +915,22 @@ for (const backend of testBackends) {
         const failure = new Error('scaling failed half-way');
         await expect(
           store.resourceSession(async (tx) => {
-            await tx.insertGroup(group());
-            await tx.insertBandwidth(bandwidth());
-            await tx.insertPolicy(policy({ nextFireAt: t0 }));
-            await tx.writeLogs([log()]);
-            expect(await tx.insertExecution(execution())).toBe(true);
+            await tx.groups.insert(group());
+            await tx.bandwidths.insert(bandwidth());
+            await tx.policies.insert(policy({ nextFireAt: t0 }));
+            await tx.logs.write([log()]);
+            expect(await tx.executions.insert(execution())).toBe(true);
             throw failure;
           }),
         ).rejects.toBe(failure);
         await store.resourceRead(async (tx) => {
-          expect(await tx.getGroup('proj-a', 'group-1')).toBeUndefined();
-          expect(await tx.getBandwidth('proj-a', 'bw-1')).toBeUndefined();
-          expect(await tx.getPolicy('proj-a', 'policy-1')).toBeUndefined();
-          expect(await tx.duePolicies(t0, 10)).toEqual([]);
-          expect(await tx.getLog('proj-a', log().id)).toBeUndefined();
-          expect(await tx.executionOfResource('SCALING_GROUP', 'group-1')).toBeUndefined();
-          expect(await tx.dueExecutions(t0 + 10 * minute, 10)).toEqual([]);
+          expect(await tx.groups.get('proj-a', 'group-1')).toBeUndefined();
+          expect(await tx.bandwidths.get('proj-a', 'bw-1')).toBeUndefined();
+          expect(await tx.policies.get('proj-a', 'policy-1')).toBeUndefined();
+          expect(await tx.policies.due(t0, 10)).toEqual([]);
+          expect(await tx.logs.get('proj-a', log().id)).toBeUndefined();
+          expect(await tx.executions.ofResource('SCALING_GROUP', 'group-1')).toBeUndefined();
+          expect(await tx.executions.due(t0 + 10 * minute, 10)).toEqual([]);
         });
         expect(
           await store.queryLogs({
@@ -928,9 +942,9 @@ for (const backend of testBackends) {
         ).toBeUndefined();
         // The same rows can be written afresh: nothing half-written is in the way.
         await store.resourceSession(async (tx) => {
-          await tx.insertGroup(group());
-          expect((await tx.writeLogs([log()])).inserted).toBe(1);
-          expect(await tx.insertExecution(execution())).toBe(true);
+          await tx.groups.insert(group());
+          expect((await tx.logs.write([log()])).inserted).toBe(1);
+          expect(await tx.executions.insert(execution())).toBe(true);
         });
       });
     });
@@ -940,7 +954,7 @@ for (const backend of testBackends) {
         const count = 50;
         await store.resourceSession(async (tx) => {
           for (let i = 0; i < count; i += 1) {
-            await tx.insertPolicy(
+            await tx.policies.insert(
               policy({
                 id: `race-${String(i).padStart(2, '0')}`,
                 projectId: i % 2 === 0 ? 'proj-a' : 'proj-b',
@@ -957,10 +971,11 @@ for (const backend of testBackends) {
           const drain = async (server: ResourceStore, mine: string[]) => {
             for (;;) {
               const claimed = await server.resourceSession(async (tx) => {
-                const due = await tx.duePolicies(t0, 5);
+                const due = await tx.policies.due(t0, 5);
                 const won: string[] = [];
                 for (const d of due) {
-                  if (await tx.claimTrigger(d.policyId, d.dueAt, undefined)) won.push(d.policyId);
+                  if (await tx.policies.claimTrigger(d.policyId, d.dueAt, undefined))
+                    won.push(d.policyId);
                 }
                 return { due: due.length, won };
               });
@@ -980,11 +995,13 @@ for (const backend of testBackends) {
         const all = claims.flat();
         expect(all).toHaveLength(count);
         expect(new Set(all).size).toBe(count);
-        expect(await store.resourceRead((tx) => tx.duePolicies(t0 + 10 * minute, 100))).toEqual([]);
+        expect(await store.resourceRead((tx) => tx.policies.due(t0 + 10 * minute, 100))).toEqual(
+          [],
+        );
       });
 
       it('holds a locked group until the session ends; the next locker sees its update', async () => {
-        await store.resourceSession((tx) => tx.insertGroup(group()));
+        await store.resourceSession((tx) => tx.groups.insert(group()));
         const other = await openStore(url);
         const probe = new pg.Client({ connectionString: url });
         await probe.connect();
@@ -1008,16 +1025,16 @@ for (const backend of testBackends) {
         };
         try {
           const a = store.resourceSession(async (tx) => {
-            const g = await tx.lockGroup('proj-a', 'group-1');
+            const g = await tx.groups.lock('proj-a', 'group-1');
             events.push('A locked');
             aLocked();
             await gate;
-            await tx.updateGroup({ ...group(), desireInstances: (g?.desireInstances ?? 0) + 3 });
+            await tx.groups.update({ ...group(), desireInstances: (g?.desireInstances ?? 0) + 3 });
             events.push('A ends');
           });
           await Promise.race([locked, a]);
           const b = other.resourceSession(async (tx) => {
-            const g = await tx.lockGroup('proj-a', 'group-1');
+            const g = await tx.groups.lock('proj-a', 'group-1');
             events.push('B locked');
             return g;
           });

@@ -26,7 +26,7 @@ export class BandwidthService {
       projectId,
       createTime: this.#now(),
     };
-    await this.#store.resourceSession((tx) => tx.insertBandwidth(bandwidth));
+    await this.#store.resourceSession((tx) => tx.bandwidths.insert(bandwidth));
     return bandwidth;
   }
 
@@ -35,11 +35,11 @@ export class BandwidthService {
     projectId: string,
     paging: Paging,
   ): Promise<{ total: number; bandwidths: Bandwidth[] }> {
-    return this.#store.resourceRead((tx) => tx.listBandwidths(projectId, paging));
+    return this.#store.resourceRead((tx) => tx.bandwidths.list(projectId, paging));
   }
 
   async show(projectId: string, id: string): Promise<Bandwidth> {
-    const bandwidth = await this.#store.resourceRead((tx) => tx.getBandwidth(projectId, id));
+    const bandwidth = await this.#store.resourceRead((tx) => tx.bandwidths.get(projectId, id));
     if (bandwidth === undefined) throw missing(id);
     return bandwidth;
   }
@@ -51,11 +51,11 @@ export class BandwidthService {
    */
   async update(projectId: string, id: string, update: BandwidthUpdate): Promise<Bandwidth> {
     return this.#store.resourceSession(async (tx) => {
-      const bandwidth = await tx.lockBandwidth(projectId, id);
+      const bandwidth = await tx.bandwidths.lock(projectId, id);
       if (bandwidth === undefined) throw missing(id);
       const next = applyUpdate(bandwidth, update);
       if (next.name !== bandwidth.name || next.size !== bandwidth.size) {
-        await tx.updateBandwidth(next);
+        await tx.bandwidths.update(next);
       }
       return next;
     });
@@ -65,9 +65,9 @@ export class BandwidthService {
   async delete(projectId: string, id: string): Promise<void> {
     await this.#store.resourceSession(async (tx) => {
       // Locked, so that an execution cannot start on it between the checks and the delete.
-      const bandwidth = await tx.lockBandwidth(projectId, id);
+      const bandwidth = await tx.bandwidths.lock(projectId, id);
       if (bandwidth === undefined) throw missing(id);
-      const policies = await tx.countPolicies(projectId, id);
+      const policies = await tx.policies.countOf(projectId, id);
       if (policies > 0) {
         throw apiErrors.resourceInUse(
           'bandwidth',
@@ -75,7 +75,7 @@ export class BandwidthService {
           `${String(policies)} scaling ${policies === 1 ? 'policy targets' : 'policies target'} it. Delete ${policies === 1 ? 'that policy' : 'those policies'} first.`,
         );
       }
-      const running = await tx.executionOfResource('BANDWIDTH', id);
+      const running = await tx.executions.ofResource('BANDWIDTH', id);
       if (running !== undefined) {
         throw apiErrors.resourceInUse(
           'bandwidth',
@@ -83,7 +83,7 @@ export class BandwidthService {
           `an execution of policy ${running.policyId} is under way on it. Wait for it to finish.`,
         );
       }
-      await tx.deleteBandwidth(projectId, id);
+      await tx.bandwidths.delete(projectId, id);
     });
   }
 }

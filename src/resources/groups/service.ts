@@ -68,12 +68,12 @@ export class GroupService {
       nowMs,
       this.#settings.instanceSettleMs,
     );
-    await this.#store.resourceSession((tx) => tx.insertGroup(group));
+    await this.#store.resourceSession((tx) => tx.groups.insert(group));
     return group;
   }
 
   async show(projectId: string, groupId: string): Promise<ScalingGroup> {
-    const group = await this.#store.resourceRead((tx) => tx.getGroup(projectId, groupId));
+    const group = await this.#store.resourceRead((tx) => tx.groups.get(projectId, groupId));
     if (group === undefined) throw apiErrors.groupNotFound(groupId);
     return group;
   }
@@ -98,7 +98,7 @@ export class GroupService {
       ...(filter.status === undefined ? {} : { status: filter.status }),
       ...(attributes.length === 0 ? {} : { attributes }),
     };
-    return this.#store.resourceRead((tx) => tx.listGroups(projectId, storeFilter, paging));
+    return this.#store.resourceRead((tx) => tx.groups.list(projectId, storeFilter, paging));
   }
 
   /**
@@ -107,7 +107,7 @@ export class GroupService {
    */
   async update(projectId: string, groupId: string, edit: GroupEdit): Promise<ScalingGroup> {
     return this.#store.resourceSession(async (tx) => {
-      const group = await tx.lockGroup(projectId, groupId);
+      const group = await tx.groups.lock(projectId, groupId);
       if (group === undefined) throw apiErrors.groupNotFound(groupId);
       const { desireInstances, ...fields } = edit(group);
       const updated = setDesiredInstances(
@@ -116,7 +116,7 @@ export class GroupService {
         this.#now(),
         this.#settings.instanceSettleMs,
       );
-      await tx.updateGroup(updated);
+      await tx.groups.update(updated);
       return updated;
     });
   }
@@ -128,7 +128,7 @@ export class GroupService {
    */
   async delete(projectId: string, groupId: string, force: boolean): Promise<void> {
     await this.#store.resourceSession(async (tx) => {
-      const group = await tx.lockGroup(projectId, groupId);
+      const group = await tx.groups.lock(projectId, groupId);
       if (group === undefined) throw apiErrors.groupNotFound(groupId);
       const nowMs = this.#now();
       if (!force) {
@@ -138,15 +138,15 @@ export class GroupService {
             `The group has ${String(instances)} instances${isScaling(group, nowMs) ? ' and is scaling' : ''}: set its desired and minimum numbers to 0 and wait, or delete with force_delete=yes.`,
           );
         }
-        const running = await tx.executionOfResource('SCALING_GROUP', groupId);
+        const running = await tx.executions.ofResource('SCALING_GROUP', groupId);
         if (running !== undefined) {
           throw apiErrors.groupNotEmpty(
             `An execution of policy ${running.policyId} is under way: wait for it, or delete with force_delete=yes.`,
           );
         }
       }
-      await tx.deletePoliciesOf(projectId, groupId);
-      await tx.deleteGroup(projectId, groupId);
+      await tx.policies.deleteOf(projectId, groupId);
+      await tx.groups.delete(projectId, groupId);
     });
   }
 
@@ -156,10 +156,10 @@ export class GroupService {
    */
   async act(projectId: string, groupId: string, action: GroupAction): Promise<void> {
     await this.#store.resourceSession(async (tx) => {
-      const group = await tx.lockGroup(projectId, groupId);
+      const group = await tx.groups.lock(projectId, groupId);
       if (group === undefined) throw apiErrors.groupNotFound(groupId);
       const status: GroupStatus = action === 'resume' ? 'INSERVICE' : 'PAUSED';
-      if (group.status !== status) await tx.updateGroup({ ...group, status });
+      if (group.status !== status) await tx.groups.update({ ...group, status });
     });
   }
 }

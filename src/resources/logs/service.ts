@@ -21,8 +21,9 @@ export class LogService {
     const page =
       (await this.#store.queryLogs(query)) ??
       // No log was ever recorded for it: known all the same if the engine has the policy.
-      ((await this.#store.resourceRead((tx) => tx.getPolicy(query.projectId, query.policyId))) ===
-      undefined
+      ((await this.#store.resourceRead((tx) =>
+        tx.policies.get(query.projectId, query.policyId),
+      )) === undefined
         ? undefined
         : { totalNumber: 0, logs: [] });
     if (page === undefined) throw apiErrors.policyNotFound();

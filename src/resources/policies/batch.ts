@@ -28,11 +28,13 @@ export async function runBatch(
   const { ids, action, force } = batch;
   const policies = new Map<string, ScalingPolicy>();
   for (const id of [...ids].sort()) {
-    const policy = await tx.lockPolicy(projectId, id);
+    const policy = await tx.policies.lock(projectId, id);
     if (policy !== undefined) policies.set(id, policy);
   }
   const executing =
-    action === 'delete' && !force ? await tx.executingPolicies([...policies.keys()]) : new Set();
+    action === 'delete' && !force
+      ? await tx.executions.executingPolicies([...policies.keys()])
+      : new Set();
   const problems = ids.flatMap((id) =>
     !policies.has(id)
       ? [`${id}: the policy does not exist`]
@@ -47,10 +49,10 @@ export async function runBatch(
   }
   for (const policy of policies.values()) {
     if (action === 'delete') {
-      await tx.deletePolicy(projectId, policy.id);
+      await tx.policies.delete(projectId, policy.id);
     } else {
       const changed = withStatus(policy, action === 'resume' ? 'INSERVICE' : 'PAUSED', nowMs);
-      if (changed !== policy) await tx.updatePolicy(changed);
+      if (changed !== policy) await tx.policies.update(changed);
     }
   }
 }

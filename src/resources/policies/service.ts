@@ -86,7 +86,7 @@ export class PolicyService {
     const nowMs = this.#now();
     const id = randomUUID();
     await this.#store.resourceSession(async (tx) => {
-      if ((await tx.lockGroup(projectId, fields.resourceId)) === undefined) {
+      if ((await tx.groups.lock(projectId, fields.resourceId)) === undefined) {
         throw apiErrors.groupNotFound(fields.resourceId);
       }
       await this.#insert(tx, projectId, id, fields, nowMs);
@@ -108,9 +108,9 @@ export class PolicyService {
   /** A scaling group policy (v1): a bandwidth policy is not found. */
   async showGroupPolicy(projectId: string, policyId: string): Promise<PolicyView> {
     return this.#store.resourceRead(async (tx) => {
-      const policy = await tx.getPolicy(projectId, policyId);
+      const policy = await tx.policies.get(projectId, policyId);
       if (policy?.resourceType !== 'SCALING_GROUP') throw apiErrors.policyNotFound();
-      const executing = await tx.executingPolicies([policy.id]);
+      const executing = await tx.executions.executingPolicies([policy.id]);
       return { policy, executing: executing.has(policy.id) };
     });
   }
@@ -118,7 +118,7 @@ export class PolicyService {
   /** A group or bandwidth policy (v2). */
   async show(projectId: string, policyId: string): Promise<PolicyView> {
     return this.#store.resourceRead(async (tx) => {
-      const policy = await tx.getPolicy(projectId, policyId);
+      const policy = await tx.policies.get(projectId, policyId);
       if (policy === undefined) throw apiErrors.policyNotFound();
       const [view] = await v2Views(tx, projectId, [policy]);
       return view as PolicyView;
@@ -132,10 +132,10 @@ export class PolicyService {
     update: PolicyUpdate,
   ): Promise<void> {
     await this.#store.resourceSession(async (tx) => {
-      const policy = await tx.lockPolicy(projectId, policyId);
+      const policy = await tx.policies.lock(projectId, policyId);
       if (policy?.resourceType !== 'SCALING_GROUP') throw apiErrors.policyNotFound();
       const nowMs = this.#now();
-      await tx.updatePolicy(updated(policy, update(policy, nowMs), nowMs));
+      await tx.policies.update(updated(policy, update(policy, nowMs), nowMs));
     });
   }
 
@@ -145,7 +145,7 @@ export class PolicyService {
    */
   async update(projectId: string, policyId: string, update: PolicyUpdate): Promise<void> {
     await this.#store.resourceSession(async (tx) => {
-      const policy = await tx.lockPolicy(projectId, policyId);
+      const policy = await tx.policies.lock(projectId, policyId);
       if (policy === undefined) throw apiErrors.policyNotFound();
       const nowMs = this.#now();
       const fields = update(policy, nowMs);
@@ -153,7 +153,7 @@ export class PolicyService {
         await lockResource(tx, projectId, fields);
         await this.#checkQuota(tx, projectId, fields.resourceId);
       }
-      await tx.updatePolicy(updated(policy, fields, nowMs));
+      await tx.policies.update(updated(policy, fields, nowMs));
     });
   }
 
@@ -162,7 +162,9 @@ export class PolicyService {
    * and its log stays queryable.
    */
   async delete(projectId: string, policyId: string): Promise<void> {
-    const deleted = await this.#store.resourceSession((tx) => tx.deletePolicy(projectId, policyId));
+    const deleted = await this.#store.resourceSession((tx) =>
+      tx.policies.delete(projectId, policyId),
+    );
     if (!deleted) throw apiErrors.policyNotFound();
   }
 
@@ -179,11 +181,11 @@ export class PolicyService {
       resourceId: groupId,
     };
     return this.#store.resourceRead(async (tx) => {
-      if ((await tx.getGroup(projectId, groupId)) === undefined) {
+      if ((await tx.groups.get(projectId, groupId)) === undefined) {
         throw apiErrors.groupNotFound(groupId);
       }
-      const { total, policies } = await tx.listPolicies(projectId, groupFilter, paging);
-      const executing = await tx.executingPolicies(policies.map((p) => p.id));
+      const { total, policies } = await tx.policies.list(projectId, groupFilter, paging);
+      const executing = await tx.executions.executingPolicies(policies.map((p) => p.id));
       return { total, views: policies.map((p) => ({ policy: p, executing: executing.has(p.id) })) };
     });
   }
@@ -196,7 +198,7 @@ export class PolicyService {
     order: PolicyOrder,
   ): Promise<PolicyPage> {
     return this.#store.resourceRead(async (tx) => {
-      const { total, policies } = await tx.listPolicies(projectId, filter, paging, order);
+      const { total, policies } = await tx.policies.list(projectId, filter, paging, order);
       return { total, views: await v2Views(tx, projectId, policies) };
     });
   }
@@ -211,10 +213,10 @@ export class PolicyService {
     const resourceFilter: PolicyFilter = { ...filter, resourceId };
     return this.#store.resourceRead(async (tx) => {
       const exists =
-        (await tx.getGroup(projectId, resourceId)) !== undefined ||
-        (await tx.getBandwidth(projectId, resourceId)) !== undefined;
+        (await tx.groups.get(projectId, resourceId)) !== undefined ||
+        (await tx.bandwidths.get(projectId, resourceId)) !== undefined;
       if (!exists) throw apiErrors.resourceNotFound('scaling group or bandwidth', resourceId);
-      const { total, policies } = await tx.listPolicies(projectId, resourceFilter, paging);
+      const { total, policies } = await tx.policies.list(projectId, resourceFilter, paging);
       return { total, views: await v2Views(tx, projectId, policies) };
     });
   }
@@ -254,17 +256,17 @@ export class PolicyService {
 
   async #setStatus(projectId: string, policyId: string, status: StoredPolicyStatus): Promise<void> {
     await this.#store.resourceSession(async (tx) => {
-      const policy = await tx.lockPolicy(projectId, policyId);
+      const policy = await tx.policies.lock(projectId, policyId);
       if (policy === undefined) throw apiErrors.policyNotFound();
       const changed = withStatus(policy, status, this.#now());
-      if (changed !== policy) await tx.updatePolicy(changed);
+      if (changed !== policy) await tx.policies.update(changed);
     });
   }
 
   /** Checks the policy quota of a resource, which the caller has locked. */
   async #checkQuota(tx: ResourceTransaction, projectId: string, resourceId: string): Promise<void> {
     const max = this.#settings.maxPoliciesPerResource;
-    if ((await tx.countPolicies(projectId, resourceId)) >= max) {
+    if ((await tx.policies.countOf(projectId, resourceId)) >= max) {
       throw apiErrors.policyQuota(max);
     }
   }
@@ -278,7 +280,7 @@ export class PolicyService {
     nowMs: number,
   ): Promise<void> {
     await this.#checkQuota(tx, projectId, fields.resourceId);
-    await tx.insertPolicy(newPolicy(projectId, id, fields, nowMs));
+    await tx.policies.insert(newPolicy(projectId, id, fields, nowMs));
   }
 }
 
@@ -290,8 +292,8 @@ async function lockResource(
 ): Promise<void> {
   const found =
     fields.resourceType === 'SCALING_GROUP'
-      ? await tx.lockGroup(projectId, fields.resourceId)
-      : await tx.lockBandwidth(projectId, fields.resourceId);
+      ? await tx.groups.lock(projectId, fields.resourceId)
+      : await tx.bandwidths.lock(projectId, fields.resourceId);
   if (found === undefined) {
     throw apiErrors.resourceNotFound(
       fields.resourceType === 'SCALING_GROUP' ? 'scaling group' : 'bandwidth',
@@ -306,11 +308,11 @@ async function v2Views(
   projectId: string,
   policies: readonly ScalingPolicy[],
 ): Promise<PolicyView[]> {
-  const executing = await tx.executingPolicies(policies.map((p) => p.id));
+  const executing = await tx.executions.executingPolicies(policies.map((p) => p.id));
   const bandwidths = new Map<string, Bandwidth | undefined>();
   for (const p of policies) {
     if (p.resourceType === 'BANDWIDTH' && !bandwidths.has(p.resourceId)) {
-      bandwidths.set(p.resourceId, await tx.getBandwidth(projectId, p.resourceId));
+      bandwidths.set(p.resourceId, await tx.bandwidths.get(projectId, p.resourceId));
     }
   }
   return policies.map((p) => {

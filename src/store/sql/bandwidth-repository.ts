@@ -1,11 +1,11 @@
 import type { Selectable } from 'kysely';
 import type { Bandwidth, BandwidthShareType } from '../../domain/bandwidth.js';
-import type { Paging } from '../resource-store.js';
+import type { BandwidthRepository, Paging } from '../resource-store.js';
 import type { BandwidthsTable } from '../schema.js';
-import { listResources, resourceStatements } from './resource-table.js';
+import { listResources, resourceCrud } from './resource-table.js';
 import type { Mutable, ResourceDb } from './resource-table.js';
 
-// Bandwidths: the resource transaction's bandwidth methods (see `ResourceTransaction`).
+// Bandwidths: the resource transaction's `bandwidths` (see `BandwidthRepository`).
 
 function rowToBandwidth(row: Selectable<BandwidthsTable>): Bandwidth {
   const b: Mutable<Bandwidth> = {
@@ -38,10 +38,9 @@ function bandwidthToRow(b: Bandwidth): BandwidthsTable {
   };
 }
 
-/** Insert, find (locking or not), update and delete a bandwidth by project and id. */
-export const bandwidthStatements = resourceStatements('bandwidths', bandwidthToRow, rowToBandwidth);
+const bandwidthCrud = resourceCrud('bandwidths', bandwidthToRow, rowToBandwidth);
 
-export async function listBandwidths(
+async function listBandwidths(
   r: ResourceDb,
   projectId: string,
   paging: Paging,
@@ -49,3 +48,9 @@ export async function listBandwidths(
   const { total, rows } = await listResources(r, 'bandwidths', projectId, (q) => q, paging);
   return { total, bandwidths: rows.map(rowToBandwidth) };
 }
+
+/** The bandwidth repository of a session's connection. */
+export const bandwidthRepository = (r: ResourceDb): BandwidthRepository => ({
+  ...bandwidthCrud(r),
+  list: (projectId, paging) => listBandwidths(r, projectId, paging),
+});

@@ -1,11 +1,11 @@
 import type { Selectable } from 'kysely';
 import type { ResourceType } from '../../domain/execution-log.js';
 import type { UnixMs } from '../../domain/unix-time.js';
-import type { PendingExecution } from '../resource-store.js';
+import type { ExecutionRepository, PendingExecution } from '../resource-store.js';
 import type { EngineExecutionsTable } from '../schema.js';
 import type { ResourceDb } from './resource-table.js';
 
-// Pending executions: the resource transaction's execution methods (see `ResourceTransaction`).
+// Pending executions: the resource transaction's `executions` (see `ExecutionRepository`).
 
 function rowToExecution(row: Selectable<EngineExecutionsTable>): PendingExecution {
   return {
@@ -18,10 +18,7 @@ function rowToExecution(row: Selectable<EngineExecutionsTable>): PendingExecutio
   };
 }
 
-export async function insertExecution(
-  r: ResourceDb,
-  execution: PendingExecution,
-): Promise<boolean> {
+async function insertExecution(r: ResourceDb, execution: PendingExecution): Promise<boolean> {
   const result = await r.db
     .insertInto('engine_executions')
     .values({
@@ -38,7 +35,7 @@ export async function insertExecution(
   return (result.numInsertedOrUpdatedRows ?? 0n) > 0n;
 }
 
-export async function executionOfResource(
+async function executionOfResource(
   r: ResourceDb,
   resourceType: ResourceType,
   resourceId: string,
@@ -52,7 +49,7 @@ export async function executionOfResource(
   return row === undefined ? undefined : rowToExecution(row);
 }
 
-export async function executingPolicies(
+async function executingPolicies(
   r: ResourceDb,
   policyIds: readonly string[],
 ): Promise<Set<string>> {
@@ -65,7 +62,7 @@ export async function executingPolicies(
   return new Set(rows.map((row) => row.policy_id));
 }
 
-export async function dueExecutions(
+async function dueExecutions(
   r: ResourceDb,
   nowMs: UnixMs,
   limit: number,
@@ -81,10 +78,19 @@ export async function dueExecutions(
   return rows.map(rowToExecution);
 }
 
-export async function takeExecution(r: ResourceDb, logId: string): Promise<boolean> {
+async function takeExecution(r: ResourceDb, logId: string): Promise<boolean> {
   const result = await r.db
     .deleteFrom('engine_executions')
     .where('log_id', '=', logId)
     .executeTakeFirst();
   return result.numDeletedRows > 0n;
 }
+
+/** The pending executions of a session's connection. */
+export const executionRepository = (r: ResourceDb): ExecutionRepository => ({
+  insert: (execution) => insertExecution(r, execution),
+  ofResource: (resourceType, resourceId) => executionOfResource(r, resourceType, resourceId),
+  executingPolicies: (policyIds) => executingPolicies(r, policyIds),
+  due: (nowMs, limit) => dueExecutions(r, nowMs, limit),
+  take: (logId) => takeExecution(r, logId),
+});

@@ -1,11 +1,11 @@
 import type { Selectable } from 'kysely';
 import type { GroupStatus, ScalingGroup } from '../../domain/scaling-group.js';
-import type { GroupFilter, Paging } from '../resource-store.js';
+import type { GroupFilter, GroupRepository, Paging } from '../resource-store.js';
 import type { ScalingGroupsTable } from '../schema.js';
-import { allResources, listResources, resourceStatements } from './resource-table.js';
+import { allResources, listResources, resourceCrud } from './resource-table.js';
 import type { Mutable, ResourceDb, ResourceQuery } from './resource-table.js';
 
-// Scaling groups: the resource transaction's group methods (see `ResourceTransaction`).
+// Scaling groups: the resource transaction's `groups` (see `GroupRepository`).
 
 function rowToGroup(row: Selectable<ScalingGroupsTable>): ScalingGroup {
   const group: Mutable<ScalingGroup> = {
@@ -44,10 +44,9 @@ function groupToRow(g: ScalingGroup): ScalingGroupsTable {
   };
 }
 
-/** Insert, find (locking or not), update and delete a group by project and id. */
-export const groupStatements = resourceStatements('scaling_groups', groupToRow, rowToGroup);
+const groupCrud = resourceCrud('scaling_groups', groupToRow, rowToGroup);
 
-export async function listGroups(
+async function listGroups(
   r: ResourceDb,
   projectId: string,
   filter: GroupFilter,
@@ -75,3 +74,9 @@ export async function listGroups(
   const { total, rows } = await listResources(r, 'scaling_groups', projectId, where, paging);
   return { total, groups: rows.map(rowToGroup) };
 }
+
+/** The group repository of a session's connection. */
+export const groupRepository = (r: ResourceDb): GroupRepository => ({
+  ...groupCrud(r),
+  list: (projectId, filter, paging) => listGroups(r, projectId, filter, paging),
+});

@@ -10,13 +10,13 @@ import type {
   StoredPolicyStatus,
 } from '../../domain/scaling-policy.js';
 import type { UnixMs } from '../../domain/unix-time.js';
-import type { Paging, PolicyFilter, PolicyOrder } from '../resource-store.js';
+import type { Paging, PolicyFilter, PolicyOrder, PolicyRepository } from '../resource-store.js';
 import type { ScalingPoliciesTable } from '../schema.js';
-import { listResources, resourceStatements } from './resource-table.js';
+import { listResources, resourceCrud } from './resource-table.js';
 import type { Mutable, ResourceDb } from './resource-table.js';
 
-// Scaling policies and their triggers: the resource transaction's policy methods (see
-// `ResourceTransaction`).
+// Scaling policies and their triggers: the resource transaction's `policies` (see
+// `PolicyRepository`).
 
 function rowToPolicy(row: Selectable<ScalingPoliciesTable>): ScalingPolicy {
   const p: Mutable<ScalingPolicy> = {
@@ -72,10 +72,9 @@ const orderColumns = {
   policyType: 'policy_type',
 } as const;
 
-/** Insert, find (locking or not), update and delete a policy by project and id. */
-export const policyStatements = resourceStatements('scaling_policies', policyToRow, rowToPolicy);
+const policyCrud = resourceCrud('scaling_policies', policyToRow, rowToPolicy);
 
-export async function listPolicies(
+async function listPolicies(
   r: ResourceDb,
   projectId: string,
   filter: PolicyFilter,
@@ -108,7 +107,7 @@ export async function listPolicies(
   return { total, policies: rows.map(rowToPolicy) };
 }
 
-export async function countPolicies(
+async function countPolicies(
   r: ResourceDb,
   projectId: string,
   resourceId: string,
@@ -122,7 +121,7 @@ export async function countPolicies(
   return n;
 }
 
-export async function deletePoliciesOf(
+async function deletePoliciesOf(
   r: ResourceDb,
   projectId: string,
   resourceId: string,
@@ -135,7 +134,7 @@ export async function deletePoliciesOf(
   return Number(result.numDeletedRows);
 }
 
-export async function policiesForAlarm(
+async function policiesForAlarm(
   r: ResourceDb,
   projectId: string,
   alarmId: string,
@@ -151,7 +150,7 @@ export async function policiesForAlarm(
   return rows.map(rowToPolicy);
 }
 
-export async function duePolicies(
+async function duePolicies(
   r: ResourceDb,
   nowMs: UnixMs,
   limit: number,
@@ -172,7 +171,7 @@ export async function duePolicies(
   }));
 }
 
-export async function claimTrigger(
+async function claimTrigger(
   r: ResourceDb,
   policyId: string,
   dueAt: UnixMs,
@@ -186,3 +185,14 @@ export async function claimTrigger(
     .executeTakeFirst();
   return result.numUpdatedRows > 0n;
 }
+
+/** The policy repository of a session's connection. */
+export const policyRepository = (r: ResourceDb): PolicyRepository => ({
+  ...policyCrud(r),
+  list: (projectId, filter, paging, order) => listPolicies(r, projectId, filter, paging, order),
+  countOf: (projectId, resourceId) => countPolicies(r, projectId, resourceId),
+  deleteOf: (projectId, resourceId) => deletePoliciesOf(r, projectId, resourceId),
+  forAlarm: (projectId, alarmId) => policiesForAlarm(r, projectId, alarmId),
+  due: (nowMs, limit) => duePolicies(r, nowMs, limit),
+  claimTrigger: (policyId, dueAt, next) => claimTrigger(r, policyId, dueAt, next),
+});

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Kysely, SelectQueryBuilder, Selectable, UpdateObject } from 'kysely';
-import type { Paging } from '../resource-store.js';
+import type { Paging, ResourceCrud } from '../resource-store.js';
 import type { Database } from '../schema.js';
 
 /**
@@ -54,33 +54,29 @@ export async function findResource<T extends ResourceTable>(
 }
 
 /**
- * The statements every resource has, for the resource of `table`: insert, find (with or
- * without its row lock), update and delete by project and id, mapped with `toRow` and
- * `fromRow`.
+ * The statements every resource has, for the resource of `table`, on a connection: insert,
+ * get, lock (get holding the row), update and delete by project and id, mapped with `toRow`
+ * and `fromRow`.
  */
-export function resourceStatements<T extends ResourceTable, R>(
+export function resourceCrud<T extends ResourceTable, R>(
   table: T,
   toRow: (resource: R) => Database[T],
   fromRow: (row: Selectable<Database[T]>) => R,
-) {
-  return {
-    insert: async (r: ResourceDb, resource: R): Promise<void> => {
+): (r: ResourceDb) => ResourceCrud<R> {
+  return (r) => ({
+    insert: async (resource) => {
       const into: ResourceTable = table;
       await r.db.insertInto(into).values(toRow(resource)).execute();
     },
-    /** With `lock`, the row is held (on PostgreSQL) until the session ends. */
-    find: async (
-      r: ResourceDb,
-      projectId: string,
-      id: string,
-      lock: boolean,
-    ): Promise<R | undefined> => mapRow(await findResource(r, table, projectId, id, lock), fromRow),
-    update: async (r: ResourceDb, resource: R): Promise<void> => {
+    get: async (projectId, id) =>
+      mapRow(await findResource(r, table, projectId, id, false), fromRow),
+    lock: async (projectId, id) =>
+      mapRow(await findResource(r, table, projectId, id, true), fromRow),
+    update: async (resource) => {
       await updateResource(r, table, toRow(resource));
     },
-    delete: (r: ResourceDb, projectId: string, id: string): Promise<boolean> =>
-      deleteResource(r, table, projectId, id),
-  };
+    delete: (projectId, id) => deleteResource(r, table, projectId, id),
+  });
 }
 
 /** Writes every column of `row` but its key over the stored row of that project and id. */

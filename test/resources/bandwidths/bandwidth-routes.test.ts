@@ -572,14 +572,14 @@ for (const backend of testBackends) {
       const p1 = bandwidthPolicy(api, bw.id);
       const p2 = bandwidthPolicy(api, bw.id);
       await api.store.resourceSession(async (tx) => {
-        await tx.insertPolicy(p1);
-        await tx.insertPolicy(p2);
+        await tx.policies.insert(p1);
+        await tx.policies.insert(p2);
       });
       const two = await api.inject({ method: 'DELETE', url });
       expect(expectAsError(two, 409, 'AS.0003')).toBe(
         `The bandwidth "${bw.id}" is in use: 2 scaling policies target it. Delete those policies first.`,
       );
-      await api.store.resourceSession((tx) => tx.deletePolicy(project, p1.id));
+      await api.store.resourceSession((tx) => tx.policies.delete(project, p1.id));
       const one = await api.inject({ method: 'DELETE', url });
       expect(expectAsError(one, 409, 'AS.0003')).toBe(
         `The bandwidth "${bw.id}" is in use: 1 scaling policy targets it. Delete that policy first.`,
@@ -588,8 +588,8 @@ for (const backend of testBackends) {
 
       // An execution under way (of a policy since deleted) holds it too.
       await api.store.resourceSession(async (tx) => {
-        await tx.deletePolicy(project, p2.id);
-        await tx.insertExecution({
+        await tx.policies.delete(project, p2.id);
+        await tx.executions.insert({
           logId: randomUUID(),
           projectId: project,
           policyId: p2.id,
@@ -603,8 +603,8 @@ for (const backend of testBackends) {
         `The bandwidth "${bw.id}" is in use: an execution of policy ${p2.id} is under way on it. Wait for it to finish.`,
       );
       await api.store.resourceSession(async (tx) => {
-        const pending = await tx.executionOfResource('BANDWIDTH', bw.id);
-        if (pending !== undefined) await tx.takeExecution(pending.logId);
+        const pending = await tx.executions.ofResource('BANDWIDTH', bw.id);
+        if (pending !== undefined) await tx.executions.take(pending.logId);
       });
 
       const done = await api.inject({ method: 'DELETE', url });
@@ -620,7 +620,7 @@ for (const backend of testBackends) {
       const api = await openTestApi(backend);
       const bw = await create(api, { size: 10, eip_id: 'eip-1', eip_address: '192.0.2.10' });
       const p = bandwidthPolicy(api, bw.id);
-      await api.store.resourceSession((tx) => tx.insertPolicy(p));
+      await api.store.resourceSession((tx) => tx.policies.insert(p));
 
       const engine = policyEngine(api.store, testConfig(), api.clock.now);
       const outcome = await engine.execute(project, p.id);

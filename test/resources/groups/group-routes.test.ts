@@ -372,7 +372,7 @@ for (const backend of testBackends) {
 
       const busy = await createGroup(api, { max_instance_number: 3, desire_instance_number: 2 });
       await api.store.resourceSession((tx) =>
-        tx.insertPolicy({
+        tx.policies.insert({
           id: '00000000-0000-4000-8000-0000000000aa',
           projectId: project,
           name: 'p',
@@ -398,7 +398,7 @@ for (const backend of testBackends) {
         (await send(api, 'DELETE', `${groupsUrl()}/${busy}?force_delete=yes`)).statusCode,
       ).toBe(204);
       const policy = await api.store.resourceRead((tx) =>
-        tx.getPolicy(project, '00000000-0000-4000-8000-0000000000aa'),
+        tx.policies.get(project, '00000000-0000-4000-8000-0000000000aa'),
       );
       expect(policy).toBeUndefined();
     });

@@ -266,7 +266,7 @@ for (const backend of testBackends) {
         });
         expect((await action(api, id, 'execute')).statusCode).toBe(204);
         expect(
-          (await api.store.resourceRead((tx) => tx.getBandwidth(project, bandwidthId)))?.size,
+          (await api.store.resourceRead((tx) => tx.bandwidths.get(project, bandwidthId)))?.size,
         ).toBe(12);
         const logs = await send(api, 'GET', logsPath(project, id));
         expect(
@@ -310,7 +310,7 @@ for (const backend of testBackends) {
         for (const [i, [resourceType, resourceId, code, summary]] of vanished.entries()) {
           const id = uuid(0x2000 + i);
           await api.store.resourceSession((tx) =>
-            tx.insertPolicy({
+            tx.policies.insert({
               id,
               projectId: project,
               name: `p${String(i)}`,

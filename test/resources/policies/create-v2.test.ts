@@ -334,9 +334,9 @@ for (const backend of testBackends) {
 
         // The bandwidth's EIP is read when the policy is shown.
         await api.store.resourceSession(async (tx) => {
-          const b = await tx.getBandwidth(project, bandwidthId);
+          const b = await tx.bandwidths.get(project, bandwidthId);
           if (b === undefined) throw new Error('bandwidth gone');
-          await tx.updateBandwidth({ ...b, shareType: 'WHOLE', eipAddress: '192.0.2.99' });
+          await tx.bandwidths.update({ ...b, shareType: 'WHOLE', eipAddress: '192.0.2.99' });
         });
         expect((await show(api, 'v2', bandwidthPolicy)).meta_data).toStrictEqual({
           metadata_bandwidth_share_type: 'WHOLE',
@@ -394,7 +394,7 @@ for (const backend of testBackends) {
         const now = api.clock.now();
         await api.store.resourceSession(async (tx) => {
           for (let i = 0; i < 49; i += 1) {
-            await tx.insertPolicy({
+            await tx.policies.insert({
               id: uuid(0x1000 + i),
               projectId: project,
               name: `p${String(i)}`,

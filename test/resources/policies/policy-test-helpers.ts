@@ -84,7 +84,7 @@ export async function insertBandwidth(
     createTime: api.clock.now(),
     ...over,
   };
-  await api.store.resourceSession((tx) => tx.insertBandwidth(bandwidth));
+  await api.store.resourceSession((tx) => tx.bandwidths.insert(bandwidth));
   return bandwidth;
 }
 
@@ -106,7 +106,7 @@ export async function show(api: TestApi, version: 'v1' | 'v2', id: string): Prom
 }
 
 export async function stored(api: TestApi, id: string): Promise<ScalingPolicy | undefined> {
-  return api.store.resourceRead((tx) => tx.getPolicy(project, id));
+  return api.store.resourceRead((tx) => tx.policies.get(project, id));
 }
 
 export async function action(

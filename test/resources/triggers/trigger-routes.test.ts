@@ -29,7 +29,7 @@ async function setup(
   ...policies: ScalingPolicy[]
 ): Promise<void> {
   await api.store.resourceSession(async (tx) => {
-    await tx.insertGroup({
+    await tx.groups.insert({
       id: groupId,
       projectId: project,
       name: 'web',
@@ -43,7 +43,7 @@ async function setup(
       attributes: {},
       ...group,
     });
-    for (const p of policies) await tx.insertPolicy(p);
+    for (const p of policies) await tx.policies.insert(p);
   });
 }
 

@@ -16,9 +16,12 @@ import { bodyObject } from './body-fields.js';
  * `min_size <= size`) between them, where they are checked. The schema decides whether the
  * body is valid; the table only decides which error is told.
  *
- * `null` counts as absent, as the cloud's typed models read it. Defaults in the schema are
- * filled in. Numbers are not coerced: a field that takes a string or a number says so in its
- * schema.
+ * `null` counts as absent, as the cloud's typed models read it (see {@link CheckOptions} for
+ * an operation that reads only its own fields so). Defaults in the schema are filled in.
+ * Numbers are not coerced: a field that takes a string or a number says so in its schema.
+ *
+ * A rule may depend on more than the body (an update's rules on the resource it changes):
+ * the check is then called with that context, which each rule is given.
  */
 
 /** An error answer for a field, given the value sent and what the schema found wrong. */
@@ -33,32 +36,46 @@ export interface SchemaError {
 }
 
 /** A field of an object, in the order the operation checks it. */
-export interface FieldEntry {
+export interface FieldEntry<C = void> {
   readonly field: string;
   /** The answer when the field is required and absent (or null). */
   readonly missing?: () => ApiError;
   /** The answer when the field's value breaks its schema. */
   readonly invalid?: InvalidField;
   /** For an object field: its own table, checked in place. */
-  readonly object?: ObjectTable;
+  readonly object?: ObjectTable<C>;
   /** For an array of objects: each item's table, checked in order after the array itself. */
-  readonly items?: ObjectTable;
+  readonly items?: ObjectTable<C>;
 }
 
-/** A rule the schema cannot state, checked once the entries before it passed. */
-export interface RuleEntry {
-  readonly rule: (object: Readonly<Record<string, unknown>>) => ApiError | undefined;
+/**
+ * A rule the schema cannot state, checked once the entries before it passed. `context` is
+ * what the check was called with besides the body, if anything.
+ */
+export interface RuleEntry<C = void> {
+  readonly rule: (object: Readonly<Record<string, unknown>>, context: C) => ApiError | undefined;
 }
 
 /** How one object of a body is checked and what each refusal answers. */
-export interface ObjectTable {
+export interface ObjectTable<C = void> {
   /** The object is present but not an object. */
   readonly notObject?: (value: unknown) => ApiError;
   /** Fields the operation does not take: every one sent, and the accepted ones. */
   readonly unknown: (sent: readonly string[], accepted: readonly string[]) => ApiError;
   /** The object has none of its fields (`minProperties: 1`). */
   readonly empty?: () => ApiError;
-  readonly entries: readonly (FieldEntry | RuleEntry)[];
+  readonly entries: readonly (FieldEntry<C> | RuleEntry<C>)[];
+}
+
+/** How a body is read before it is checked. */
+export interface CheckOptions {
+  /**
+   * Where `null` counts as absent. `'everywhere'` (the default): a field set to null in any
+   * object of the body. `'bodyFields'`: only the body's own fields that its schema lists; a
+   * field the schema does not list is refused even when null, and the values of the fields
+   * are checked and returned as sent, nulls inside them included.
+   */
+  readonly nullAbsent?: 'everywhere' | 'bodyFields';
 }
 
 const ajv = new Ajv({
@@ -91,6 +108,13 @@ function withoutNulls(value: unknown): unknown {
   return copy;
 }
 
+/** A copy of a body without those of `fields` that are set to `null`; values as they are. */
+function withoutNullFields(body: Readonly<Record<string, unknown>>, fields: readonly string[]) {
+  return Object.fromEntries(
+    Object.entries(body).filter(([key, field]) => field !== null || !fields.includes(key)),
+  );
+}
+
 /** Ajv's errors by the object or value they are about (its JSON pointer). */
 type ErrorsByPath = ReadonlyMap<string, readonly ErrorObject[]>;
 
@@ -117,15 +141,16 @@ function errorsUnder(errors: ErrorsByPath, path: string): SchemaError[] {
   return found;
 }
 
-const isRule = (entry: FieldEntry | RuleEntry): entry is RuleEntry => 'rule' in entry;
+const isRule = <C>(entry: FieldEntry<C> | RuleEntry<C>): entry is RuleEntry<C> => 'rule' in entry;
 
 /** Walks one object's table in order and answers its first refusal, if any. */
-function firstRefusal(
-  table: ObjectTable,
+function firstRefusal<C>(
+  table: ObjectTable<C>,
   schema: Schema,
   value: Readonly<Record<string, unknown>>,
   path: string,
   errors: ErrorsByPath,
+  context: C,
 ): ApiError | undefined {
   const here = errors.get(path) ?? [];
   const accepted = Object.keys(schema.properties ?? {});
@@ -143,7 +168,7 @@ function firstRefusal(
   );
   for (const entry of table.entries) {
     if (isRule(entry)) {
-      const refusal = entry.rule(value);
+      const refusal = entry.rule(value, context);
       if (refusal !== undefined) return refusal;
       continue;
     }
@@ -154,7 +179,7 @@ function firstRefusal(
     const at = pointer(path, field);
     const fieldSchema = schema.properties?.[field] ?? {};
     if (entry.object !== undefined && isObject(fieldValue)) {
-      const refusal = firstRefusal(entry.object, fieldSchema, fieldValue, at, errors);
+      const refusal = firstRefusal(entry.object, fieldSchema, fieldValue, at, errors, context);
       if (refusal !== undefined) return refusal;
       continue;
     }
@@ -173,7 +198,14 @@ function firstRefusal(
           }
           continue;
         }
-        const refusal = firstRefusal(entry.items, fieldSchema.items ?? {}, item, itemAt, errors);
+        const refusal = firstRefusal(
+          entry.items,
+          fieldSchema.items ?? {},
+          item,
+          itemAt,
+          errors,
+          context,
+        );
         if (refusal !== undefined) return refusal;
       }
       continue;
@@ -187,8 +219,8 @@ function firstRefusal(
   return undefined;
 }
 
-function invalidField(
-  entry: FieldEntry,
+function invalidField<C>(
+  entry: FieldEntry<C>,
   value: unknown,
   errors: readonly SchemaError[],
   path: string,
@@ -207,9 +239,9 @@ function tableGap(path: string, field: string, what: string): never {
  * table of its own. Called once per operation when the module loads, so a field added to a
  * schema without its error (or the reverse) stops the server from starting, and the tests.
  */
-function checkTable(table: ObjectTable, schema: Schema, where: string): void {
+function checkTable<C>(table: ObjectTable<C>, schema: Schema, where: string): void {
   const properties = schema.properties ?? {};
-  const fields = table.entries.filter((e) => !isRule(e)).map((e) => (e as FieldEntry).field);
+  const fields = table.entries.filter((e) => !isRule(e)).map((e) => (e as FieldEntry<C>).field);
   const inSchema = Object.keys(properties);
   const onlyInTable = fields.filter((f) => !inSchema.includes(f));
   const onlyInSchema = inSchema.filter((f) => !fields.includes(f));
@@ -234,24 +266,35 @@ function checkTable(table: ObjectTable, schema: Schema, where: string): void {
 }
 
 /**
- * The check of one operation's body: `(body) => value`, where `value` is the body with
- * defaults filled in and nulls removed, typed by the caller from the same schema
- * (`FromSchema<typeof schema>`). A body that is absent or `null`
+ * The check of one operation's body: `(body, context) => value`, where `value` is the body
+ * with defaults filled in and null fields removed ({@link CheckOptions}), typed by the caller from the same schema
+ * (`FromSchema<typeof schema>`), and `context` what the table's rules need besides the body
+ * (nothing, for most). A body that is absent or `null`
  * is 400 AS.0002 and any other non-object 400 AS.0022, as for every operation; every other
  * refusal is the first the table finds.
  */
-export function bodyCheck<const S extends JSONSchema>(
+export function bodyCheck<const S extends JSONSchema, C = void>(
   schema: S,
-  table: ObjectTable,
-): (body: unknown) => FromSchema<S>;
-export function bodyCheck(schema: JSONSchema, table: ObjectTable): (body: unknown) => unknown {
+  table: ObjectTable<C>,
+  options?: CheckOptions,
+): (body: unknown, context: C) => FromSchema<S>;
+export function bodyCheck<C>(
+  schema: JSONSchema,
+  table: ObjectTable<C>,
+  options: CheckOptions = {},
+): (body: unknown, context: C) => unknown {
   checkTable(table, schema as Schema, 'the body');
   const validate: ValidateFunction = ajv.compile(schema as object);
-  return (body) => {
-    const value = withoutNulls(bodyObject(body)) as Record<string, unknown>;
+  const fields = Object.keys((schema as Schema).properties ?? {});
+  return (body, context) => {
+    const sent = bodyObject(body);
+    const value =
+      options.nullAbsent === 'bodyFields'
+        ? withoutNullFields(sent, fields)
+        : (withoutNulls(sent) as Record<string, unknown>);
     const valid = validate(value);
     const errors = byPath(valid ? [] : (validate.errors ?? []));
-    const refusal = firstRefusal(table, schema as Schema, value, '', errors);
+    const refusal = firstRefusal(table, schema as Schema, value, '', errors, context);
     if (refusal !== undefined) throw refusal;
     if (!valid) {
       // The schema refused something the table does not say: still a 400 naming the place.

@@ -123,7 +123,8 @@ const actionSchema = {
 export function groupRoutes(deps: GroupRoutesDeps): FastifyPluginCallback {
   return (app, _options, done) => {
     // The handlers validate every request part themselves, each with its own code and
-    // message: the schemas document and serialize.
+    // message (the bodies against these same schemas, in wire.ts): the schemas document and
+    // serialize.
     app.setValidatorCompiler(acceptAsIs);
     app.post<ProjectRoute>('', { schema: createSchema }, (request) => createGroup(deps, request));
     app.get<ProjectRoute>('', { schema: listSchema }, (request) => listGroups(deps, request));

@@ -1,22 +1,24 @@
+import type { FromSchema } from 'json-schema-to-ts';
 import { apiErrors } from '../../errors/api-error.js';
+import type { ApiError } from '../../errors/api-error.js';
 import {
   currentInstances,
-  defaultGroupCoolDownSeconds,
   isScaling,
   maxGroupCoolDownSeconds,
   maxInstanceLimit,
 } from '../../domain/scaling-group.js';
 import type { GroupFields, ScalingGroup } from '../../domain/scaling-group.js';
 import { formatWireTimeMs } from '../../domain/wire-time.js';
-import {
-  bodyObject,
-  integerField,
-  onlyFields,
-  showValue,
-  stringField,
-} from '../../http/body-fields.js';
-import type { WireBody } from '../../http/body-fields.js';
-import { isObject } from '../../shared/is-object.js';
+import { showValue, unsupportedFields } from '../../http/body-fields.js';
+import { bodyCheck, failed } from '../../http/schema-validation.js';
+import type {
+  FieldEntry,
+  InvalidField,
+  ObjectTable,
+  RuleEntry,
+  SchemaError,
+} from '../../http/schema-validation.js';
+import { groupCreateBody, groupUpdateBody } from './schemas.js';
 
 /**
  * Scaling groups on the wire (the cloud's v1 group API): request bodies to domain values and
@@ -24,229 +26,294 @@ import { isObject } from '../../shared/is-object.js';
  * balancers, health checks...) are checked for their documented type and range, kept as
  * sent, and returned; unset ones are returned with the cloud's defaults or `null`, as its
  * show examples do.
+ *
+ * The bodies are checked against their schemas (schemas.ts) as the cloud reads them: only
+ * the body's own fields count as absent when null (a field the operation does not take is
+ * refused even then), and the values kept are the ones sent, nulls inside them included.
  */
 
-/** The fields the engine reads; everything else accepted is kept in `attributes`. */
-const engineFields = [
+type CreateBody = FromSchema<typeof groupCreateBody>;
+type UpdateBody = FromSchema<typeof groupUpdateBody>;
+
+/** A value of the wrong type: `what` is `a string`, `an array of objects`... */
+const notA =
+  (field: string, what: string): InvalidField =>
+  (value) =>
+    apiErrors.invalidGroupField(`${field} must be ${what}, not ${showValue(value)}.`);
+
+const scalingGroupName: FieldEntry<unknown> = {
+  field: 'scaling_group_name',
+  missing: () => apiErrors.groupNameNull(),
+  invalid: (value, errors) => {
+    if (failed(errors, 'type')) return apiErrors.groupNameInvalid(showValue(value));
+    if (failed(errors, 'minLength')) return apiErrors.groupNameNull();
+    // Characters, not UTF-16 units: a Chinese name of 64 characters is 64 long.
+    if (failed(errors, 'maxLength')) return apiErrors.groupNameTooLong(value as string);
+    return apiErrors.groupNameInvalid(value as string);
+  },
+};
+
+const instanceNumber = (field: string): FieldEntry<unknown> => ({
+  field,
+  invalid: (value) =>
+    apiErrors.groupMinMax(
+      `Got ${field} ${showValue(value)}: expected an integer from 0 to ${String(maxInstanceLimit)}.`,
+    ),
+});
+
+const coolDownTime: FieldEntry<unknown> = {
+  field: 'cool_down_time',
+  invalid: (value) =>
+    apiErrors.groupCoolDown(
+      `Got cool_down_time ${showValue(value)}: expected an integer from 0 to ${String(maxGroupCoolDownSeconds)} (seconds).`,
+    ),
+};
+
+const maxDescriptionLength = groupUpdateBody.properties.description.maxLength;
+
+const networksMissing = (): ApiError =>
+  apiErrors.groupNetworksInvalid('Give networks: 1 to 5 objects such as {"id":"<subnet id>"}.');
+
+/** The index of the first item an error is about (`/2` or `/2/id`: 2). */
+const firstItem = (errors: readonly SchemaError[]): number =>
+  Math.min(...errors.map((e) => Number(e.path.split('/')[1])));
+
+const networks: FieldEntry<unknown> = {
+  field: 'networks',
+  missing: networksMissing,
+  invalid: (value, errors) => {
+    const own = errors.filter((e) => e.path === '');
+    if (failed(own, 'maxItems')) return apiErrors.groupSubnetsTooMany((value as unknown[]).length);
+    if (own.length > 0) {
+      return apiErrors.groupNetworksInvalid(
+        `Got ${showValue(value)}: expected an array of 1 to 5 objects such as {"id":"<subnet id>"}.`,
+      );
+    }
+    const item = (value as unknown[])[firstItem(errors)];
+    return apiErrors.groupNetworksInvalid(
+      `Got ${showValue(item)}: each network is an object with a subnet "id".`,
+    );
+  },
+};
+
+/** An array of objects with an item limit: a wrong type is told first, then too many items. */
+const objectList =
+  (field: string, tooMany: (count: number) => ApiError): InvalidField =>
+  (value, errors) =>
+    failed(errors, 'type')
+      ? notA(field, 'an array of objects')(value, errors)
+      : tooMany((value as unknown[]).length);
+
+/** The fields kept as sent up to `vpc_id` (create only), in the order they are checked. */
+const attributesBeforeVpc: readonly FieldEntry<unknown>[] = [
+  { field: 'scaling_configuration_id', invalid: notA('scaling_configuration_id', 'a string') },
+  { field: 'lb_listener_id', invalid: notA('lb_listener_id', 'a string') },
+  { field: 'lbaas_listeners', invalid: notA('lbaas_listeners', 'an array of objects') },
+  { field: 'available_zones', invalid: notA('available_zones', 'an array of strings') },
+  networks,
+  {
+    field: 'security_groups',
+    invalid: objectList('security_groups', (count) => apiErrors.groupSecurityGroupsTooMany(count)),
+  },
+];
+
+/** The fields kept as sent after `vpc_id`, in the order they are checked. */
+const attributesAfterVpc: readonly (FieldEntry<unknown> | RuleEntry<unknown>)[] = [
+  {
+    field: 'health_periodic_audit_method',
+    invalid: (value) => apiErrors.groupAuditMethodInvalid(showValue(value)),
+  },
+  {
+    field: 'health_periodic_audit_time',
+    invalid: (value) => apiErrors.groupAuditTimeInvalid(showValue(value)),
+  },
+  {
+    field: 'health_periodic_audit_grace_period',
+    invalid: (value) => apiErrors.groupGracePeriodInvalid(showValue(value)),
+  },
+  {
+    field: 'instance_terminate_policy',
+    invalid: (value) => apiErrors.groupTerminatePolicyInvalid(showValue(value)),
+  },
+  { field: 'notifications', invalid: notA('notifications', 'an array of strings') },
+  { field: 'delete_publicip', invalid: notA('delete_publicip', 'a boolean') },
+  { field: 'delete_volume', invalid: notA('delete_volume', 'a boolean') },
+  { field: 'enterprise_project_id', invalid: notA('enterprise_project_id', 'a string') },
+  {
+    field: 'multi_az_priority_policy',
+    invalid: (value) => apiErrors.groupMultiAzPolicyInvalid(showValue(value)),
+  },
+  { field: 'iam_agency_name', invalid: notA('iam_agency_name', 'a string') },
+  { field: 'description', invalid: descriptionInvalid },
+  {
+    // The schema's maxLength counts characters; the cloud counts UTF-16 units, so a
+    // character outside the BMP counts as two.
+    rule: ({ description }) =>
+      typeof description === 'string' && description.length > maxDescriptionLength
+        ? descriptionTooLong()
+        : undefined,
+  },
+];
+
+function descriptionInvalid(value: unknown, errors: readonly SchemaError[]): ApiError {
+  return failed(errors, 'type')
+    ? notA('description', 'a string')(value, errors)
+    : descriptionTooLong();
+}
+
+function descriptionTooLong(): ApiError {
+  return apiErrors.invalidGroupField(
+    `description is at most ${String(maxDescriptionLength)} characters.`,
+  );
+}
+
+/** The fields the engine reads; every other field a body gives is kept in `attributes`. */
+const engineFields: readonly string[] = [
   'scaling_group_name',
   'desire_instance_number',
   'min_instance_number',
   'max_instance_number',
   'cool_down_time',
-] as const;
+] satisfies readonly (keyof CreateBody & keyof UpdateBody)[];
 
-/** Fields accepted and kept as sent, each with its check. */
-const attributeChecks: Readonly<Record<string, (value: unknown) => void>> = {
-  scaling_configuration_id: (v) => {
-    expectType(v, 'string', 'scaling_configuration_id');
-  },
-  lb_listener_id: (v) => {
-    expectType(v, 'string', 'lb_listener_id');
-  },
-  lbaas_listeners: (v) => {
-    expectArrayOf(v, 'lbaas_listeners', 'object');
-  },
-  available_zones: (v) => {
-    expectArrayOf(v, 'available_zones', 'string');
-  },
-  networks: (v) => {
-    if (!Array.isArray(v) || v.length === 0) {
-      throw apiErrors.groupNetworksInvalid(
-        `Got ${showValue(v)}: expected an array of 1 to 5 objects such as {"id":"<subnet id>"}.`,
-      );
-    }
-    if (v.length > 5) throw apiErrors.groupSubnetsTooMany(v.length);
-    for (const n of v) {
-      const id = (n as { id?: unknown } | null)?.id;
-      if (
-        typeof n !== 'object' ||
-        n === null ||
-        Array.isArray(n) ||
-        typeof id !== 'string' ||
-        id === ''
-      ) {
-        throw apiErrors.groupNetworksInvalid(
-          `Got ${showValue(n)}: each network is an object with a subnet "id".`,
-        );
-      }
-    }
-  },
-  security_groups: (v) => {
-    expectArrayOf(v, 'security_groups', 'object');
-    if ((v as unknown[]).length > 1)
-      throw apiErrors.groupSecurityGroupsTooMany((v as unknown[]).length);
-  },
-  vpc_id: (v) => {
-    expectType(v, 'string', 'vpc_id');
-  },
-  health_periodic_audit_method: (v) => {
-    if (v !== 'ELB_AUDIT' && v !== 'NOVA_AUDIT')
-      throw apiErrors.groupAuditMethodInvalid(showValue(v));
-  },
-  health_periodic_audit_time: (v) => {
-    if (![0, 1, 5, 15, 60, 180].includes(v as number)) {
-      throw apiErrors.groupAuditTimeInvalid(showValue(v));
-    }
-  },
-  health_periodic_audit_grace_period: (v) => {
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 86_400) {
-      throw apiErrors.groupGracePeriodInvalid(showValue(v));
-    }
-  },
-  instance_terminate_policy: (v) => {
-    if (
-      ![
-        'OLD_CONFIG_OLD_INSTANCE',
-        'OLD_CONFIG_NEW_INSTANCE',
-        'OLD_INSTANCE',
-        'NEW_INSTANCE',
-      ].includes(v as string)
-    ) {
-      throw apiErrors.groupTerminatePolicyInvalid(showValue(v));
-    }
-  },
-  notifications: (v) => {
-    expectArrayOf(v, 'notifications', 'string');
-  },
-  delete_publicip: (v) => {
-    expectType(v, 'boolean', 'delete_publicip');
-  },
-  delete_volume: (v) => {
-    expectType(v, 'boolean', 'delete_volume');
-  },
-  enterprise_project_id: (v) => {
-    expectType(v, 'string', 'enterprise_project_id');
-  },
-  multi_az_priority_policy: (v) => {
-    if (v !== 'EQUILIBRIUM_DISTRIBUTE' && v !== 'PICK_FIRST') {
-      throw apiErrors.groupMultiAzPolicyInvalid(showValue(v));
-    }
-  },
-  iam_agency_name: (v) => {
-    expectType(v, 'string', 'iam_agency_name');
-  },
-  description: (v) => {
-    expectType(v, 'string', 'description');
-    if ((v as string).length > 256) {
-      throw apiErrors.invalidGroupField('description is at most 256 characters.');
-    }
-  },
-  tags: (v) => {
-    expectArrayOf(v, 'tags', 'object');
-    if ((v as unknown[]).length > 10) throw apiErrors.invalidGroupField('tags: at most 10 tags.');
-  },
+/** The fields of a checked body that are kept as sent. */
+const keptAsSent = (body: CreateBody | UpdateBody): Record<string, unknown> =>
+  Object.fromEntries(Object.entries(body).filter(([field]) => !engineFields.includes(field)));
+
+/** A group's instance numbers as a body leaves them. */
+interface InstanceNumbers {
+  readonly min: number;
+  readonly max: number;
+  readonly desire: number;
+}
+
+/**
+ * The rules between fields, checked after every field kept as sent and before
+ * `cool_down_time`: one kind of listener, then `min <= max`, then `min <= desire <= max`,
+ * on the group as the body leaves it (`listeners` and `numbers` read it).
+ */
+function groupRules<C>(
+  listeners: (body: Readonly<Record<string, unknown>>, context: C) => readonly unknown[],
+  numbers: (body: Readonly<Record<string, unknown>>, context: C) => InstanceNumbers,
+): RuleEntry<C>[] {
+  return [
+    {
+      rule: (body, context) =>
+        listeners(body, context).every((l) => l !== undefined)
+          ? apiErrors.groupListenersNotUnique()
+          : undefined,
+    },
+    {
+      rule: (body, context) => {
+        const { min, max } = numbers(body, context);
+        return min > max
+          ? apiErrors.groupMinMax(
+              `min_instance_number ${String(min)} is greater than max_instance_number ${String(max)}.`,
+            )
+          : undefined;
+      },
+    },
+    {
+      rule: (body, context) => {
+        const { min, max, desire } = numbers(body, context);
+        return desire < min || desire > max
+          ? apiErrors.groupDesireOutside(
+              `desire_instance_number ${String(desire)} is outside [${String(min)}, ${String(max)}].`,
+            )
+          : undefined;
+      },
+    },
+  ];
+}
+
+const unknownIn =
+  (where: string): ObjectTable['unknown'] =>
+  (sent, accepted) =>
+    unsupportedFields(sent, accepted, where);
+
+/** A new group's numbers: the cloud's defaults are min 0 and max 0 (the schema's), desire = min. */
+const createdNumbers = (body: CreateBody): InstanceNumbers => ({
+  min: body.min_instance_number,
+  max: body.max_instance_number,
+  desire: body.desire_instance_number ?? body.min_instance_number,
+});
+
+/**
+ * `POST .../scaling_group`, in the order the cloud checks it: the name, the VPC and that
+ * networks are given, the instance numbers, the fields kept as sent, the rules between
+ * fields, and last the cooldown.
+ */
+const createTable: ObjectTable = {
+  unknown: unknownIn('a scaling group'),
+  entries: [
+    scalingGroupName,
+    {
+      field: 'vpc_id',
+      missing: () => apiErrors.groupVpcNull(),
+      invalid: () => apiErrors.invalidGroupField('vpc_id must be a string.'),
+    },
+    { rule: (body) => (body.networks === undefined ? networksMissing() : undefined) },
+    instanceNumber('min_instance_number'),
+    instanceNumber('max_instance_number'),
+    instanceNumber('desire_instance_number'),
+    ...attributesBeforeVpc,
+    ...attributesAfterVpc,
+    {
+      field: 'tags',
+      invalid: objectList('tags', () => apiErrors.invalidGroupField('tags: at most 10 tags.')),
+    },
+    ...groupRules(
+      (body) => [body.lb_listener_id, body.lbaas_listeners],
+      (body) => createdNumbers(body as CreateBody),
+    ),
+    coolDownTime,
+  ],
 };
-
-/** Fields the update API does not take (the cloud's UpdateScalingGroupOption lacks them). */
-const createOnlyFields = ['vpc_id', 'tags'];
-
-export const groupCreateFields: readonly string[] = [
-  ...engineFields,
-  ...Object.keys(attributeChecks),
-];
-export const groupUpdateFields: readonly string[] = groupCreateFields.filter(
-  (f) => !createOnlyFields.includes(f),
-);
-
-function expectType(value: unknown, type: 'string' | 'boolean', field: string): void {
-  if (typeof value !== type) {
-    throw apiErrors.invalidGroupField(`${field} must be a ${type}, not ${showValue(value)}.`);
-  }
-}
-
-function expectArrayOf(value: unknown, field: string, item: 'string' | 'object'): void {
-  const ok =
-    Array.isArray(value) &&
-    value.every((v) => (item === 'string' ? typeof v === 'string' : isObject(v)));
-  if (!ok) {
-    throw apiErrors.invalidGroupField(
-      `${field} must be an array of ${item}s, not ${showValue(value)}.`,
-    );
-  }
-}
-
-const groupNamePattern = /^[\p{Script=Han}A-Za-z0-9_-]+$/u;
-
-function parseGroupName(value: unknown): string {
-  if (value === undefined || value === null || value === '') throw apiErrors.groupNameNull();
-  if (typeof value !== 'string') throw apiErrors.groupNameInvalid(showValue(value));
-  // Characters, not UTF-16 units: a Chinese name of 64 characters is 64 long.
-  if (Array.from(value).length > 64) throw apiErrors.groupNameTooLong(value);
-  if (!groupNamePattern.test(value)) throw apiErrors.groupNameInvalid(value);
-  return value;
-}
-
-const instanceNumber = (body: WireBody, key: string): number | undefined =>
-  integerField(body, key, 0, maxInstanceLimit, (v) =>
-    apiErrors.groupMinMax(
-      `Got ${key} ${showValue(v)}: expected an integer from 0 to ${String(maxInstanceLimit)}.`,
-    ),
-  );
-
-const coolDown = (body: WireBody): number | undefined =>
-  integerField(body, 'cool_down_time', 0, maxGroupCoolDownSeconds, (v) =>
-    apiErrors.groupCoolDown(
-      `Got cool_down_time ${showValue(v)}: expected an integer from 0 to ${String(maxGroupCoolDownSeconds)} (seconds).`,
-    ),
-  );
-
-function checkAttributes(body: WireBody): Record<string, unknown> {
-  const attributes: Record<string, unknown> = {};
-  for (const [key, check] of Object.entries(attributeChecks)) {
-    const value = body[key];
-    if (value === undefined || value === null) continue;
-    check(value);
-    attributes[key] = value;
-  }
-  if (attributes.lb_listener_id !== undefined && attributes.lbaas_listeners !== undefined) {
-    throw apiErrors.groupListenersNotUnique();
-  }
-  return attributes;
-}
-
-function checkBounds(min: number, max: number, desire: number): void {
-  if (min > max) {
-    throw apiErrors.groupMinMax(
-      `min_instance_number ${String(min)} is greater than max_instance_number ${String(max)}.`,
-    );
-  }
-  if (desire < min || desire > max) {
-    throw apiErrors.groupDesireOutside(
-      `desire_instance_number ${String(desire)} is outside [${String(min)}, ${String(max)}].`,
-    );
-  }
-}
+const checkCreate = bodyCheck(groupCreateBody, createTable, { nullAbsent: 'bodyFields' });
 
 /** Reads `POST .../scaling_group`: the cloud's defaults (min 0, max 0, desire = min, cooldown 300). */
 export function parseGroupCreate(raw: unknown): GroupFields {
-  const body = bodyObject(raw);
-  onlyFields(body, groupCreateFields, 'a scaling group');
-  const name = parseGroupName(body.scaling_group_name);
-  if (
-    stringField(body, 'vpc_id', () => apiErrors.invalidGroupField('vpc_id must be a string.')) ===
-    undefined
-  ) {
-    throw apiErrors.groupVpcNull();
-  }
-  if (body.networks === undefined || body.networks === null) {
-    throw apiErrors.groupNetworksInvalid(
-      'Give networks: 1 to 5 objects such as {"id":"<subnet id>"}.',
-    );
-  }
-  const minInstances = instanceNumber(body, 'min_instance_number') ?? 0;
-  const maxInstances = instanceNumber(body, 'max_instance_number') ?? 0;
-  const desireInstances = instanceNumber(body, 'desire_instance_number') ?? minInstances;
-  const attributes = checkAttributes(body);
-  checkBounds(minInstances, maxInstances, desireInstances);
+  const body = checkCreate(raw);
+  const { min, max, desire } = createdNumbers(body);
   return {
-    name,
-    minInstances,
-    maxInstances,
-    desireInstances,
-    coolDownSeconds: coolDown(body) ?? defaultGroupCoolDownSeconds,
-    attributes,
+    name: body.scaling_group_name,
+    minInstances: min,
+    maxInstances: max,
+    desireInstances: desire,
+    coolDownSeconds: body.cool_down_time,
+    attributes: keptAsSent(body),
   };
 }
+
+/** A group's numbers after an update: each one the body does not set stays as it is. */
+const updatedNumbers = (body: UpdateBody, group: ScalingGroup): InstanceNumbers => ({
+  min: body.min_instance_number ?? group.minInstances,
+  max: body.max_instance_number ?? group.maxInstances,
+  desire: body.desire_instance_number ?? group.desireInstances,
+});
+
+/** `PUT .../scaling_group/{id}`, checked against the group it updates (the context). */
+const checkUpdate = bodyCheck(
+  groupUpdateBody,
+  {
+    unknown: unknownIn('a scaling group update'),
+    entries: [
+      scalingGroupName,
+      instanceNumber('min_instance_number'),
+      instanceNumber('max_instance_number'),
+      instanceNumber('desire_instance_number'),
+      ...attributesBeforeVpc,
+      ...attributesAfterVpc,
+      ...groupRules<ScalingGroup>(
+        (body, group) =>
+          ['lb_listener_id', 'lbaas_listeners'].map((k) => body[k] ?? group.attributes[k]),
+        (body, group) => updatedNumbers(body as UpdateBody, group),
+      ),
+      coolDownTime,
+    ],
+  },
+  { nullAbsent: 'bodyFields' },
+);
 
 /**
  * Reads `PUT .../scaling_group/{id}` against `group`: every field optional, bounds checked on
@@ -254,27 +321,15 @@ export function parseGroupCreate(raw: unknown): GroupFields {
  * change a new desired number means.
  */
 export function readGroupUpdate(group: ScalingGroup, raw: unknown): GroupFields {
-  const body = bodyObject(raw);
-  onlyFields(body, groupUpdateFields, 'a scaling group update');
-  const name =
-    body.scaling_group_name === undefined || body.scaling_group_name === null
-      ? group.name
-      : parseGroupName(body.scaling_group_name);
-  const minInstances = instanceNumber(body, 'min_instance_number') ?? group.minInstances;
-  const maxInstances = instanceNumber(body, 'max_instance_number') ?? group.maxInstances;
-  const desireInstances = instanceNumber(body, 'desire_instance_number') ?? group.desireInstances;
-  const attributes = { ...group.attributes, ...checkAttributes(body) };
-  if (attributes.lb_listener_id !== undefined && attributes.lbaas_listeners !== undefined) {
-    throw apiErrors.groupListenersNotUnique();
-  }
-  checkBounds(minInstances, maxInstances, desireInstances);
+  const body = checkUpdate(raw, group);
+  const { min, max, desire } = updatedNumbers(body, group);
   return {
-    name,
-    minInstances,
-    maxInstances,
-    desireInstances,
-    coolDownSeconds: coolDown(body) ?? group.coolDownSeconds,
-    attributes,
+    name: body.scaling_group_name ?? group.name,
+    minInstances: min,
+    maxInstances: max,
+    desireInstances: desire,
+    coolDownSeconds: body.cool_down_time ?? group.coolDownSeconds,
+    attributes: { ...group.attributes, ...keptAsSent(body) },
   };
 }
 

@@ -70,8 +70,9 @@ export interface ObjectTable<C = void> {
 /** How a body is read before it is checked. */
 export interface CheckOptions {
   /**
-   * Where `null` counts as absent. `'everywhere'` (the default): a field set to null in any
-   * object of the body. `'bodyFields'`: only the body's own fields that its schema lists; a
+   * Where `null` counts as absent. `'everywhere'` (the default): a field its schema lists, set
+   * to null, in any object of the body; a field the schema does not list is refused even
+   * when null. `'bodyFields'`: only the body's own fields that its schema lists; a
    * field the schema does not list is refused even when null, and the values of the fields
    * are checked and returned as sent, nulls inside them included.
    */
@@ -97,13 +98,20 @@ interface Schema {
   readonly items?: Schema;
 }
 
-/** A copy of a parsed JSON body in which object fields set to `null` are absent. */
-function withoutNulls(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(withoutNulls);
+/**
+ * A copy of a parsed JSON body in which the fields its schema lists are absent where they
+ * are `null`, in every object of the body. A field the schema does not list stays, so it is
+ * refused as unknown even when null.
+ */
+function withoutNulls(value: unknown, schema: Schema | undefined): unknown {
+  if (Array.isArray(value)) return value.map((item) => withoutNulls(item, schema?.items));
   if (!isObject(value)) return value;
+  const properties = schema?.properties ?? {};
   const copy: Record<string, unknown> = {};
   for (const [key, field] of Object.entries(value)) {
-    if (field !== null) copy[key] = withoutNulls(field);
+    const fieldSchema = Object.hasOwn(properties, key) ? properties[key] : undefined;
+    if (fieldSchema === undefined) copy[key] = field;
+    else if (field !== null) copy[key] = withoutNulls(field, fieldSchema);
   }
   return copy;
 }
@@ -267,11 +275,11 @@ function checkTable<C>(table: ObjectTable<C>, schema: Schema, where: string): vo
 
 /**
  * The check of one operation's body: `(body, context) => value`, where `value` is the body
- * with defaults filled in and null fields removed ({@link CheckOptions}), typed by the caller from the same schema
- * (`FromSchema<typeof schema>`), and `context` what the table's rules need besides the body
- * (nothing, for most). A body that is absent or `null`
- * is 400 AS.0002 and any other non-object 400 AS.0022, as for every operation; every other
- * refusal is the first the table finds.
+ * with defaults filled in and null fields removed ({@link CheckOptions}), typed from the
+ * same schema (`FromSchema<typeof schema>`), and `context` what the table's rules need
+ * besides the body (nothing, for most). A body that is absent or `null` is 400 AS.0002 and
+ * any other non-object 400 AS.0022, as for every operation; every other refusal is the
+ * first the table finds.
  */
 export function bodyCheck<const S extends JSONSchema, C = void>(
   schema: S,
@@ -291,7 +299,7 @@ export function bodyCheck<C>(
     const value =
       options.nullAbsent === 'bodyFields'
         ? withoutNullFields(sent, fields)
-        : (withoutNulls(sent) as Record<string, unknown>);
+        : (withoutNulls(sent, schema as Schema) as Record<string, unknown>);
     const valid = validate(value);
     const errors = byPath(valid ? [] : (validate.errors ?? []));
     const refusal = firstRefusal(table, schema as Schema, value, '', errors, context);

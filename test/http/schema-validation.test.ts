@@ -142,6 +142,18 @@ describe('bodyCheck', () => {
     });
   });
 
+  it('refuses a field the schema does not list even when it is null, at every level', () => {
+    expect(refusal(() => check({ name: 'a', size: 1, zz: null })).message).toBe(
+      'unknown zz; accepted name,size,kind,limit,items,inner',
+    );
+    expect(refusal(() => check({ name: 'a', size: 1, inner: { q: null } })).message).toBe(
+      'inner: unknown q',
+    );
+    expect(
+      refusal(() => check({ name: 'a', size: 1, items: [{ id: 'a', x: null }] })).message,
+    ).toBe('item takes only id, not x');
+  });
+
   it('checks a rule where the table places it: after the fields before it, before the rest', () => {
     expect(refusal(() => check({ name: 'a', size: 5, limit: 4 })).message).toBe('size over limit');
     // A fault before the rule wins over it; the rule wins over a fault after it.

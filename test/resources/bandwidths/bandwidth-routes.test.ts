@@ -129,6 +129,16 @@ const createRefusals: readonly (readonly [string, unknown, string])[] = [
     { bandwidth: { ...ok, charge_mode: 'traffic' } },
     'Unsupported parameter "charge_mode" in bandwidth; accepted: name, size, share_type, min_size, max_size, eip_id, eip_address.',
   ],
+  [
+    'an unknown top-level field set to null',
+    { bandwidth: ok, publicip: null },
+    'Unsupported parameter "publicip" in a bandwidth create request; accepted: bandwidth.',
+  ],
+  [
+    'an unknown bandwidth field set to null',
+    { bandwidth: { ...ok, colour: null } },
+    'Unsupported parameter "colour" in bandwidth; accepted: name, size, share_type, min_size, max_size, eip_id, eip_address.',
+  ],
   ['no name', { bandwidth: { size: 10 } }, `Give bandwidth.name: ${nameRule}.`],
   [
     'a name with a space',
@@ -254,6 +264,11 @@ const updateRefusals: readonly (readonly [string, unknown, string])[] = [
   [
     'an unknown field',
     { bandwidth: { size: 12, bandwidth_type: 'bgp' } },
+    'Unsupported parameter "bandwidth_type" in bandwidth; accepted: name, size, charge_mode.',
+  ],
+  [
+    'an unknown field set to null',
+    { bandwidth: { size: 12, bandwidth_type: null } },
     'Unsupported parameter "bandwidth_type" in bandwidth; accepted: name, size, charge_mode.',
   ],
   [

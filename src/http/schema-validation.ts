@@ -74,9 +74,10 @@ export interface CheckOptions {
    * to null, in any object of the body; a field the schema does not list is refused even
    * when null. `'bodyFields'`: only the body's own fields that its schema lists; a
    * field the schema does not list is refused even when null, and the values of the fields
-   * are checked and returned as sent, nulls inside them included.
+   * are checked and returned as sent, nulls inside them included. `'nowhere'`: null is a
+   * value like any other, which the schema refuses where it does not allow it.
    */
-  readonly nullAbsent?: 'everywhere' | 'bodyFields';
+  readonly nullAbsent?: 'everywhere' | 'bodyFields' | 'nowhere';
 }
 
 const ajv = new Ajv({
@@ -297,9 +298,11 @@ export function bodyCheck<C>(
   return (body, context) => {
     const sent = bodyObject(body);
     const value =
-      options.nullAbsent === 'bodyFields'
-        ? withoutNullFields(sent, fields)
-        : (withoutNulls(sent, schema as Schema) as Record<string, unknown>);
+      options.nullAbsent === 'nowhere'
+        ? { ...sent }
+        : options.nullAbsent === 'bodyFields'
+          ? withoutNullFields(sent, fields)
+          : (withoutNulls(sent, schema as Schema) as Record<string, unknown>);
     const valid = validate(value);
     const errors = byPath(valid ? [] : (validate.errors ?? []));
     const refusal = firstRefusal(table, schema as Schema, value, '', errors, context);

@@ -4,13 +4,13 @@ import { groupStatuses } from '../../domain/scaling-group.js';
 import type { GroupStatus } from '../../domain/scaling-group.js';
 import type { Paging } from '../../store/resource-store.js';
 import { acceptAsIs } from '../../http/accept-as-is.js';
-import { bodyObject, onlyFields, showValue } from '../../http/body-fields.js';
+import { bodyObject, showValue } from '../../http/body-fields.js';
 import { listPaging, listParameters } from '../../http/list-query.js';
 import { onceInQuery } from '../../http/raw-query.js';
 import { engineErrorResponses, noContent, projectParams } from '../../http/resource-schemas.js';
-import type { GroupAction, GroupListFilter, GroupService } from './service.js';
+import type { GroupListFilter, GroupService } from './service.js';
 import { groupSchemas } from './schemas.js';
-import { groupToWire, parseGroupCreate, readGroupUpdate } from './wire.js';
+import { groupToWire, parseGroupAction, parseGroupCreate, readGroupUpdate } from './wire.js';
 
 export interface GroupRoutesDeps {
   readonly groups: GroupService;
@@ -34,14 +34,8 @@ interface GroupRoute {
 type ProjectRequest = FastifyRequest<ProjectRoute>;
 type GroupRequest = FastifyRequest<GroupRoute>;
 
-const listParameterNames = [
-  'scaling_group_name',
-  'scaling_configuration_id',
-  'scaling_group_status',
-  'enterprise_project_id',
-  'start_number',
-  'limit',
-] as const;
+/** The list's query parameters, from its schema. */
+const listParameterNames = Object.keys(groupSchemas.groupListQuery.properties);
 
 const createSchema = {
   summary: 'Create a scaling group',
@@ -229,15 +223,4 @@ function parseForceDelete(url: string): boolean {
   if (value === undefined || value === 'no') return false;
   if (value === 'yes') return true;
   throw apiErrors.groupForceDeleteInvalid(value);
-}
-
-/** `{"action": "resume" | "pause"}`; another action is 400 AS.2008. */
-function parseGroupAction(raw: unknown): GroupAction {
-  const body = bodyObject(raw);
-  onlyFields(body, ['action'], 'a scaling group action');
-  const action = body.action;
-  if (action !== 'resume' && action !== 'pause') {
-    throw apiErrors.groupActionInvalid(typeof action === 'string' ? action : showValue(action));
-  }
-  return action;
 }

@@ -177,6 +177,14 @@ export const groupUpdateBody = {
   properties: { ...groupFieldsBeforeVpc, ...groupFieldsAfterVpc },
 } as const;
 
+/** `POST .../scaling_group/{id}/action`: `{"action": "resume" | "pause"}`. */
+export const groupActionBody = {
+  type: 'object',
+  required: ['action'],
+  additionalProperties: false,
+  properties: { action: { type: 'string', enum: ['resume', 'pause'] } },
+} as const;
+
 export const groupSchemas = {
   groupParams: projectAnd('scaling_group_id', 'Scaling group id. Unknown: 400 AS.2007.'),
   groupCreateBody,
@@ -206,9 +214,5 @@ export const groupSchemas = {
     type: 'object',
     properties: { force_delete: { type: 'string', enum: ['yes', 'no'], default: 'no' } },
   },
-  groupActionBody: {
-    type: 'object',
-    required: ['action'],
-    properties: { action: { type: 'string', enum: ['resume', 'pause'] } },
-  },
+  groupActionBody,
 } as const;

@@ -18,7 +18,8 @@ import type {
   RuleEntry,
   SchemaError,
 } from '../../http/schema-validation.js';
-import { groupCreateBody, groupUpdateBody } from './schemas.js';
+import type { GroupAction } from './service.js';
+import { groupActionBody, groupCreateBody, groupUpdateBody } from './schemas.js';
 
 /**
  * Scaling groups on the wire (the cloud's v1 group API): request bodies to domain values and
@@ -376,3 +377,22 @@ export function groupToWire(group: ScalingGroup, nowMs: number): Record<string, 
     tags: pick('tags', null),
   };
 }
+
+/** The action of `{"action": "resume" | "pause"}`; anything else, null included, is AS.2008. */
+const checkGroupAction = bodyCheck(
+  groupActionBody,
+  {
+    unknown: (sent, accepted) => unsupportedFields(sent, accepted, 'a scaling group action'),
+    entries: [
+      {
+        field: 'action',
+        missing: () => apiErrors.groupActionInvalid(showValue(undefined)),
+        invalid: (value) =>
+          apiErrors.groupActionInvalid(typeof value === 'string' ? value : showValue(value)),
+      },
+    ],
+  },
+  { nullAbsent: 'nowhere' },
+);
+
+export const parseGroupAction = (raw: unknown): GroupAction => checkGroupAction(raw).action;

@@ -348,6 +348,25 @@ for (const backend of testBackends) {
       expect(expectAsError(await action({ action: 'start' }), 400, 'AS.2008')).toContain('"start"');
     });
 
+    it('refuses an action body that is not one known action, saying what was sent', async () => {
+      const api = await openTestApi(backend);
+      const id = await createGroup(api);
+      const action = (body: unknown) => send(api, 'POST', `${groupsUrl()}/${id}/action`, body);
+      const before = (await showGroup(api, id)).scaling_group_status;
+      expect(expectAsError(await action({}), 400, 'AS.2008')).toContain('Got action "undefined":');
+      expect(expectAsError(await action({ action: null }), 400, 'AS.2008')).toContain(
+        'Got action "null":',
+      );
+      expect(expectAsError(await action({ action: 5 }), 400, 'AS.2008')).toContain(
+        'Got action "5":',
+      );
+      expect(expectAsError(await action({ action: 'pause', why: 1 }), 400, 'AS.0022')).toBe(
+        'Unsupported parameter "why" in a scaling group action; accepted: action.',
+      );
+      expect(expectAsError(await action([]), 400, 'AS.0022')).toContain('must be a JSON object');
+      expect((await showGroup(api, id)).scaling_group_status).toBe(before);
+    });
+
     it('answers 400 AS.2007 for a group that does not exist, on every path', async () => {
       const api = await openTestApi(backend);
       const missing = `${groupsUrl()}/00000000-0000-4000-8000-000000000009`;

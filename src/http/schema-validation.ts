@@ -24,6 +24,26 @@ import { bodyObject } from './body-fields.js';
 /** An error answer for a field, given the value sent and what the schema found wrong. */
 export type InvalidField = (value: unknown, errors: readonly SchemaError[]) => ApiError;
 
+/** An error answer for a field that also depends on where it is (see {@link Place}). */
+export type PlacedInvalidField<C = void> = (
+  value: unknown,
+  errors: readonly SchemaError[],
+  place: Place<C>,
+) => ApiError;
+
+/**
+ * Where an answer is given, for the answers that depend on more than one value: the object
+ * being checked (its fields as validated: nulls removed, defaults filled in), its JSON pointer
+ * in the body (`''` for the body, `/actions/2` for an item), the whole body, and what the
+ * caller passed to the check (such as the time it runs at).
+ */
+export interface Place<C = void> {
+  readonly object: Readonly<Record<string, unknown>>;
+  readonly path: string;
+  readonly root: Readonly<Record<string, unknown>>;
+  readonly context: C;
+}
+
 /** One schema violation, as the error table reads it. */
 export interface SchemaError {
   /** The JSON Schema keyword that failed: `type`, `pattern`, `maxLength`, `enum`... */
@@ -33,32 +53,39 @@ export interface SchemaError {
 }
 
 /** A field of an object, in the order the operation checks it. */
-export interface FieldEntry {
+export interface FieldEntry<C = void> {
   readonly field: string;
   /** The answer when the field is required and absent (or null). */
-  readonly missing?: () => ApiError;
+  readonly missing?: (place: Place<C>) => ApiError;
   /** The answer when the field's value breaks its schema. */
-  readonly invalid?: InvalidField;
+  readonly invalid?: PlacedInvalidField<C>;
   /** For an object field: its own table, checked in place. */
-  readonly object?: ObjectTable;
+  readonly object?: ObjectTable<C>;
   /** For an array of objects: each item's table, checked in order after the array itself. */
-  readonly items?: ObjectTable;
+  readonly items?: ObjectTable<C>;
 }
 
 /** A rule the schema cannot state, checked once the entries before it passed. */
-export interface RuleEntry {
-  readonly rule: (object: Readonly<Record<string, unknown>>) => ApiError | undefined;
+export interface RuleEntry<C = void> {
+  readonly rule: (
+    object: Readonly<Record<string, unknown>>,
+    place: Place<C>,
+  ) => ApiError | undefined;
 }
 
 /** How one object of a body is checked and what each refusal answers. */
-export interface ObjectTable {
-  /** The object is present but not an object. */
-  readonly notObject?: (value: unknown) => ApiError;
+export interface ObjectTable<C = void> {
+  /** The object is present but not an object; `place.path` is the value's own pointer. */
+  readonly notObject?: (value: unknown, place: Place<C>) => ApiError;
   /** Fields the operation does not take: every one sent, and the accepted ones. */
-  readonly unknown: (sent: readonly string[], accepted: readonly string[]) => ApiError;
+  readonly unknown: (
+    sent: readonly string[],
+    accepted: readonly string[],
+    place: Place<C>,
+  ) => ApiError;
   /** The object has none of its fields (`minProperties: 1`). */
   readonly empty?: () => ApiError;
-  readonly entries: readonly (FieldEntry | RuleEntry)[];
+  readonly entries: readonly (FieldEntry<C> | RuleEntry<C>)[];
 }
 
 const ajv = new Ajv({
@@ -80,13 +107,18 @@ interface Schema {
   readonly items?: Schema;
 }
 
-/** A copy of a parsed JSON body in which object fields set to `null` are absent. */
-function withoutNulls(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(withoutNulls);
+/**
+ * A copy of a parsed JSON body in which object fields set to `null` are absent. A field its
+ * object's schema does not list stays, `null` or not, so that it is refused as unknown.
+ */
+function withoutNulls(value: unknown, schema?: Schema): unknown {
+  if (Array.isArray(value)) return value.map((item) => withoutNulls(item, schema?.items));
   if (!isObject(value)) return value;
+  const properties = schema?.properties;
   const copy: Record<string, unknown> = {};
   for (const [key, field] of Object.entries(value)) {
-    if (field !== null) copy[key] = withoutNulls(field);
+    const known = properties === undefined || Object.hasOwn(properties, key);
+    if (field !== null || !known) copy[key] = withoutNulls(field, properties?.[key]);
   }
   return copy;
 }
@@ -117,22 +149,24 @@ function errorsUnder(errors: ErrorsByPath, path: string): SchemaError[] {
   return found;
 }
 
-const isRule = (entry: FieldEntry | RuleEntry): entry is RuleEntry => 'rule' in entry;
+const isRule = <C>(entry: FieldEntry<C> | RuleEntry<C>): entry is RuleEntry<C> => 'rule' in entry;
 
 /** Walks one object's table in order and answers its first refusal, if any. */
-function firstRefusal(
-  table: ObjectTable,
+function firstRefusal<C>(
+  table: ObjectTable<C>,
   schema: Schema,
   value: Readonly<Record<string, unknown>>,
   path: string,
   errors: ErrorsByPath,
+  within: Omit<Place<C>, 'object' | 'path'>,
 ): ApiError | undefined {
+  const place: Place<C> = { ...within, object: value, path };
   const here = errors.get(path) ?? [];
   const accepted = Object.keys(schema.properties ?? {});
   const unknown = here
     .filter((e) => e.keyword === 'additionalProperties')
     .map((e) => (e.params as { additionalProperty: string }).additionalProperty);
-  if (unknown.length > 0) return table.unknown(unknown, accepted);
+  if (unknown.length > 0) return table.unknown(unknown, accepted, place);
   if (table.empty !== undefined && here.some((e) => e.keyword === 'minProperties')) {
     return table.empty();
   }
@@ -143,57 +177,66 @@ function firstRefusal(
   );
   for (const entry of table.entries) {
     if (isRule(entry)) {
-      const refusal = entry.rule(value);
+      const refusal = entry.rule(value, place);
       if (refusal !== undefined) return refusal;
       continue;
     }
     const { field } = entry;
-    if (missing.has(field)) return entry.missing?.() ?? tableGap(path, field, 'missing');
+    if (missing.has(field)) return entry.missing?.(place) ?? tableGap(path, field, 'missing');
     const fieldValue = value[field];
     if (fieldValue === undefined) continue;
     const at = pointer(path, field);
     const fieldSchema = schema.properties?.[field] ?? {};
     if (entry.object !== undefined && isObject(fieldValue)) {
-      const refusal = firstRefusal(entry.object, fieldSchema, fieldValue, at, errors);
+      const refusal = firstRefusal(entry.object, fieldSchema, fieldValue, at, errors, within);
       if (refusal !== undefined) return refusal;
       continue;
     }
     if (entry.items !== undefined && Array.isArray(fieldValue)) {
       const own = (errors.get(at) ?? []).map((e) => ({ keyword: e.keyword, path: '' }));
-      if (own.length > 0) return invalidField(entry, fieldValue, own, path);
+      if (own.length > 0) return invalidField(entry, fieldValue, own, place);
       for (const [i, item] of fieldValue.entries()) {
         const itemAt = pointer(at, i);
         if (!isObject(item)) {
           const itemErrors = errorsUnder(errors, itemAt);
           if (itemErrors.length > 0) {
             return (
-              entry.items.notObject?.(item) ??
-              invalidField(entry, fieldValue, errorsUnder(errors, at), path)
+              entry.items.notObject?.(item, { ...place, path: itemAt }) ??
+              invalidField(entry, fieldValue, errorsUnder(errors, at), place)
             );
           }
           continue;
         }
-        const refusal = firstRefusal(entry.items, fieldSchema.items ?? {}, item, itemAt, errors);
+        const refusal = firstRefusal(
+          entry.items,
+          fieldSchema.items ?? {},
+          item,
+          itemAt,
+          errors,
+          within,
+        );
         if (refusal !== undefined) return refusal;
       }
       continue;
     }
     const found = errorsUnder(errors, at);
     if (found.length > 0) {
-      if (entry.object?.notObject !== undefined) return entry.object.notObject(fieldValue);
-      return invalidField(entry, fieldValue, found, path);
+      if (entry.object?.notObject !== undefined) {
+        return entry.object.notObject(fieldValue, { ...place, path: at });
+      }
+      return invalidField(entry, fieldValue, found, place);
     }
   }
   return undefined;
 }
 
-function invalidField(
-  entry: FieldEntry,
+function invalidField<C>(
+  entry: FieldEntry<C>,
   value: unknown,
   errors: readonly SchemaError[],
-  path: string,
+  place: Place<C>,
 ): ApiError {
-  return entry.invalid?.(value, errors) ?? tableGap(path, entry.field, 'invalid');
+  return entry.invalid?.(value, errors, place) ?? tableGap(place.path, entry.field, 'invalid');
 }
 
 /** A table without the answer the schema needs: a fault of the code, caught by the tests. */
@@ -207,9 +250,9 @@ function tableGap(path: string, field: string, what: string): never {
  * table of its own. Called once per operation when the module loads, so a field added to a
  * schema without its error (or the reverse) stops the server from starting, and the tests.
  */
-function checkTable(table: ObjectTable, schema: Schema, where: string): void {
+function checkTable<C>(table: ObjectTable<C>, schema: Schema, where: string): void {
   const properties = schema.properties ?? {};
-  const fields = table.entries.filter((e) => !isRule(e)).map((e) => (e as FieldEntry).field);
+  const fields = table.entries.filter((e) => !isRule(e)).map((e) => (e as FieldEntry<C>).field);
   const inSchema = Object.keys(properties);
   const onlyInTable = fields.filter((f) => !inSchema.includes(f));
   const onlyInSchema = inSchema.filter((f) => !fields.includes(f));
@@ -238,20 +281,25 @@ function checkTable(table: ObjectTable, schema: Schema, where: string): void {
  * defaults filled in and nulls removed, typed by the caller from the same schema
  * (`FromSchema<typeof schema>`). A body that is absent or `null`
  * is 400 AS.0002 and any other non-object 400 AS.0022, as for every operation; every other
- * refusal is the first the table finds.
+ * refusal is the first the table finds. A table whose answers need more than the body (a
+ * clock, a stored resource) takes it as the check's `context`, passed to them in `place`.
  */
-export function bodyCheck<const S extends JSONSchema>(
+export function bodyCheck<const S extends JSONSchema, C = void>(
   schema: S,
-  table: ObjectTable,
-): (body: unknown) => FromSchema<S>;
-export function bodyCheck(schema: JSONSchema, table: ObjectTable): (body: unknown) => unknown {
+  table: ObjectTable<C>,
+): (body: unknown, context: C) => FromSchema<S>;
+export function bodyCheck<C>(
+  schema: JSONSchema,
+  table: ObjectTable<C>,
+): (body: unknown, context: C) => unknown {
   checkTable(table, schema as Schema, 'the body');
   const validate: ValidateFunction = ajv.compile(schema as object);
-  return (body) => {
-    const value = withoutNulls(bodyObject(body)) as Record<string, unknown>;
+  return (body, context) => {
+    const value = withoutNulls(bodyObject(body), schema as Schema) as Record<string, unknown>;
     const valid = validate(value);
     const errors = byPath(valid ? [] : (validate.errors ?? []));
-    const refusal = firstRefusal(table, schema as Schema, value, '', errors);
+    const within = { root: value, context };
+    const refusal = firstRefusal(table, schema as Schema, value, '', errors, within);
     if (refusal !== undefined) throw refusal;
     if (!valid) {
       // The schema refused something the table does not say: still a 400 naming the place.

@@ -8,7 +8,14 @@ import {
   pagingQuery,
   projectAnd,
 } from '../../http/resource-schemas.js';
-import { v1CreateBody, v1UpdateBody, v2CreateBody, v2UpdateBody } from './request-schemas.js';
+import {
+  actionBody,
+  batchBody,
+  v1CreateBody,
+  v1UpdateBody,
+  v2CreateBody,
+  v2UpdateBody,
+} from './request-schemas.js';
 
 /**
  * Wire schemas of the v1 and v2 scaling policy APIs: the answers, which they serialize (fields
@@ -268,48 +275,8 @@ export const policySchemas = {
       ...v2ListQueryBase,
     },
   },
-  actionBody: {
-    type: 'object',
-    required: ['action'],
-    properties: {
-      action: {
-        type: 'string',
-        enum: ['execute', 'resume', 'pause'],
-        description: 'Other values: AS.3022.',
-      },
-    },
-  },
-  batchBody: {
-    type: 'object',
-    required: ['scaling_policy_id', 'action'],
-    properties: {
-      scaling_policy_id: {
-        type: 'array',
-        items: text,
-        minItems: 1,
-        maxItems: 20,
-        description: 'Missing or empty: AS.3049; more than 20 or not strings: AS.0022.',
-      },
-      action: {
-        type: 'string',
-        enum: ['delete', 'resume', 'pause'],
-        description: 'Other values: AS.3022.',
-      },
-      force_delete: {
-        type: 'string',
-        enum: ['yes', 'no'],
-        default: 'no',
-        description:
-          'delete only: yes also deletes policies with an execution under way. Other values: AS.3048.',
-      },
-      delete_alarm: {
-        type: 'string',
-        enum: ['yes', 'no'],
-        default: 'no',
-        description: 'Accepted and ignored: Scalelog keeps no alarm rules. Other values: AS.3056.',
-      },
-    },
-  },
+  actionBody,
+  batchBody,
 } as const;
 
 /** The OpenAPI tag of every policy route. */

@@ -145,6 +145,7 @@ function v2Table(where: string): Table {
     ],
   };
 }
+
 const checkV1Create = bodyCheck(v1CreateBody, v1Table('a v1 scaling policy', true));
 const checkV1Update = bodyCheck(v1UpdateBody, v1Table('a v1 scaling policy update', false));
 const checkV2Create = bodyCheck(v2CreateBody, v2Table('a v2 scaling policy'));

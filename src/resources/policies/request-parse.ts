@@ -12,7 +12,7 @@ import { isObject } from '../../shared/is-object.js';
 import { listPaging, listParameters } from '../../http/list-query.js';
 import type { PolicyBatch } from './batch.js';
 import { display } from './dialect.js';
-import { actionBody, batchBody, maxBatch } from './request-schemas.js';
+import { actionBody, batchBody, maxBatch } from './policy-action-schemas.js';
 
 /**
  * The policy requests besides the policy bodies: the list queries, the action of one policy

@@ -8,14 +8,8 @@ import {
   pagingQuery,
   projectAnd,
 } from '../../http/resource-schemas.js';
-import {
-  actionBody,
-  batchBody,
-  v1CreateBody,
-  v1UpdateBody,
-  v2CreateBody,
-  v2UpdateBody,
-} from './request-schemas.js';
+import { actionBody, batchBody } from './policy-action-schemas.js';
+import { v1CreateBody, v1UpdateBody, v2CreateBody, v2UpdateBody } from './request-schemas.js';
 
 /**
  * Wire schemas of the v1 and v2 scaling policy APIs: the answers, which they serialize (fields

@@ -27,6 +27,26 @@ import { bodyObject } from './body-fields.js';
 /** An error answer for a field, given the value sent and what the schema found wrong. */
 export type InvalidField = (value: unknown, errors: readonly SchemaError[]) => ApiError;
 
+/** An error answer for a field that also depends on where it is (see {@link Place}). */
+export type PlacedInvalidField<C = void> = (
+  value: unknown,
+  errors: readonly SchemaError[],
+  place: Place<C>,
+) => ApiError;
+
+/**
+ * Where an answer is given, for the answers that depend on more than one value: the object
+ * being checked (its fields as validated: nulls removed, defaults filled in), its JSON pointer
+ * in the body (`''` for the body, `/actions/2` for an item), the whole body, and what the
+ * caller passed to the check (such as the time it runs at).
+ */
+export interface Place<C = void> {
+  readonly object: Readonly<Record<string, unknown>>;
+  readonly path: string;
+  readonly root: Readonly<Record<string, unknown>>;
+  readonly context: C;
+}
+
 /** One schema violation, as the error table reads it. */
 export interface SchemaError {
   /** The JSON Schema keyword that failed: `type`, `pattern`, `maxLength`, `enum`... */
@@ -39,29 +59,33 @@ export interface SchemaError {
 export interface FieldEntry<C = void> {
   readonly field: string;
   /** The answer when the field is required and absent (or null). */
-  readonly missing?: () => ApiError;
+  readonly missing?: (place: Place<C>) => ApiError;
   /** The answer when the field's value breaks its schema. */
-  readonly invalid?: InvalidField;
+  readonly invalid?: PlacedInvalidField<C>;
   /** For an object field: its own table, checked in place. */
   readonly object?: ObjectTable<C>;
   /** For an array of objects: each item's table, checked in order after the array itself. */
   readonly items?: ObjectTable<C>;
 }
 
-/**
- * A rule the schema cannot state, checked once the entries before it passed. `context` is
- * what the check was called with besides the body, if anything.
- */
+/** A rule the schema cannot state, checked once the entries before it passed. */
 export interface RuleEntry<C = void> {
-  readonly rule: (object: Readonly<Record<string, unknown>>, context: C) => ApiError | undefined;
+  readonly rule: (
+    object: Readonly<Record<string, unknown>>,
+    place: Place<C>,
+  ) => ApiError | undefined;
 }
 
 /** How one object of a body is checked and what each refusal answers. */
 export interface ObjectTable<C = void> {
-  /** The object is present but not an object. */
-  readonly notObject?: (value: unknown) => ApiError;
+  /** The object is present but not an object; `place.path` is the value's own pointer. */
+  readonly notObject?: (value: unknown, place: Place<C>) => ApiError;
   /** Fields the operation does not take: every one sent, and the accepted ones. */
-  readonly unknown: (sent: readonly string[], accepted: readonly string[]) => ApiError;
+  readonly unknown: (
+    sent: readonly string[],
+    accepted: readonly string[],
+    place: Place<C>,
+  ) => ApiError;
   /** The object has none of its fields (`minProperties: 1`). */
   readonly empty?: () => ApiError;
   readonly entries: readonly (FieldEntry<C> | RuleEntry<C>)[];
@@ -100,19 +124,17 @@ interface Schema {
 }
 
 /**
- * A copy of a parsed JSON body in which the fields its schema lists are absent where they
- * are `null`, in every object of the body. A field the schema does not list stays, so it is
- * refused as unknown even when null.
+ * A copy of a parsed JSON body in which object fields set to `null` are absent. A field its
+ * object's schema does not list stays, `null` or not, so that it is refused as unknown.
  */
-function withoutNulls(value: unknown, schema: Schema | undefined): unknown {
+function withoutNulls(value: unknown, schema?: Schema): unknown {
   if (Array.isArray(value)) return value.map((item) => withoutNulls(item, schema?.items));
   if (!isObject(value)) return value;
-  const properties = schema?.properties ?? {};
+  const properties = schema?.properties;
   const copy: Record<string, unknown> = {};
   for (const [key, field] of Object.entries(value)) {
-    const fieldSchema = Object.hasOwn(properties, key) ? properties[key] : undefined;
-    if (fieldSchema === undefined) copy[key] = field;
-    else if (field !== null) copy[key] = withoutNulls(field, fieldSchema);
+    const known = properties === undefined || Object.hasOwn(properties, key);
+    if (field !== null || !known) copy[key] = withoutNulls(field, properties?.[key]);
   }
   return copy;
 }
@@ -159,14 +181,15 @@ function firstRefusal<C>(
   value: Readonly<Record<string, unknown>>,
   path: string,
   errors: ErrorsByPath,
-  context: C,
+  within: Omit<Place<C>, 'object' | 'path'>,
 ): ApiError | undefined {
+  const place: Place<C> = { ...within, object: value, path };
   const here = errors.get(path) ?? [];
   const accepted = Object.keys(schema.properties ?? {});
   const unknown = here
     .filter((e) => e.keyword === 'additionalProperties')
     .map((e) => (e.params as { additionalProperty: string }).additionalProperty);
-  if (unknown.length > 0) return table.unknown(unknown, accepted);
+  if (unknown.length > 0) return table.unknown(unknown, accepted, place);
   if (table.empty !== undefined && here.some((e) => e.keyword === 'minProperties')) {
     return table.empty();
   }
@@ -177,32 +200,32 @@ function firstRefusal<C>(
   );
   for (const entry of table.entries) {
     if (isRule(entry)) {
-      const refusal = entry.rule(value, context);
+      const refusal = entry.rule(value, place);
       if (refusal !== undefined) return refusal;
       continue;
     }
     const { field } = entry;
-    if (missing.has(field)) return entry.missing?.() ?? tableGap(path, field, 'missing');
+    if (missing.has(field)) return entry.missing?.(place) ?? tableGap(path, field, 'missing');
     const fieldValue = value[field];
     if (fieldValue === undefined) continue;
     const at = pointer(path, field);
     const fieldSchema = schema.properties?.[field] ?? {};
     if (entry.object !== undefined && isObject(fieldValue)) {
-      const refusal = firstRefusal(entry.object, fieldSchema, fieldValue, at, errors, context);
+      const refusal = firstRefusal(entry.object, fieldSchema, fieldValue, at, errors, within);
       if (refusal !== undefined) return refusal;
       continue;
     }
     if (entry.items !== undefined && Array.isArray(fieldValue)) {
       const own = (errors.get(at) ?? []).map((e) => ({ keyword: e.keyword, path: '' }));
-      if (own.length > 0) return invalidField(entry, fieldValue, own, path);
+      if (own.length > 0) return invalidField(entry, fieldValue, own, place);
       for (const [i, item] of fieldValue.entries()) {
         const itemAt = pointer(at, i);
         if (!isObject(item)) {
           const itemErrors = errorsUnder(errors, itemAt);
           if (itemErrors.length > 0) {
             return (
-              entry.items.notObject?.(item) ??
-              invalidField(entry, fieldValue, errorsUnder(errors, at), path)
+              entry.items.notObject?.(item, { ...place, path: itemAt }) ??
+              invalidField(entry, fieldValue, errorsUnder(errors, at), place)
             );
           }
           continue;
@@ -213,7 +236,7 @@ function firstRefusal<C>(
           item,
           itemAt,
           errors,
-          context,
+          within,
         );
         if (refusal !== undefined) return refusal;
       }
@@ -221,8 +244,10 @@ function firstRefusal<C>(
     }
     const found = errorsUnder(errors, at);
     if (found.length > 0) {
-      if (entry.object?.notObject !== undefined) return entry.object.notObject(fieldValue);
-      return invalidField(entry, fieldValue, found, path);
+      if (entry.object?.notObject !== undefined) {
+        return entry.object.notObject(fieldValue, { ...place, path: at });
+      }
+      return invalidField(entry, fieldValue, found, place);
     }
   }
   return undefined;
@@ -232,9 +257,9 @@ function invalidField<C>(
   entry: FieldEntry<C>,
   value: unknown,
   errors: readonly SchemaError[],
-  path: string,
+  place: Place<C>,
 ): ApiError {
-  return entry.invalid?.(value, errors) ?? tableGap(path, entry.field, 'invalid');
+  return entry.invalid?.(value, errors, place) ?? tableGap(place.path, entry.field, 'invalid');
 }
 
 /** A table without the answer the schema needs: a fault of the code, caught by the tests. */
@@ -277,10 +302,10 @@ function checkTable<C>(table: ObjectTable<C>, schema: Schema, where: string): vo
 /**
  * The check of one operation's body: `(body, context) => value`, where `value` is the body
  * with defaults filled in and null fields removed ({@link CheckOptions}), typed from the
- * same schema (`FromSchema<typeof schema>`), and `context` what the table's rules need
- * besides the body (nothing, for most). A body that is absent or `null` is 400 AS.0002 and
- * any other non-object 400 AS.0022, as for every operation; every other refusal is the
- * first the table finds.
+ * same schema (`FromSchema<typeof schema>`). A body that is absent or `null` is 400 AS.0002
+ * and any other non-object 400 AS.0022, as for every operation; every other refusal is the
+ * first the table finds. A table whose answers need more than the body (a clock, a stored
+ * resource) takes it as the check's `context`, passed to them in `place`.
  */
 export function bodyCheck<const S extends JSONSchema, C = void>(
   schema: S,
@@ -305,7 +330,8 @@ export function bodyCheck<C>(
           : (withoutNulls(sent, schema as Schema) as Record<string, unknown>);
     const valid = validate(value);
     const errors = byPath(valid ? [] : (validate.errors ?? []));
-    const refusal = firstRefusal(table, schema as Schema, value, '', errors, context);
+    const within = { root: value, context };
+    const refusal = firstRefusal(table, schema as Schema, value, '', errors, within);
     if (refusal !== undefined) throw refusal;
     if (!valid) {
       // The schema refused something the table does not say: still a 400 naming the place.

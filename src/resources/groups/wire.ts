@@ -199,13 +199,13 @@ function groupRules<C>(
 ): RuleEntry<C>[] {
   return [
     {
-      rule: (body, context) =>
+      rule: (body, { context }) =>
         listeners(body, context).every((l) => l !== undefined)
           ? apiErrors.groupListenersNotUnique()
           : undefined,
     },
     {
-      rule: (body, context) => {
+      rule: (body, { context }) => {
         const { min, max } = numbers(body, context);
         return min > max
           ? apiErrors.groupMinMax(
@@ -215,7 +215,7 @@ function groupRules<C>(
       },
     },
     {
-      rule: (body, context) => {
+      rule: (body, { context }) => {
         const { min, max, desire } = numbers(body, context);
         return desire < min || desire > max
           ? apiErrors.groupDesireOutside(
@@ -228,7 +228,7 @@ function groupRules<C>(
 }
 
 const unknownIn =
-  (where: string): ObjectTable['unknown'] =>
+  (where: string): ObjectTable<unknown>['unknown'] =>
   (sent, accepted) =>
     unsupportedFields(sent, accepted, where);
 
@@ -294,27 +294,24 @@ const updatedNumbers = (body: UpdateBody, group: ScalingGroup): InstanceNumbers 
 });
 
 /** `PUT .../scaling_group/{id}`, checked against the group it updates (the context). */
-const checkUpdate = bodyCheck(
-  groupUpdateBody,
-  {
-    unknown: unknownIn('a scaling group update'),
-    entries: [
-      scalingGroupName,
-      instanceNumber('min_instance_number'),
-      instanceNumber('max_instance_number'),
-      instanceNumber('desire_instance_number'),
-      ...attributesBeforeVpc,
-      ...attributesAfterVpc,
-      ...groupRules<ScalingGroup>(
-        (body, group) =>
-          ['lb_listener_id', 'lbaas_listeners'].map((k) => body[k] ?? group.attributes[k]),
-        (body, group) => updatedNumbers(body as UpdateBody, group),
-      ),
-      coolDownTime,
-    ],
-  },
-  { nullAbsent: 'bodyFields' },
-);
+const updateTable: ObjectTable<ScalingGroup> = {
+  unknown: unknownIn('a scaling group update'),
+  entries: [
+    scalingGroupName,
+    instanceNumber('min_instance_number'),
+    instanceNumber('max_instance_number'),
+    instanceNumber('desire_instance_number'),
+    ...attributesBeforeVpc,
+    ...attributesAfterVpc,
+    ...groupRules<ScalingGroup>(
+      (body, group) =>
+        ['lb_listener_id', 'lbaas_listeners'].map((k) => body[k] ?? group.attributes[k]),
+      (body, group) => updatedNumbers(body, group),
+    ),
+    coolDownTime,
+  ],
+};
+const checkUpdate = bodyCheck(groupUpdateBody, updateTable, { nullAbsent: 'bodyFields' });
 
 /**
  * Reads `PUT .../scaling_group/{id}` against `group`: every field optional, bounds checked on

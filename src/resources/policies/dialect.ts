@@ -13,26 +13,19 @@ export interface Dialect {
   readonly types: readonly PolicyType[];
   readonly numberField: 'instance_number' | 'size';
   readonly percentageField: 'instance_percentage' | 'percentage';
-  readonly actionFields: readonly string[];
 }
 
 export const v1: Dialect = {
   types: ['ALARM', 'SCHEDULED', 'RECURRENCE'],
   numberField: 'instance_number',
   percentageField: 'instance_percentage',
-  actionFields: ['operation', 'instance_number', 'instance_percentage'],
 };
 
 export const v2: Dialect = {
   types: policyTypes,
   numberField: 'size',
   percentageField: 'percentage',
-  actionFields: ['operation', 'size', 'percentage', 'limits'],
 };
-
-/** Absent as the cloud reads a field: missing, null or the empty string. */
-export const isAbsent = (value: unknown): value is undefined | null | '' =>
-  value === undefined || value === null || value === '';
 
 /** A refused value as the error factories show it: a string as it is, anything else as JSON. */
 export const display = (value: unknown): string =>

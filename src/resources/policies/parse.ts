@@ -1,200 +1,230 @@
+import type { FromSchema } from 'json-schema-to-ts';
 import { apiErrors } from '../../errors/api-error.js';
-import { resourceTypes } from '../../domain/execution-log.js';
 import type { ResourceType } from '../../domain/execution-log.js';
-import { uuidLikePattern } from '../../domain/ids.js';
-import {
-  defaultPolicyCoolDownSeconds,
-  maxPolicyCoolDownSeconds,
-  maxPolicyNameLength,
-  policyNamePattern,
-  policyTypes,
-} from '../../domain/scaling-policy.js';
 import type { PolicyType, ScalingPolicy } from '../../domain/scaling-policy.js';
-import { bodyObject, integerField, onlyFields, showValue } from '../../http/body-fields.js';
+import { bodyObject, showValue, unsupportedFields } from '../../http/body-fields.js';
 import type { WireBody } from '../../http/body-fields.js';
-import { parseAction, parseIntervalActions } from './action-parse.js';
+import { bodyCheck } from '../../http/schema-validation.js';
+import type { FieldEntry, ObjectTable } from '../../http/schema-validation.js';
+import { actionOf, actionTable, intervalActionsEntry, intervalActionsOf } from './action-parse.js';
 import type { PolicyFields } from './changes.js';
-import { display, isAbsent, oneOf, v1, v2 } from './dialect.js';
+import { display, oneOf, v1, v2 } from './dialect.js';
 import type { Dialect } from './dialect.js';
-import { parseSchedule } from './schedule-parse.js';
-import type { Checks } from './schedule-parse.js';
+import {
+  maxDescriptionLength,
+  v1CreateBody,
+  v1UpdateBody,
+  v2CreateBody,
+  v2UpdateBody,
+} from './request-schemas.js';
+import { scheduleOf, scheduleTable } from './schedule-parse.js';
+import type { PolicyContext } from './schedule-parse.js';
 import { policyToBody } from './wire.js';
-import { plainIdPattern } from '../../domain/ids.js';
 
 /**
  * Scaling policy request bodies to domain values: the v1 API (scaling groups,
  * `instance_number` and `instance_percentage`) and the v2 API (groups and bandwidths, `size`,
- * `percentage` and `limits`).
+ * `percentage` and `limits`), each checked against its schema (request-schemas.ts).
  *
- * Each refused value is answered with its documented AS.30xx code. A trigger field the policy
- * type does not use is ignored and not stored, as the cloud documents: `scheduled_policy` of an
- * ALARM policy, `alarm_id` of a SCHEDULED or RECURRENCE one.
+ * Each refused value is answered with its documented AS.30xx code, in the order the cloud
+ * checks them: the resource, the name, the type, the trigger the type needs, the action, the
+ * interval actions, the cooldown and the description. Missing, null and (for the fields the
+ * cloud reads as text) the empty string count as absent. A trigger field the policy type does
+ * not use is ignored and not stored, as the cloud documents.
  */
 
-const v1UpdateFields = [
-  'scaling_policy_name',
-  'scaling_policy_type',
-  'alarm_id',
-  'scheduled_policy',
-  'scaling_policy_action',
-  'cool_down_time',
-] as const;
-const v1CreateFields = ['scaling_group_id', ...v1UpdateFields] as const;
-const v2Fields = [
-  'scaling_policy_name',
-  'scaling_resource_id',
-  'scaling_resource_type',
-  'scaling_policy_type',
-  'alarm_id',
-  'scheduled_policy',
-  'scaling_policy_action',
-  'interval_alarm_actions',
-  'cool_down_time',
-  'description',
-] as const;
+type Entry = FieldEntry<PolicyContext>;
+type Table = ObjectTable<PolicyContext>;
 
-const maxDescriptionLength = 256;
-/** Alarm ids are opaque to Scalelog, which stands in for the monitoring service. */
-const alarmIdPattern = plainIdPattern;
+const nameEntry: Entry = {
+  field: 'scaling_policy_name',
+  missing: () => apiErrors.policyNameNull(),
+  invalid: (value, errors) => {
+    if (value === '') return apiErrors.policyNameNull();
+    if (typeof value !== 'string') return apiErrors.policyNameInvalid(showValue(value));
+    // Characters, not UTF-16 units: a Chinese name of 64 characters is 64 long.
+    return errors.some((e) => e.keyword === 'maxLength')
+      ? apiErrors.policyNameLength(value)
+      : apiErrors.policyNameInvalid(value);
+  },
+};
 
-function parseName(value: unknown): string {
-  if (isAbsent(value)) throw apiErrors.policyNameNull();
-  if (typeof value !== 'string') throw apiErrors.policyNameInvalid(showValue(value));
-  // Characters, not UTF-16 units: a Chinese name of 64 characters is 64 long.
-  if (Array.from(value).length > maxPolicyNameLength) throw apiErrors.policyNameLength(value);
-  if (!policyNamePattern.test(value)) throw apiErrors.policyNameInvalid(value);
-  return value;
-}
+const typeEntry = (dialect: Dialect): Entry => ({
+  field: 'scaling_policy_type',
+  missing: () => apiErrors.policyTypeNull(oneOf(dialect.types)),
+  invalid: (value) =>
+    value === ''
+      ? apiErrors.policyTypeNull(oneOf(dialect.types))
+      : apiErrors.policyTypeInvalid(display(value), oneOf(dialect.types)),
+});
 
-function parseType(value: unknown, accepted: readonly PolicyType[]): PolicyType {
-  if (isAbsent(value)) throw apiErrors.policyTypeNull(oneOf(accepted));
-  if (typeof value !== 'string' || !(accepted as readonly string[]).includes(value)) {
-    throw apiErrors.policyTypeInvalid(display(value), oneOf(accepted));
-  }
-  return value as PolicyType;
-}
+/** The trigger the type needs (the schema says which): alarm_id, or scheduled_policy. */
+const triggerEntries: readonly Entry[] = [
+  {
+    field: 'alarm_id',
+    missing: () => apiErrors.alarmIdNull(),
+    invalid: (value) =>
+      value === '' ? apiErrors.alarmIdNull() : apiErrors.alarmIdIllegal(display(value)),
+  },
+  {
+    field: 'scheduled_policy',
+    missing: ({ root }) => apiErrors.scheduledPolicyNull(String(root.scaling_policy_type)),
+    object: scheduleTable,
+  },
+];
 
-function parseGroupId(body: WireBody): string {
-  const value = body.scaling_group_id;
-  if (isAbsent(value)) throw apiErrors.policyGroupIdNull();
-  if (typeof value !== 'string') {
-    throw apiErrors.badRequestBody(
-      `scaling_group_id must be a string, the id of a scaling group, not ${showValue(value)}.`,
-    );
-  }
-  return value;
-}
+const coolDownEntry: Entry = {
+  field: 'cool_down_time',
+  invalid: (value) => apiErrors.policyCoolDown(value),
+};
 
-function parseResource(body: WireBody): Pick<PolicyFields, 'resourceType' | 'resourceId'> {
-  const type = body.scaling_resource_type;
-  if (isAbsent(type)) throw apiErrors.resourceTypeNull();
-  if (typeof type !== 'string' || !(resourceTypes as readonly string[]).includes(type)) {
-    throw apiErrors.resourceTypeInvalid(display(type));
-  }
-  const id = body.scaling_resource_id;
-  if (isAbsent(id)) throw apiErrors.resourceIdNull();
-  if (typeof id !== 'string' || !uuidLikePattern.test(id)) {
-    throw apiErrors.resourceIdFormat(display(id));
-  }
-  return { resourceType: type as ResourceType, resourceId: id };
-}
+const descriptionInvalid = (value: unknown) =>
+  apiErrors.badRequestBody(
+    `description must be a string of at most ${String(maxDescriptionLength)} characters, not ${showValue(value)}.`,
+  );
 
-function parseAlarmId(value: unknown): string {
-  if (isAbsent(value)) throw apiErrors.alarmIdNull();
-  if (typeof value !== 'string' || !alarmIdPattern.test(value)) {
-    throw apiErrors.alarmIdIllegal(display(value));
-  }
-  return value;
-}
-
-function parseDescription(value: unknown): string | undefined {
-  if (value === undefined || value === null || value === '') return undefined;
-  if (typeof value !== 'string' || value.length > maxDescriptionLength) {
-    throw apiErrors.badRequestBody(
-      `description must be a string of at most ${String(maxDescriptionLength)} characters, not ${showValue(value)}.`,
-    );
-  }
-  return value;
-}
-
-/**
- * Everything but the resource, checked as a whole: the trigger the type needs, the action for
- * the resource's kind, the cooldown and (v2) the description.
- */
-function parseBehaviour(
-  body: WireBody,
-  resourceType: ResourceType,
-  dialect: Dialect,
-  checks: Checks,
-): Omit<PolicyFields, 'resourceType' | 'resourceId'> {
-  const name = parseName(body.scaling_policy_name);
-  const policyType = parseType(body.scaling_policy_type, checks.types);
-  const trigger: Pick<PolicyFields, 'alarmId' | 'scheduledPolicy'> =
-    policyType === 'ALARM' || policyType === 'INTERVAL_ALARM'
-      ? { alarmId: parseAlarmId(body.alarm_id) }
-      : { scheduledPolicy: parseSchedule(body, policyType, checks) };
-  const action = parseAction(body.scaling_policy_action, resourceType, dialect);
-  const intervalAlarmActions =
-    policyType === 'INTERVAL_ALARM' && dialect === v2
-      ? parseIntervalActions(body.interval_alarm_actions, resourceType)
-      : undefined;
-  const coolDownSeconds =
-    integerField(body, 'cool_down_time', 0, maxPolicyCoolDownSeconds, (v) =>
-      apiErrors.policyCoolDown(v),
-    ) ?? defaultPolicyCoolDownSeconds;
-  const description = dialect === v2 ? parseDescription(body.description) : undefined;
+function v1Table(where: string, create: boolean): Table {
   return {
-    name,
-    policyType,
-    ...trigger,
-    action,
-    ...(intervalAlarmActions === undefined ? {} : { intervalAlarmActions }),
-    coolDownSeconds,
-    ...(description === undefined ? {} : { description }),
+    unknown: (sent, accepted) => unsupportedFields(sent, accepted, where),
+    entries: [
+      ...(create
+        ? [
+            {
+              field: 'scaling_group_id',
+              missing: () => apiErrors.policyGroupIdNull(),
+              invalid: (value: unknown) =>
+                value === ''
+                  ? apiErrors.policyGroupIdNull()
+                  : apiErrors.badRequestBody(
+                      `scaling_group_id must be a string, the id of a scaling group, not ${showValue(value)}.`,
+                    ),
+            },
+          ]
+        : []),
+      nameEntry,
+      typeEntry(v1),
+      ...triggerEntries,
+      { field: 'scaling_policy_action', object: actionTable(v1) },
+      coolDownEntry,
+    ],
   };
 }
 
-const createChecks = (dialect: Dialect, nowMs: number): Checks => ({
+function v2Table(where: string): Table {
+  return {
+    unknown: (sent, accepted) => unsupportedFields(sent, accepted, where),
+    entries: [
+      {
+        field: 'scaling_resource_type',
+        missing: () => apiErrors.resourceTypeNull(),
+        invalid: (value) =>
+          value === ''
+            ? apiErrors.resourceTypeNull()
+            : apiErrors.resourceTypeInvalid(display(value)),
+      },
+      {
+        field: 'scaling_resource_id',
+        missing: () => apiErrors.resourceIdNull(),
+        invalid: (value) =>
+          value === '' ? apiErrors.resourceIdNull() : apiErrors.resourceIdFormat(display(value)),
+      },
+      nameEntry,
+      typeEntry(v2),
+      ...triggerEntries,
+      { field: 'scaling_policy_action', object: actionTable(v2) },
+      intervalActionsEntry,
+      coolDownEntry,
+      { field: 'description', invalid: descriptionInvalid },
+      {
+        // The schema counts characters; the cloud counts UTF-16 units, as Java does.
+        rule: ({ description }) =>
+          typeof description === 'string' && description.length > maxDescriptionLength
+            ? descriptionInvalid(description)
+            : undefined,
+      },
+    ],
+  };
+}
+
+const checkV1Create = bodyCheck(v1CreateBody, v1Table('a v1 scaling policy', true));
+const checkV1Update = bodyCheck(v1UpdateBody, v1Table('a v1 scaling policy update', false));
+const checkV2Create = bodyCheck(v2CreateBody, v2Table('a v2 scaling policy'));
+const checkV2Update = bodyCheck(v2UpdateBody, v2Table('a v2 scaling policy update'));
+
+/** A checked body of either version, as far as the behaviour goes. */
+type Behaviour = FromSchema<typeof v1UpdateBody> | FromSchema<typeof v2UpdateBody>;
+
+/** Everything but the resource: the trigger the type needs, the action, the cooldown... */
+function behaviourOf(
+  body: Behaviour,
+  dialect: Dialect,
+  nowMs: number,
+): Omit<PolicyFields, 'resourceType' | 'resourceId'> {
+  const policyType = body.scaling_policy_type as PolicyType;
+  const trigger: Pick<PolicyFields, 'alarmId' | 'scheduledPolicy'> =
+    policyType === 'ALARM' || policyType === 'INTERVAL_ALARM'
+      ? { alarmId: body.alarm_id as string }
+      : { scheduledPolicy: scheduleOf(body.scheduled_policy, policyType, nowMs) };
+  const intervalAlarmActions =
+    policyType === 'INTERVAL_ALARM' && dialect === v2
+      ? intervalActionsOf((body as FromSchema<typeof v2UpdateBody>).interval_alarm_actions)
+      : undefined;
+  const description =
+    dialect === v2 ? (body as FromSchema<typeof v2UpdateBody>).description : undefined;
+  return {
+    name: body.scaling_policy_name as string,
+    policyType,
+    ...trigger,
+    action: actionOf(body.scaling_policy_action, dialect),
+    ...(intervalAlarmActions === undefined ? {} : { intervalAlarmActions }),
+    coolDownSeconds: body.cool_down_time,
+    ...(description === undefined || description === '' ? {} : { description }),
+  };
+}
+
+const isNullish = (value: unknown): boolean => value === undefined || value === null;
+
+const createContext = (nowMs: number): PolicyContext => ({ nowMs, againstNow: true });
+
+/**
+ * An update re-checks the policy as a whole, as its fields merge with the stored ones; its
+ * times must lie ahead only when it sets the schedule or the type.
+ */
+const updateContext = (given: WireBody, nowMs: number): PolicyContext => ({
   nowMs,
-  againstNow: true,
-  types: dialect.types,
+  againstNow: !isNullish(given.scheduled_policy) || !isNullish(given.scaling_policy_type),
 });
 
 /**
- * An update re-checks the policy as a whole, as its fields merge with the stored ones. A type
- * the update does not name is the stored one, whatever the API version that stored it.
+ * The policy an update gives: the stored one with the fields sent, `null` counting as absent
+ * (a field the operation does not take stays, to be refused); nested objects replace the
+ * stored ones whole.
  */
-const updateChecks = (dialect: Dialect, given: WireBody, nowMs: number): Checks => ({
-  nowMs,
-  againstNow: given.scheduled_policy !== undefined || given.scaling_policy_type !== undefined,
-  types: given.scaling_policy_type === undefined ? policyTypes : dialect.types,
-});
-
-/** The update's fields, `null` counting as absent; nested objects replace the stored ones. */
-function givenFields(body: WireBody): WireBody {
-  return Object.fromEntries(Object.entries(body).filter(([, v]) => v !== undefined && v !== null));
+function withUpdate(stored: WireBody, given: WireBody): Record<string, unknown> {
+  const merged: Record<string, unknown> = { ...stored };
+  for (const [key, value] of Object.entries(given)) {
+    if (value !== null || !Object.hasOwn(stored, key)) merged[key] = value;
+  }
+  return merged;
 }
 
 /** Reads `POST /autoscaling-api/v1/{project_id}/scaling_policy` (a scaling group policy). */
 export function parseV1Create(raw: unknown, nowMs: number): PolicyFields {
-  const body = bodyObject(raw);
-  onlyFields(body, v1CreateFields, 'a v1 scaling policy');
-  const resourceId = parseGroupId(body);
+  const body = checkV1Create(raw, createContext(nowMs));
   return {
     resourceType: 'SCALING_GROUP',
-    resourceId,
-    ...parseBehaviour(body, 'SCALING_GROUP', v1, createChecks(v1, nowMs)),
+    resourceId: body.scaling_group_id,
+    ...behaviourOf(body, v1, nowMs),
   };
 }
 
 /** Reads `POST /autoscaling-api/v2/{project_id}/scaling_policy` (a group or bandwidth policy). */
 export function parseV2Create(raw: unknown, nowMs: number): PolicyFields {
-  const body = bodyObject(raw);
-  onlyFields(body, v2Fields, 'a v2 scaling policy');
-  const resource = parseResource(body);
+  const body = checkV2Create(raw, createContext(nowMs));
   return {
-    ...resource,
-    ...parseBehaviour(body, resource.resourceType, v2, createChecks(v2, nowMs)),
+    resourceType: body.scaling_resource_type,
+    resourceId: body.scaling_resource_id,
+    ...behaviourOf(body, v2, nowMs),
   };
 }
 
@@ -202,23 +232,26 @@ export function parseV2Create(raw: unknown, nowMs: number): PolicyFields {
  * Applies `PUT /autoscaling-api/v1/{project_id}/scaling_policy/{id}` to a scaling group policy:
  * every field optional; `scheduled_policy` and `scaling_policy_action` replace the stored
  * objects whole. The v2 fields this API cannot see (description, interval actions) are kept.
+ * A v2 INTERVAL_ALARM policy is the alarm policy it is to v1 while its type is not changed.
  */
 export function applyV1Update(policy: ScalingPolicy, raw: unknown, nowMs: number): PolicyFields {
-  const body = bodyObject(raw);
-  onlyFields(body, v1UpdateFields, 'a v1 scaling policy update');
-  const given = givenFields(body);
-  const fields = parseBehaviour(
-    { ...policyToBody(policy, v1), ...given },
-    policy.resourceType,
-    v1,
-    updateChecks(v1, given, nowMs),
-  );
+  const given = bodyObject(raw);
+  const keepsIntervalType =
+    isNullish(given.scaling_policy_type) && policy.policyType === 'INTERVAL_ALARM';
+  const stored = {
+    ...policyToBody(policy, v1),
+    ...(keepsIntervalType ? { scaling_policy_type: 'ALARM' } : {}),
+  };
+  const body = checkV1Update(withUpdate(stored, given), updateContext(given, nowMs));
+  const fields = behaviourOf(body, v1, nowMs);
+  const policyType = keepsIntervalType ? policy.policyType : fields.policyType;
   const keepIntervals =
-    fields.policyType === 'INTERVAL_ALARM' && policy.intervalAlarmActions !== undefined;
+    policyType === 'INTERVAL_ALARM' && policy.intervalAlarmActions !== undefined;
   return {
     resourceType: policy.resourceType,
     resourceId: policy.resourceId,
     ...fields,
+    policyType,
     ...(keepIntervals ? { intervalAlarmActions: policy.intervalAlarmActions } : {}),
     ...(policy.description === undefined ? {} : { description: policy.description }),
   };
@@ -230,14 +263,14 @@ export function applyV1Update(policy: ScalingPolicy, raw: unknown, nowMs: number
  * whole; an empty description removes it.
  */
 export function applyV2Update(policy: ScalingPolicy, raw: unknown, nowMs: number): PolicyFields {
-  const body = bodyObject(raw);
-  onlyFields(body, v2Fields, 'a v2 scaling policy update');
-  const given = givenFields(body);
-  // An empty description stays in `given`, and parses as none.
-  const merged = { ...policyToBody(policy, v2), ...given };
-  const resource = parseResource(merged);
+  const given = bodyObject(raw);
+  const body = checkV2Update(
+    withUpdate(policyToBody(policy, v2), given),
+    updateContext(given, nowMs),
+  );
   return {
-    ...resource,
-    ...parseBehaviour(merged, resource.resourceType, v2, updateChecks(v2, given, nowMs)),
+    resourceType: body.scaling_resource_type as ResourceType,
+    resourceId: body.scaling_resource_id as string,
+    ...behaviourOf(body, v2, nowMs),
   };
 }

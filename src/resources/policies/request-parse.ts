@@ -1,14 +1,18 @@
+import type { FromSchema } from 'json-schema-to-ts';
 import { apiErrors } from '../../errors/api-error.js';
 import type { ApiError } from '../../errors/api-error.js';
 import { parseResourceType } from '../../domain/log-query.js';
 import { policyTypes } from '../../domain/scaling-policy.js';
 import type { PolicyType } from '../../domain/scaling-policy.js';
 import type { Paging, PolicyFilter, PolicyOrder } from '../../store/resource-store.js';
-import { bodyObject, onlyFields, showValue } from '../../http/body-fields.js';
+import { showValue, unsupportedFields } from '../../http/body-fields.js';
+import { bodyCheck, failed } from '../../http/schema-validation.js';
+import type { FieldEntry, Place } from '../../http/schema-validation.js';
+import { isObject } from '../../shared/is-object.js';
 import { listPaging, listParameters } from '../../http/list-query.js';
-import { batchActions } from './batch.js';
-import type { BatchAction, PolicyBatch } from './batch.js';
+import type { PolicyBatch } from './batch.js';
 import { display } from './dialect.js';
+import { actionBody, batchBody, maxBatch } from './policy-action-schemas.js';
 
 /**
  * The policy requests besides the policy bodies: the list queries, the action of one policy
@@ -39,8 +43,6 @@ const sortColumns: ReadonlyMap<string, PolicyOrder['by']> = new Map([
   ['CREATE_TIME', 'createTime'],
 ]);
 
-const maxBatch = 20;
-
 /** What a policy list asks for. */
 export interface ListQuery {
   readonly filter: PolicyFilter;
@@ -53,7 +55,7 @@ export interface SortedListQuery extends ListQuery {
 }
 
 /** The action of one policy. */
-export type PolicyAction = 'execute' | 'resume' | 'pause';
+export type PolicyAction = FromSchema<typeof actionBody>['action'];
 
 /** The filters every policy list takes: name (contains), type, id. */
 function policyFilter(params: ReadonlyMap<string, string>): PolicyFilter {
@@ -107,54 +109,76 @@ export function parseSortedListQuery(url: string): SortedListQuery {
   return { filter, paging, order: policyOrder(params) };
 }
 
-/** Reads `{"action": "execute" | "resume" | "pause"}`. */
-export function parsePolicyAction(raw: unknown): PolicyAction {
-  const body = bodyObject(raw);
-  onlyFields(body, ['action'], 'a scaling policy action');
-  const action = body.action;
-  if (action === 'execute' || action === 'resume' || action === 'pause') return action;
-  throw apiErrors.policyActionInvalid(display(action), 'execute, resume or pause');
+/** What the action and batch tables read besides the checked body: the body as sent. */
+interface Sent {
+  readonly sent: unknown;
 }
 
-/** The batch's ids: 1 to 20 strings, duplicates counted once. */
-function batchIds(value: unknown): string[] {
-  if (value === undefined || value === null) throw apiErrors.batchEmpty();
-  if (!Array.isArray(value) || !value.every((v) => typeof v === 'string' && v !== '')) {
-    throw apiErrors.badRequestBody(
-      `scaling_policy_id must be an array of 1 to ${String(maxBatch)} policy ids (strings), not ${showValue(value)}.`,
-    );
-  }
-  if (value.length === 0) throw apiErrors.batchEmpty();
-  if (value.length > maxBatch) {
-    throw apiErrors.badRequestBody(
-      `scaling_policy_id has ${String(value.length)} ids: at most ${String(maxBatch)} per batch.`,
-    );
-  }
-  return [...new Set(value as string[])];
+/** `action` as sent: missing and null are refused, each shown as it is. */
+const sentAction = ({ context }: Place<Sent>): unknown =>
+  isObject(context.sent) ? context.sent.action : undefined;
+
+const checkPolicyAction = bodyCheck(actionBody, {
+  unknown: (sent, accepted) => unsupportedFields(sent, accepted, 'a scaling policy action'),
+  entries: [
+    {
+      field: 'action',
+      missing: (place: Place<Sent>) =>
+        apiErrors.policyActionInvalid(display(sentAction(place)), 'execute, resume or pause'),
+      invalid: (value) => apiErrors.policyActionInvalid(display(value), 'execute, resume or pause'),
+    },
+  ],
+});
+
+/** Reads `{"action": "execute" | "resume" | "pause"}`. */
+export function parsePolicyAction(raw: unknown): PolicyAction {
+  return checkPolicyAction(raw, { sent: raw }).action;
 }
 
 /** A yes/no flag, `no` when absent. */
-function yesNo(value: unknown, invalid: (shown: string) => ApiError): boolean {
-  if (value === undefined || value === null || value === 'no') return false;
-  if (value === 'yes') return true;
-  throw invalid(display(value));
-}
+const yesNo = (field: string, invalid: (shown: string) => ApiError): FieldEntry<Sent> => ({
+  field,
+  invalid: (value) => invalid(display(value)),
+});
 
-/** Reads the batch action's body: the ids, the action, and `force_delete`. */
+const checkBatch = bodyCheck(batchBody, {
+  unknown: (sent, accepted) => unsupportedFields(sent, accepted, 'a batch policy action'),
+  entries: [
+    {
+      field: 'scaling_policy_id',
+      missing: () => apiErrors.batchEmpty(),
+      invalid: (value, errors) => {
+        const ids = value as readonly unknown[];
+        if (failed(errors, 'maxItems') && !failed(errors, 'type', 'minLength')) {
+          return apiErrors.badRequestBody(
+            `scaling_policy_id has ${String(ids.length)} ids: at most ${String(maxBatch)} per batch.`,
+          );
+        }
+        return failed(errors, 'minItems')
+          ? apiErrors.batchEmpty()
+          : apiErrors.badRequestBody(
+              `scaling_policy_id must be an array of 1 to ${String(maxBatch)} policy ids (strings), not ${showValue(value)}.`,
+            );
+      },
+    },
+    {
+      field: 'action',
+      missing: (place: Place<Sent>) =>
+        apiErrors.policyActionInvalid(display(sentAction(place)), 'delete, resume or pause'),
+      invalid: (value) => apiErrors.policyActionInvalid(display(value), 'delete, resume or pause'),
+    },
+    yesNo('force_delete', apiErrors.policyForceDeleteInvalid),
+    // Scalelog keeps no alarm rules: checked for the documented values, then ignored.
+    yesNo('delete_alarm', apiErrors.deleteAlarmInvalid),
+  ],
+});
+
+/** Reads the batch action's body: the ids (each once), the action, and `force_delete`. */
 export function parseBatch(raw: unknown): PolicyBatch {
-  const body = bodyObject(raw);
-  onlyFields(
-    body,
-    ['scaling_policy_id', 'action', 'force_delete', 'delete_alarm'],
-    'a batch policy action',
-  );
-  const ids = batchIds(body.scaling_policy_id);
-  const action = body.action;
-  if (!(batchActions as readonly unknown[]).includes(action)) {
-    throw apiErrors.policyActionInvalid(display(action), 'delete, resume or pause');
-  }
-  const force = yesNo(body.force_delete, apiErrors.policyForceDeleteInvalid);
-  // Scalelog keeps no alarm rules: checked for the documented values, then ignored.
-  yesNo(body.delete_alarm, apiErrors.deleteAlarmInvalid);
-  return { ids, action: action as BatchAction, force };
+  const body = checkBatch(raw, { sent: raw });
+  return {
+    ids: [...new Set(body.scaling_policy_id)],
+    action: body.action,
+    force: body.force_delete === 'yes',
+  };
 }

@@ -8,11 +8,13 @@ import {
   pagingQuery,
   projectAnd,
 } from '../../http/resource-schemas.js';
+import { actionBody, batchBody } from './policy-action-schemas.js';
+import { v1CreateBody, v1UpdateBody, v2CreateBody, v2UpdateBody } from './request-schemas.js';
 
 /**
- * Wire schemas of the v1 and v2 scaling policy APIs. They document (bodies and queries are
- * checked by the handlers, which answer each field with its AS.30xx code) and serialize:
- * fields that are not `required` are omitted when absent, never written as `null`.
+ * Wire schemas of the v1 and v2 scaling policy APIs: the answers, which they serialize (fields
+ * that are not `required` are omitted when absent, never written as `null`), the queries, which
+ * they document (the handlers check them), and the request bodies of request-schemas.ts.
  */
 
 const text = { type: 'string' } as const;
@@ -50,14 +52,6 @@ const scheduledPolicy = {
     },
     end_time: minuteTime,
   },
-} as const;
-
-const scheduledPolicyBody = {
-  ...scheduledPolicy,
-  title: 'ScheduledPolicyOption',
-  required: ['launch_time'],
-  description:
-    'Required for SCHEDULED and RECURRENCE (AS.3003), ignored for alarm policies. launch_time: AS.3008, AS.3009, AS.3010; recurrence_type: AS.3023, AS.3004; recurrence_value: AS.3024, AS.3025; start_time: AS.3028; end_time: AS.3005, AS.3006, AS.3007; start after end: AS.3029; no launch within the window: AS.3033.',
 } as const;
 
 const v1Action = {
@@ -126,14 +120,6 @@ const intervalAlarmActions = {
   items: intervalAlarmAction,
   description:
     'INTERVAL_ALARM only: kept and returned. Scalelog sees no metric values, so the policy executes its scaling_policy_action.',
-} as const;
-
-const coolDown = {
-  type: 'integer',
-  minimum: 0,
-  maximum: 86_400,
-  default: 300,
-  description: 'Seconds, 0-86400 (AS.3012).',
 } as const;
 
 const v1Policy = {
@@ -207,77 +193,6 @@ const v2Policy = {
   },
 } as const;
 
-const nameBody = {
-  type: 'string',
-  description:
-    '1-64 letters, digits, _, - or Chinese characters. Missing: AS.3013; too long: AS.3014; other characters: AS.3031.',
-} as const;
-const alarmIdBody = {
-  type: 'string',
-  description:
-    'Required for ALARM and INTERVAL_ALARM (AS.3026): 1-64 letters, digits, _ or - (AS.3050). Ignored for scheduled policies.',
-} as const;
-
-const v1Body = (required: readonly string[]) =>
-  ({
-    type: 'object',
-    required,
-    properties: {
-      scaling_policy_name: nameBody,
-      scaling_policy_type: {
-        type: 'string',
-        enum: ['ALARM', 'SCHEDULED', 'RECURRENCE'],
-        description: 'Missing: AS.3011; other values: AS.3002.',
-      },
-      alarm_id: alarmIdBody,
-      scheduled_policy: scheduledPolicyBody,
-      scaling_policy_action: {
-        ...v1Action,
-        title: 'ScalingPolicyActionV1Option',
-        required: [],
-        description:
-          'Default {"operation":"ADD","instance_number":1}; not an object: AS.3015. Replaced whole by an update.',
-      },
-      cool_down_time: coolDown,
-    },
-  }) as const;
-
-const v2Body = (required: readonly string[]) =>
-  ({
-    type: 'object',
-    required,
-    properties: {
-      scaling_policy_name: nameBody,
-      scaling_resource_id: {
-        type: 'string',
-        description:
-          'A scaling group or bandwidth of the project. Missing: AS.3041; not a UUID: AS.3055; unknown: AS.3042.',
-      },
-      scaling_resource_type: {
-        type: 'string',
-        enum: [...resourceTypes],
-        description: 'Missing: AS.3054; other values: AS.3037.',
-      },
-      scaling_policy_type: {
-        type: 'string',
-        enum: [...policyTypes],
-        description: 'Missing: AS.3011; other values: AS.3002.',
-      },
-      alarm_id: alarmIdBody,
-      scheduled_policy: scheduledPolicyBody,
-      scaling_policy_action: {
-        ...v2Action,
-        title: 'ScalingPolicyActionV2Option',
-        required: [],
-        description:
-          'Default {"operation":"ADD","size":1}; not an object: AS.3015. Replaced whole by an update.',
-      },
-      interval_alarm_actions: intervalAlarmActions,
-      cool_down_time: coolDown,
-      description: { type: 'string', maxLength: 256, description: 'At most 256 characters.' },
-    },
-  }) as const;
-
 const v2ListQueryBase = {
   scaling_policy_name: {
     type: 'string',
@@ -306,15 +221,10 @@ export const policySchemas = {
     'scaling_resource_id',
     'Scaling group or bandwidth id. Unknown: 400 AS.3042.',
   ),
-  v1CreateBody: v1Body(['scaling_policy_name', 'scaling_group_id', 'scaling_policy_type']),
-  v1UpdateBody: v1Body([]),
-  v2CreateBody: v2Body([
-    'scaling_policy_name',
-    'scaling_resource_id',
-    'scaling_resource_type',
-    'scaling_policy_type',
-  ]),
-  v2UpdateBody: v2Body([]),
+  v1CreateBody,
+  v1UpdateBody,
+  v2CreateBody,
+  v2UpdateBody,
   policyIdReply: idReply('scaling_policy_id', 'The policy id.'),
   v1Show: {
     type: 'object',
@@ -359,48 +269,8 @@ export const policySchemas = {
       ...v2ListQueryBase,
     },
   },
-  actionBody: {
-    type: 'object',
-    required: ['action'],
-    properties: {
-      action: {
-        type: 'string',
-        enum: ['execute', 'resume', 'pause'],
-        description: 'Other values: AS.3022.',
-      },
-    },
-  },
-  batchBody: {
-    type: 'object',
-    required: ['scaling_policy_id', 'action'],
-    properties: {
-      scaling_policy_id: {
-        type: 'array',
-        items: text,
-        minItems: 1,
-        maxItems: 20,
-        description: 'Missing or empty: AS.3049; more than 20 or not strings: AS.0022.',
-      },
-      action: {
-        type: 'string',
-        enum: ['delete', 'resume', 'pause'],
-        description: 'Other values: AS.3022.',
-      },
-      force_delete: {
-        type: 'string',
-        enum: ['yes', 'no'],
-        default: 'no',
-        description:
-          'delete only: yes also deletes policies with an execution under way. Other values: AS.3048.',
-      },
-      delete_alarm: {
-        type: 'string',
-        enum: ['yes', 'no'],
-        default: 'no',
-        description: 'Accepted and ignored: Scalelog keeps no alarm rules. Other values: AS.3056.',
-      },
-    },
-  },
+  actionBody,
+  batchBody,
 } as const;
 
 /** The OpenAPI tag of every policy route. */

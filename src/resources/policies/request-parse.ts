@@ -13,28 +13,16 @@ import { listPaging, listParameters } from '../../http/list-query.js';
 import type { PolicyBatch } from './batch.js';
 import { display } from './dialect.js';
 import { actionBody, batchBody, maxBatch } from './policy-action-schemas.js';
+import { policySchemas } from './schemas.js';
 
 /**
  * The policy requests besides the policy bodies: the list queries, the action of one policy
  * and the batch action. Each refused value is answered with its documented code.
  */
 
-const policyQueryNames = [
-  'scaling_policy_name',
-  'scaling_policy_type',
-  'scaling_policy_id',
-  'start_number',
-  'limit',
-] as const;
-const v2QueryNames = [
-  ...policyQueryNames,
-  'scaling_resource_id',
-  'scaling_resource_type',
-  'alarm_id',
-  'enterprise_project_id',
-  'sort_by',
-  'order',
-] as const;
+/** The query parameters of the lists, from their schemas. */
+const policyQueryNames = Object.keys(policySchemas.v1ListQuery.properties);
+const v2QueryNames = Object.keys(policySchemas.v2ListQuery.properties);
 
 // A Map, not an object: `sort_by=constructor` must not find Object.prototype's.
 const sortColumns: ReadonlyMap<string, PolicyOrder['by']> = new Map([

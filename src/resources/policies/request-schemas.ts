@@ -155,6 +155,14 @@ const numberDescription =
 const percentageDescription =
   'Groups only: SET 0-20000, otherwise 1-20000 (AS.3035). Not with the number (AS.3036).';
 
+/** A v1 action's operation, as requests send it and answers show it. */
+export const v1Operation = {
+  type: 'string',
+  enum: ['ADD', 'REMOVE', 'REDUCE', 'SET'],
+  default: 'ADD',
+  description: 'Default ADD (AS.3017 for another value).',
+} as const;
+
 export const v1Action = {
   title: 'ScalingPolicyActionV1Option',
   type: 'object',
@@ -162,12 +170,7 @@ export const v1Action = {
   description:
     'Default {"operation":"ADD","instance_number":1}; not an object: AS.3015. Replaced whole by an update.',
   properties: {
-    operation: {
-      type: 'string',
-      enum: ['ADD', 'REMOVE', 'REDUCE', 'SET'],
-      default: 'ADD',
-      description: 'Default ADD (AS.3017 for another value).',
-    },
+    operation: v1Operation,
     instance_number: {
       type: 'integer',
       minimum: 0,

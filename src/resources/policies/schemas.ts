@@ -9,7 +9,13 @@ import {
   projectAnd,
 } from '../../http/resource-schemas.js';
 import { actionBody, batchBody } from './policy-action-schemas.js';
-import { v1CreateBody, v1UpdateBody, v2CreateBody, v2UpdateBody } from './request-schemas.js';
+import {
+  v1CreateBody,
+  v1Operation,
+  v1UpdateBody,
+  v2CreateBody,
+  v2UpdateBody,
+} from './request-schemas.js';
 
 /**
  * Wire schemas of the v1 and v2 scaling policy APIs: the answers, which they serialize (fields
@@ -58,12 +64,7 @@ const v1Action = {
   title: 'ScalingPolicyActionV1',
   type: 'object',
   properties: {
-    operation: {
-      type: 'string',
-      enum: ['ADD', 'REMOVE', 'REDUCE', 'SET'],
-      default: 'ADD',
-      description: 'Default ADD (AS.3017 for another value).',
-    },
+    operation: v1Operation,
     instance_number: {
       type: 'integer',
       description: 'Instances: SET 0-300, otherwise 1-300 (AS.3018). Default 1.',

@@ -11,6 +11,7 @@ import { boundConnections, connectionLimit } from './http/connection-limit.js';
 import { errorHandler, sendApiError, toApiError } from './http/error-handler.js';
 import { executeLogRoutes, logsPrefix } from './resources/logs/routes.js';
 import { healthRoutes } from './http/health-routes.js';
+import { versionPaths, versionRoutes } from './resources/versions/routes.js';
 import { ingestPrefix, ingestRoutes } from './resources/logs/ingest-routes.js';
 import { jsonBodyParsers } from './http/json-body-parsers.js';
 import { loadShedding } from './http/load-shedding.js';
@@ -54,8 +55,8 @@ export interface AppDeps {
 const isDocsUrl = (url: string | undefined): boolean =>
   url !== undefined && (url === docsPrefix || url.startsWith(`${docsPrefix}/`));
 
-/** Routes that answer without credentials: the probes and the documentation. */
-const openRoutes = new Set(['/healthz', '/readyz', '/openapi.json']);
+/** Routes that answer without credentials: the probes, the documentation and the API versions. */
+const openRoutes = new Set<string>(['/healthz', '/readyz', '/openapi.json', ...versionPaths]);
 const isOpenRoute = (url: string | undefined): boolean =>
   isDocsUrl(url) || (url !== undefined && openRoutes.has(url));
 
@@ -205,6 +206,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
       retryAfterSeconds: config.retryAfterSeconds,
     }),
   );
+  void app.register(versionRoutes());
   const services = buildServices(store, config, now);
   void app.register(executeLogRoutes({ logs: services.logs, config }), {
     prefix: logsPrefix,

@@ -76,6 +76,10 @@ export function registerDocs(app: FastifyInstance): void {
           description: "Scalelog's own: fire an alarm, or a schedule's trigger now (developer).",
         },
         { name: 'probes', description: 'Liveness and readiness.' },
+        {
+          name: 'api versions',
+          description: 'The cloud API: the AS API versions, no credentials.',
+        },
       ],
     },
   });

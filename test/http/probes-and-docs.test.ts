@@ -224,6 +224,7 @@ describe('probes and docs', () => {
       'application/x-ndjson',
     ]);
     expect(Object.keys(doc.paths).sort()).toEqual([
+      '/',
       '/autoscaling-api/v1/{project_id}/scaling_group',
       '/autoscaling-api/v1/{project_id}/scaling_group/{scaling_group_id}',
       '/autoscaling-api/v1/{project_id}/scaling_group/{scaling_group_id}/action',
@@ -243,7 +244,9 @@ describe('probes and docs', () => {
       '/scalelog/v1/{project_id}/bandwidths/{bandwidth_id}',
       '/scalelog/v1/{project_id}/execution_logs',
       '/scalelog/v1/{project_id}/scaling_policy/{scaling_policy_id}/trigger',
+      '/v1',
       '/v1/{project_id}/bandwidths/{bandwidth_id}',
+      '/v2',
     ]);
     // Every tag a route uses is declared, with its description.
     const declared = new Set((doc.tags ?? []).map((t) => t.name));

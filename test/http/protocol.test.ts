@@ -102,7 +102,8 @@ describe('the HTTP protocol around the API', () => {
   it('answers an unknown path with the gateway 404 envelope APIGW.0101', async () => {
     const inject = await seededApi();
     for (const url of [
-      '/',
+      // `/`, `/v1` and `/v2` are the API version documents; another version is unknown.
+      '/v3',
       '/nope',
       // scaling_policy itself is known now (POST creates a policy): GET on it is a 405.
       '/autoscaling-api/v1/p/scaling_configuration',

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { openTestApi, sqliteBackend } from '../../support/api-harness.js';
+import { listen, sdkClient } from '../../support/node-sdk.js';
 
 /** The API version documents: `GET /`, `GET /v1`, `GET /v2`, as the cloud's pages show them. */
 
@@ -42,6 +43,25 @@ describe('API versions', () => {
       expect(res.statusCode, res.body).toBe(200);
       expect(res.json()).toEqual({ version: documented('v1') });
     }
+  });
+
+  it("answers the official SDK's showApiVersion call, signed as it sends it", async () => {
+    const api = await openTestApi(sqliteBackend);
+    const address = await listen(api.app);
+    const client = sdkClient(address, await api.credentialFor('p1'));
+    const shown = await client.sendRequest<{ version: unknown; httpStatusCode: number }>({
+      method: 'GET',
+      url: '/{api_version}',
+      contentType: 'application/json',
+      queryParams: {},
+      pathParams: { api_version: 'v2' },
+      headers: {},
+    });
+    expect(shown.httpStatusCode).toBe(200);
+    expect(shown.version).toEqual({
+      ...documented('v2'),
+      links: [{ href: `http://${address}/autoscaling-api/v2/`, rel: 'self' }],
+    });
   });
 
   it('answers another version as any unknown path, and another method with 405', async () => {

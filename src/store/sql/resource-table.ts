@@ -20,7 +20,8 @@ export interface ResourceDb {
 }
 
 /** The tables of the resources the API addresses by project and id. */
-export type ResourceTable = 'scaling_groups' | 'bandwidths' | 'scaling_policies';
+export type ResourceTable =
+  'scaling_groups' | 'bandwidths' | 'scaling_policies' | 'scaling_configurations';
 
 /** A query over one resource table, widened to all of them (see {@link findResource}). */
 export type ResourceQuery = SelectQueryBuilder<Database, ResourceTable, object>;

@@ -11,8 +11,7 @@ const configsUrl = (projectId = project): string =>
   `/autoscaling-api/v1/${projectId}/scaling_configuration`;
 const batchUrl = (projectId = project): string =>
   `/autoscaling-api/v1/${projectId}/scaling_configurations`;
-const groupsUrl = (projectId = project): string =>
-  `/autoscaling-api/v1/${projectId}/scaling_group`;
+const groupsUrl = (projectId = project): string => `/autoscaling-api/v1/${projectId}/scaling_group`;
 
 /** The reference's create example. */
 export const exampleConfig = {
@@ -173,7 +172,10 @@ for (const backend of testBackends) {
         market_type: 'spot',
         cpu_options: { hw_cpu_threads: 2 },
       };
-      const id = await create(api, { scaling_configuration_name: 'full', instance_config: instance });
+      const id = await create(api, {
+        scaling_configuration_name: 'full',
+        instance_config: instance,
+      });
       const shown = (await show(api, id))['instance_config'] as Record<string, unknown>;
       expect(shown).toStrictEqual({
         ...instance,
@@ -244,9 +246,7 @@ for (const backend of testBackends) {
         'web-a',
       ]);
       expect(names(await list(api, '?image_id=img-1'))).toEqual(['db-web', 'web-a']);
-      expect(names(await list(api, '?scaling_configuration_name=web&image_id=img-2'))).toEqual(
-        [],
-      );
+      expect(names(await list(api, '?scaling_configuration_name=web&image_id=img-2'))).toEqual([]);
       const page = await list(api, '?start_number=1&limit=2');
       expect(page).toMatchObject({ total_number: 4, start_number: 1, limit: 2 });
       expect(names(page)).toEqual(['db-web', 'Web-b']);

@@ -91,6 +91,11 @@ export interface ConfigurationRepository extends ResourceCrud<ScalingConfigurati
   ): Promise<{ total: number; configurations: ScalingConfiguration[] }>;
   /** How many configurations the project has. */
   count(projectId: string): Promise<number>;
+  /**
+   * Holds the project's configurations until the session ends, so that a count and the
+   * insert it allows are not raced by another server's (the quota).
+   */
+  lockProject(projectId: string): Promise<void>;
 }
 
 export interface BandwidthRepository extends ResourceCrud<Bandwidth> {

@@ -1140,6 +1140,33 @@ for (const backend of testBackends) {
         );
       });
 
+      it('holds a project configurations: racing servers count one after the other', async () => {
+        const quota = 5;
+        const servers = await Promise.all([1, 2, 3].map(() => openStore(url)));
+        try {
+          // Each creates only while the project has fewer than `quota`, as the service does.
+          const create = (server: ResourceStore, n: number) =>
+            server.resourceSession(async (tx) => {
+              await tx.configurations.lockProject('proj-a');
+              if ((await tx.configurations.count('proj-a')) >= quota) return false;
+              await tx.configurations.insert(configuration({ id: `race-${String(n)}` }));
+              return true;
+            });
+          const made = await Promise.all(
+            Array.from({ length: 15 }, (_, n) => create(servers[n % 3] ?? store, n)),
+          );
+          expect(made.filter(Boolean)).toHaveLength(quota);
+        } finally {
+          for (const server of servers) await server.close();
+        }
+        expect(await store.resourceRead((tx) => tx.configurations.count('proj-a'))).toBe(quota);
+        // Another project's lock is another key: it does not wait for this one's.
+        await store.resourceSession(async (tx) => {
+          await tx.configurations.lockProject('proj-a');
+          await store.resourceSession((other) => other.configurations.lockProject('proj-b'));
+        });
+      });
+
       it('holds a locked group until the session ends; the next locker sees its update', async () => {
         await store.resourceSession((tx) => tx.groups.insert(group()));
         const other = await openStore(url);

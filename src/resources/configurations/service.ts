@@ -65,6 +65,8 @@ export class ConfigurationService {
         ...source?.instanceConfig,
         ...request.instanceConfig,
       });
+      // Held until the insert commits: servers creating at once count one after the other.
+      await tx.configurations.lockProject(projectId);
       if ((await tx.configurations.count(projectId)) >= this.#quota) {
         throw apiErrors.configurationQuota(this.#quota);
       }

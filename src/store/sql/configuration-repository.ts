@@ -72,9 +72,15 @@ async function countConfigurations(r: ResourceDb, projectId: string): Promise<nu
   return total;
 }
 
+async function lockProject(r: ResourceDb, projectId: string): Promise<void> {
+  // Without a key lock, the write transaction already excludes every other writer.
+  await r.lockKey?.(r.db, `scaling_configurations/${projectId}`);
+}
+
 /** The configuration repository of a session's connection. */
 export const configurationRepository = (r: ResourceDb): ConfigurationRepository => ({
   ...configurationCrud(r),
   list: (projectId, filter, paging) => listConfigurations(r, projectId, filter, paging),
   count: (projectId) => countConfigurations(r, projectId),
+  lockProject: (projectId) => lockProject(r, projectId),
 });

@@ -15,6 +15,8 @@ export interface ResourceDb {
    * already excludes every other.
    */
   readonly rowLocks: boolean;
+  /** The backend's key lock (`SqlBackend.lockKey`), where it has one. */
+  readonly lockKey?: (db: Kysely<Database>, key: string) => Promise<void>;
   /** A collation that orders text by its bytes, where the default may not (PostgreSQL). */
   readonly byteCollation?: string | undefined;
 }

@@ -1140,7 +1140,7 @@ for (const backend of testBackends) {
         );
       });
 
-      it('holds a project configurations: racing servers count one after the other', async () => {
+      it("holds a project's configurations: racing servers count one after the other", async () => {
         const quota = 5;
         const servers = await Promise.all([1, 2, 3].map(() => openStore(url)));
         try {

@@ -23,6 +23,7 @@ import { refuseUnstorableText } from './http/refuse-unstorable-text.js';
 import { requestLogHook } from './http/request-log.js';
 import { docsPrefix, registerDocs } from './http/register-docs.js';
 import type { CredentialService } from './auth/credential-service.js';
+import { configurationRoutes, configurationsPrefix } from './resources/configurations/routes.js';
 import { groupRoutes, groupsPrefix } from './resources/groups/routes.js';
 import { policiesPrefix, policyRoutes } from './resources/policies/routes.js';
 import {
@@ -212,6 +213,9 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     prefix: logsPrefix,
   });
   void app.register(groupRoutes({ groups: services.groups, now }), { prefix: groupsPrefix });
+  void app.register(configurationRoutes({ configurations: services.configurations }), {
+    prefix: configurationsPrefix,
+  });
   void app.register(policyRoutes({ policies: services.policies, now }), {
     prefix: policiesPrefix,
   });

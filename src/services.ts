@@ -2,6 +2,7 @@ import type { Config } from './config/config.js';
 import { PolicyEngine } from './engine/policy-engine.js';
 import { BandwidthService } from './resources/bandwidths/service.js';
 import { bandwidthToWire } from './resources/bandwidths/wire.js';
+import { ConfigurationService } from './resources/configurations/service.js';
 import { GroupService } from './resources/groups/service.js';
 import { LogService } from './resources/logs/service.js';
 import { PolicyService } from './resources/policies/service.js';
@@ -19,6 +20,7 @@ export interface Services {
   readonly engine: PolicyEngine;
   readonly logs: LogService;
   readonly groups: GroupService;
+  readonly configurations: ConfigurationService;
   readonly policies: PolicyService;
   readonly bandwidths: BandwidthService;
   readonly triggers: TriggerService;
@@ -51,6 +53,7 @@ export function buildServices(
     engine,
     logs: new LogService(store),
     groups: new GroupService(store, now, config),
+    configurations: new ConfigurationService(store, now),
     policies: new PolicyService({ store, engine, now }),
     bandwidths: new BandwidthService(store, now),
     triggers: new TriggerService(engine),

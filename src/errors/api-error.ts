@@ -178,6 +178,177 @@ export const apiErrors = {
       'The value of parameter Limit is invalid.',
       `Got ${show(value)}: expected an integer from 0 to 100.`,
     ),
+  // 400: scaling configurations (AS.10xx)
+  configurationIdNull: () =>
+    badRequest(
+      'AS.1003',
+      'The AS configuration ID is null.',
+      'Give each scaling_configuration_id as a non-empty string.',
+    ),
+  configurationNotFound: (id: string) =>
+    badRequest(
+      'AS.1004',
+      'The AS configuration does not exist.',
+      `No scaling configuration ${show(id)} in this project.`,
+    ),
+  configurationInUse: (detail: string) =>
+    badRequest('AS.1006', 'The AS configuration is in use.', detail),
+  configurationNameNull: () =>
+    badRequest(
+      'AS.1007',
+      'The AS configuration name is null.',
+      'Give scaling_configuration_name: 1 to 64 letters, digits, underscores or hyphens.',
+    ),
+  configurationNameTooLong: (value: string) =>
+    badRequest(
+      'AS.1008',
+      'The AS configuration name is too long.',
+      `Got ${show(value)}: at most 64 characters.`,
+    ),
+  instanceConfigNull: (detail: string) =>
+    badRequest('AS.1011', 'The instance configuration information is null.', detail),
+  imageIdNull: () =>
+    badRequest(
+      'AS.1014',
+      'The image ID in the AS configuration is null.',
+      'Give instance_config.imageRef, the id of the image the instances boot from.',
+    ),
+  flavorNull: () =>
+    badRequest(
+      'AS.1016',
+      'The specification ID in the AS configuration cannot be null.',
+      'Give instance_config.flavorRef: 1 to 10 flavor ids separated by commas.',
+    ),
+  configurationNameInvalid: (value: string) =>
+    badRequest(
+      'AS.1023',
+      'Invalid AS configuration name.',
+      `Got ${show(value)}: use letters, digits, underscores or hyphens.`,
+    ),
+  configurationQuota: (max: number) =>
+    badRequest(
+      'AS.1024',
+      'The number of AS configurations exceeds the upper limit.',
+      `A project has at most ${String(max)} scaling configurations; delete an unused one first.`,
+    ),
+  loginModeNotUnique: () =>
+    badRequest(
+      'AS.1025',
+      'The user login mode in the AS configuration is not unique.',
+      'Give instance_config.key_name or instance_config.metadata.admin_pass, not both.',
+    ),
+  loginModeEmpty: () =>
+    badRequest(
+      'AS.1026',
+      'The user login mode in the AS configuration is empty.',
+      'Give instance_config.key_name (a key pair) or instance_config.metadata.admin_pass (a password).',
+    ),
+  personalityInvalid: (detail: string) =>
+    badRequest('AS.1027', 'The scaling config personality is invalid.', detail),
+  diskNull: (detail: string) =>
+    badRequest('AS.1028', 'The disk in the AS configuration is null.', detail),
+  systemDiskCount: (count: number) =>
+    badRequest(
+      'AS.1029',
+      'The number of system disks in the AS configuration is invalid.',
+      `Got ${String(count)} disks with disk_type SYS: give exactly one.`,
+    ),
+  diskSizeInvalid: (detail: string) =>
+    badRequest('AS.1031', 'The size of the disk in the AS configuration is not correct.', detail),
+  diskCountTooMany: (count: number) =>
+    badRequest(
+      'AS.1032',
+      'The ECS type [instance_config.disk] in the AS configuration do not support 24 disks.',
+      `Got ${String(count)} disks: at most 24.`,
+    ),
+  volumeTypeInvalid: (value: unknown, accepted: string) =>
+    badRequest(
+      'AS.1033',
+      'Parameter volumeType in the AS configuration is invalid.',
+      `Got ${showJson(value)}: expected one of ${accepted}.`,
+    ),
+  diskTypeInvalid: (value: unknown) =>
+    badRequest(
+      'AS.1034',
+      'Parameter diskType in the AS configuration is invalid.',
+      `Got ${showJson(value)}: expected SYS or DATA.`,
+    ),
+  adminPassInvalid: (detail: string) =>
+    badRequest('AS.1035', 'Parameter adminPass in the AS configuration is invalid.', detail),
+  configurationBatchFailed: (detail: string) =>
+    badRequest('AS.1038', 'Batch deleting the AS configuration failed.', detail),
+  configurationBatchTooMany: (count: number, max: number) =>
+    badRequest(
+      'AS.1039',
+      'The number of AS configurations is beyond the maximum limit.',
+      `Got ${String(count)} ids: delete at most ${String(max)} at a time.`,
+    ),
+  configurationBatchEmpty: (max: number) =>
+    badRequest(
+      'AS.1040',
+      'The list of AS config to be deleted is null.',
+      `Give scaling_configuration_id as an array of 1 to ${String(max)} configuration ids.`,
+    ),
+  eipNull: () =>
+    badRequest(
+      'AS.1041',
+      'The eip info of scaling config is null.',
+      'Give instance_config.public_ip.eip: {"ip_type":"5_bgp","bandwidth":{...}}.',
+    ),
+  bandwidthSizeInvalid: (value: unknown) =>
+    badRequest(
+      'AS.1042',
+      'The bandwidth size of eip is invalid.',
+      `Got ${showJson(value)}: expected an integer from 1 to 500 (Mbit/s).`,
+    ),
+  eipTypeInvalid: (value: unknown, accepted: string) =>
+    badRequest(
+      'AS.1043',
+      'The eip type of scaling config is invalid.',
+      `Got ${showJson(value)}: expected one of ${accepted}.`,
+    ),
+  chargingModeInvalid: (value: unknown) =>
+    badRequest(
+      'AS.1044',
+      'The bandwidth charging mode of eip is invalid.',
+      `Got ${showJson(value)}: expected bandwidth or traffic.`,
+    ),
+  bandwidthTypeInvalid: (detail: string) =>
+    badRequest('AS.1045', 'The bandwidth type of eip is invalid.', detail),
+  bandwidthSizeNull: () =>
+    badRequest(
+      'AS.1046',
+      'The bandwidth size of eip is null.',
+      'Give instance_config.public_ip.eip.bandwidth.size: an integer from 1 to 500 (Mbit/s).',
+    ),
+  userDataInvalid: (detail: string) =>
+    badRequest('AS.1049', 'Parameter userdata in the AS configuration is invalid.', detail),
+  loginModeIllegal: (value: unknown) =>
+    badRequest(
+      'AS.1050',
+      'The user login mode in the AS configuration is illegal.',
+      `Got key_name ${showJson(value)}: expected the name of a key pair, 1 to 64 characters.`,
+    ),
+  vmMetadataInvalid: (detail: string) =>
+    badRequest('AS.1052', 'Parameter metadata in the AS configuration is invalid.', detail),
+  imageIdInvalid: (value: unknown) =>
+    badRequest(
+      'AS.1075',
+      'The image ID is invalid.',
+      `Got imageRef ${showJson(value)}: expected an image id, 1 to 255 characters.`,
+    ),
+  multiFlavorPolicyInvalid: (value: unknown) =>
+    badRequest(
+      'AS.1085',
+      'Invalid multi flavor priority policy.',
+      `Got ${showJson(value)}: expected PICK_FIRST or COST_FIRST.`,
+    ),
+  flavorsTooMany: (count: number) =>
+    badRequest(
+      'AS.1087',
+      'The number of flavors in the AS config exceeds the upper limit.',
+      `Got ${String(count)} flavor ids in flavorRef: at most 10, separated by commas.`,
+    ),
   groupNameNull: () =>
     badRequest(
       'AS.2002',

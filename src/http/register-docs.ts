@@ -63,6 +63,10 @@ export function registerDocs(app: FastifyInstance): void {
           description: 'The cloud API (AS v1): the groups policies scale.',
         },
         {
+          name: 'scaling configurations',
+          description: 'The cloud API (AS v1): the instance templates groups use.',
+        },
+        {
           name: 'scaling policies',
           description: 'The cloud API (AS v1 and v2): policies, their triggers and executions.',
         },

@@ -1,6 +1,7 @@
 import type { Bandwidth } from '../domain/bandwidth.js';
 import type { ExecutionLog, ResourceType } from '../domain/execution-log.js';
 import type { GroupStatus, ScalingGroup } from '../domain/scaling-group.js';
+import type { ScalingConfiguration } from '../domain/scaling-configuration.js';
 import type { PolicyType, ScalingPolicy, StoredPolicyStatus } from '../domain/scaling-policy.js';
 import type { UnixMs } from '../domain/unix-time.js';
 import type { WriteResult } from './log-store.js';
@@ -27,6 +28,13 @@ export interface GroupFilter {
   readonly status?: GroupStatus;
   /** Attributes (as the client sent them) that must equal these string values. */
   readonly attributes?: readonly (readonly [string, string])[];
+}
+
+export interface ConfigurationFilter {
+  /** Configurations whose name contains this, case counting (the cloud's fuzzy name search). */
+  readonly nameContains?: string;
+  /** Exact image id (`imageRef`). */
+  readonly imageId?: string;
 }
 
 export interface PolicyFilter {
@@ -67,6 +75,27 @@ export interface GroupRepository extends ResourceCrud<ScalingGroup> {
     filter: GroupFilter,
     paging: Paging,
   ): Promise<{ total: number; groups: ScalingGroup[] }>;
+  /**
+   * The scaling configurations the project's groups use (`scaling_configuration_id` in
+   * their attributes), each with the id of the earliest created group that uses it.
+   */
+  configurationUsers(projectId: string): Promise<ReadonlyMap<string, string>>;
+}
+
+export interface ConfigurationRepository extends ResourceCrud<ScalingConfiguration> {
+  /** A page of the project's configurations, newest first, and how many match. */
+  list(
+    projectId: string,
+    filter: ConfigurationFilter,
+    paging: Paging,
+  ): Promise<{ total: number; configurations: ScalingConfiguration[] }>;
+  /** How many configurations the project has. */
+  count(projectId: string): Promise<number>;
+  /**
+   * Holds the project's configurations until the session ends, so that a count and the
+   * insert it allows are not raced by another server's (the quota).
+   */
+  lockProject(projectId: string): Promise<void>;
 }
 
 export interface BandwidthRepository extends ResourceCrud<Bandwidth> {
@@ -126,6 +155,7 @@ export interface SessionLogs {
 export interface ResourceTransaction {
   readonly groups: GroupRepository;
   readonly bandwidths: BandwidthRepository;
+  readonly configurations: ConfigurationRepository;
   readonly policies: PolicyRepository;
   readonly executions: ExecutionRepository;
   readonly logs: SessionLogs;

@@ -147,6 +147,18 @@ export interface BandwidthsTable {
   create_time: UnixMs;
 }
 
+/** Scaling configurations. Times in Unix milliseconds. */
+export interface ScalingConfigurationsTable {
+  id: string;
+  project_id: string;
+  name: string;
+  /** The `imageRef` of the instance configuration, which the list filters on. */
+  image_id: string | null;
+  /** JSON object: the instance configuration as kept. */
+  instance_config: string;
+  create_time: UnixMs;
+}
+
 /** Scaling policies, v1 and v2 alike. Times in Unix milliseconds. */
 export interface ScalingPoliciesTable {
   id: string;
@@ -193,4 +205,5 @@ export interface Database {
   bandwidths: BandwidthsTable;
   scaling_policies: ScalingPoliciesTable;
   engine_executions: EngineExecutionsTable;
+  scaling_configurations: ScalingConfigurationsTable;
 }

@@ -98,7 +98,12 @@ export class SqlStore implements Store, CredentialStore {
             const writer = new SqlLogWriter(conn, b.insertChunkRows, b.runEach);
             const value = await work(
               sqlResourceTransaction(
-                { db: conn, rowLocks: b.rowLocks, byteCollation: b.byteCollation },
+                {
+                  db: conn,
+                  rowLocks: b.rowLocks,
+                  byteCollation: b.byteCollation,
+                  ...(b.lockKey === undefined ? {} : { lockKey: b.lockKey }),
+                },
                 { writer, readLog: (projectId, logId) => readLog(conn, projectId, logId) },
               ),
             );

@@ -167,6 +167,7 @@ describe('probes and docs', () => {
         'ScalingPolicyActionV1',
         'ScalingPolicyActionV2',
         'BandwidthResp',
+        'ScalingConfiguration',
       ]),
     );
     for (const ref of refsIn(doc)) {
@@ -225,6 +226,9 @@ describe('probes and docs', () => {
     ]);
     expect(Object.keys(doc.paths).sort()).toEqual([
       '/',
+      '/autoscaling-api/v1/{project_id}/scaling_configuration',
+      '/autoscaling-api/v1/{project_id}/scaling_configuration/{scaling_configuration_id}',
+      '/autoscaling-api/v1/{project_id}/scaling_configurations',
       '/autoscaling-api/v1/{project_id}/scaling_group',
       '/autoscaling-api/v1/{project_id}/scaling_group/{scaling_group_id}',
       '/autoscaling-api/v1/{project_id}/scaling_group/{scaling_group_id}/action',

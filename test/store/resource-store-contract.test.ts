@@ -2,6 +2,7 @@ import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Bandwidth } from '../../src/domain/bandwidth.js';
 import type { ExecutionLog } from '../../src/domain/execution-log.js';
+import type { ScalingConfiguration } from '../../src/domain/scaling-configuration.js';
 import type { ScalingGroup } from '../../src/domain/scaling-group.js';
 import type { ScalingPolicy } from '../../src/domain/scaling-policy.js';
 import type {
@@ -42,6 +43,25 @@ const bandwidth = (overrides: Partial<Bandwidth> = {}): Bandwidth => ({
   minSize: 1,
   maxSize: 100,
   shareType: 'WHOLE',
+  createTime: t0,
+  ...overrides,
+});
+
+const configuration = (overrides: Partial<ScalingConfiguration> = {}): ScalingConfiguration => ({
+  id: 'cfg-1',
+  projectId: 'proj-a',
+  name: 'web-config',
+  imageId: 'img-1',
+  instanceConfig: {
+    flavorRef: 's3.large.2,s3.xlarge.2',
+    imageRef: 'img-1',
+    disk: [
+      { size: 40, volume_type: 'SATA', disk_type: 'SYS', metadata: { __system__encrypted: '1' } },
+    ],
+    key_name: 'kp',
+    metadata: { team: '雲 ☁️ "web"' },
+    cpu_options: { hw_cpu_threads: 2 },
+  },
   createTime: t0,
   ...overrides,
 });
@@ -384,6 +404,126 @@ for (const backend of testBackends) {
           const b = await tx.bandwidths.list('proj-b', { startNumber: 0, limit: 10 });
           expect(b.total).toBe(1);
           expect(b.bandwidths.map((x) => x.id)).toEqual(['bw-x']);
+        });
+      });
+    });
+
+    describe('scaling configurations', () => {
+      it('reads back every field, image absent or present, within the project only', async () => {
+        const withImage = configuration();
+        const fromEcs = configuration({
+          id: 'cfg-2',
+          name: 'from-ecs',
+          instanceConfig: { instance_id: 'ecs-1', key_name: 'kp' },
+          createTime: t0 + 1,
+        });
+        delete (fromEcs as { imageId?: string }).imageId;
+        await store.resourceSession(async (tx) => {
+          await tx.configurations.insert(withImage);
+          await tx.configurations.insert(fromEcs);
+          expect(await tx.configurations.lock('proj-a', 'cfg-2')).toStrictEqual(fromEcs);
+          expect(await tx.configurations.lock('proj-b', 'cfg-2')).toBeUndefined();
+        });
+        await store.resourceRead(async (tx) => {
+          expect(await tx.configurations.get('proj-a', 'cfg-1')).toStrictEqual(withImage);
+          expect(await tx.configurations.get('proj-a', 'cfg-2')).toStrictEqual(fromEcs);
+          expect(await tx.configurations.get('proj-b', 'cfg-1')).toBeUndefined();
+          expect(await tx.configurations.count('proj-a')).toBe(2);
+          expect(await tx.configurations.count('proj-b')).toBe(0);
+        });
+      });
+
+      it('updates and deletes within the project only', async () => {
+        await store.resourceSession((tx) => tx.configurations.insert(configuration()));
+        const changed = configuration({
+          imageId: 'img-2',
+          instanceConfig: { ...configuration().instanceConfig, imageRef: 'img-2' },
+        });
+        await store.resourceSession(async (tx) => {
+          await tx.configurations.update(changed);
+          await tx.configurations.update({ ...changed, projectId: 'proj-b', name: 'other' });
+        });
+        await store.resourceSession(async (tx) => {
+          expect(await tx.configurations.get('proj-a', 'cfg-1')).toStrictEqual(changed);
+          expect(await tx.configurations.delete('proj-b', 'cfg-1')).toBe(false);
+          expect(await tx.configurations.delete('proj-a', 'cfg-1')).toBe(true);
+          expect(await tx.configurations.delete('proj-a', 'cfg-1')).toBe(false);
+        });
+      });
+
+      it('lists newest first, by name contained (case counting) and image, in pages', async () => {
+        await store.resourceSession(async (tx) => {
+          await tx.configurations.insert(
+            configuration({ id: 'c-1', name: 'web-a', createTime: t0 + 1 }),
+          );
+          await tx.configurations.insert(
+            configuration({ id: 'c-2', name: 'Web-b', imageId: 'img-2', createTime: t0 + 2 }),
+          );
+          await tx.configurations.insert(
+            configuration({ id: 'c-3', name: 'db_web', createTime: t0 + 2 }),
+          );
+          await tx.configurations.insert(
+            configuration({ id: 'c-4', name: 'a%b_c', createTime: t0 + 3 }),
+          );
+          await tx.configurations.insert(
+            configuration({ id: 'c-x', projectId: 'proj-b', name: 'web-x', createTime: t0 + 9 }),
+          );
+        });
+        await store.resourceRead(async (tx) => {
+          const ids = async (filter: object, paging: Paging = { startNumber: 0, limit: 20 }) => {
+            const page = await tx.configurations.list('proj-a', filter, paging);
+            return [page.total, page.configurations.map((c) => c.id)];
+          };
+          expect(await ids({})).toEqual([4, ['c-4', 'c-3', 'c-2', 'c-1']]);
+          expect(await ids({ nameContains: 'web' })).toEqual([2, ['c-3', 'c-1']]);
+          // Wildcards of LIKE are plain characters here.
+          expect(await ids({ nameContains: '%' })).toEqual([1, ['c-4']]);
+          expect(await ids({ nameContains: '_' })).toEqual([2, ['c-4', 'c-3']]);
+          expect(await ids({ imageId: 'img-2' })).toEqual([1, ['c-2']]);
+          expect(await ids({ imageId: 'img-1', nameContains: 'db' })).toEqual([1, ['c-3']]);
+          expect(await ids({}, { startNumber: 1, limit: 2 })).toEqual([4, ['c-3', 'c-2']]);
+          expect(await ids({}, { startNumber: 0, limit: 0 })).toEqual([4, []]);
+        });
+      });
+
+      it('tells which configurations the project groups use, and the earliest group using each', async () => {
+        await store.resourceSession(async (tx) => {
+          await tx.groups.insert(
+            group({ id: 'g-1', attributes: { scaling_configuration_id: 'cfg-1' } }),
+          );
+          await tx.groups.insert(
+            group({
+              id: 'g-2',
+              createTime: t0 + 1,
+              attributes: { scaling_configuration_id: 'cfg-1' },
+            }),
+          );
+          await tx.groups.insert(
+            group({
+              id: 'g-3',
+              createTime: t0 + 2,
+              attributes: { scaling_configuration_id: 'cfg-2' },
+            }),
+          );
+          await tx.groups.insert(group({ id: 'g-4', createTime: t0 + 3, attributes: {} }));
+          await tx.groups.insert(
+            group({
+              id: 'g-5',
+              projectId: 'proj-b',
+              attributes: { scaling_configuration_id: 'cfg-3' },
+            }),
+          );
+        });
+        await store.resourceRead(async (tx) => {
+          const users = await tx.groups.configurationUsers('proj-a');
+          expect([...users.entries()].sort()).toEqual([
+            ['cfg-1', 'g-1'],
+            ['cfg-2', 'g-3'],
+          ]);
+          expect([...(await tx.groups.configurationUsers('proj-b')).entries()]).toEqual([
+            ['cfg-3', 'g-5'],
+          ]);
+          expect((await tx.groups.configurationUsers('proj-c')).size).toBe(0);
         });
       });
     });
@@ -998,6 +1138,33 @@ for (const backend of testBackends) {
         expect(await store.resourceRead((tx) => tx.policies.due(t0 + 10 * minute, 100))).toEqual(
           [],
         );
+      });
+
+      it("holds a project's configurations: racing servers count one after the other", async () => {
+        const quota = 5;
+        const servers = await Promise.all([1, 2, 3].map(() => openStore(url)));
+        try {
+          // Each creates only while the project has fewer than `quota`, as the service does.
+          const create = (server: ResourceStore, n: number) =>
+            server.resourceSession(async (tx) => {
+              await tx.configurations.lockProject('proj-a');
+              if ((await tx.configurations.count('proj-a')) >= quota) return false;
+              await tx.configurations.insert(configuration({ id: `race-${String(n)}` }));
+              return true;
+            });
+          const made = await Promise.all(
+            Array.from({ length: 15 }, (_, n) => create(servers[n % 3] ?? store, n)),
+          );
+          expect(made.filter(Boolean)).toHaveLength(quota);
+        } finally {
+          for (const server of servers) await server.close();
+        }
+        expect(await store.resourceRead((tx) => tx.configurations.count('proj-a'))).toBe(quota);
+        // Another project's lock is another key: it does not wait for this one's.
+        await store.resourceSession(async (tx) => {
+          await tx.configurations.lockProject('proj-a');
+          await store.resourceSession((other) => other.configurations.lockProject('proj-b'));
+        });
       });
 
       it('holds a locked group until the session ends; the next locker sees its update', async () => {

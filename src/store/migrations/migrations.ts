@@ -337,4 +337,25 @@ export const migrations: Readonly<Record<string, Migration>> = {
         .execute();
     },
   },
+  '0008_scaling_configurations': {
+    async up(db: Kysely<unknown>, backend: 'sqlite' | 'postgres'): Promise<void> {
+      // Text keys order by their bytes on PostgreSQL too (see 0006_byte_order_keys).
+      const text = (c: ColumnDefinitionBuilder): ColumnDefinitionBuilder =>
+        backend === 'postgres' ? c.modifyFront(sql`collate "C"`) : c;
+      await db.schema
+        .createTable('scaling_configurations')
+        .addColumn('id', 'varchar(64)', (c) => text(c).primaryKey())
+        .addColumn('project_id', 'varchar(64)', (c) => text(c).notNull())
+        .addColumn('name', 'varchar(64)', (c) => text(c).notNull())
+        .addColumn('image_id', 'varchar(255)', text)
+        .addColumn('instance_config', 'text', (c) => c.notNull())
+        .addColumn('create_time', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createIndex('scaling_configurations_project')
+        .on('scaling_configurations')
+        .columns(['project_id', 'create_time', 'id'])
+        .execute();
+    },
+  },
 };

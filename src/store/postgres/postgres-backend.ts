@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { Kysely, PostgresDialect } from 'kysely';
+import { Kysely, PostgresDialect, sql } from 'kysely';
 import type { PostgresCursor, PostgresPool, PostgresPoolClient } from 'kysely';
 import pg from 'pg';
 import type { Database } from '../schema.js';
@@ -125,6 +125,14 @@ const restoreLimit = 'reset statement_timeout';
  * dies mid-migration. The key is arbitrary but fixed for Scalelog.
  */
 const migrationLockStatement = 'select pg_advisory_xact_lock(7364105223)';
+
+/**
+ * A transaction-scoped advisory lock on a text key, hashed to 32 bits: out of the range of
+ * the migration key, and a collision only makes two keys wait for each other.
+ */
+async function lockKey(db: Kysely<Database>, key: string): Promise<void> {
+  await sql`select pg_advisory_xact_lock(hashtext(${key}))`.execute(db);
+}
 /** How a transaction ends; a limit lifted with `set local` ends with it. */
 const transactionEnd = /^\s*(commit|rollback|end|abort)\s*;?\s*$/i;
 const commitPattern = /^\s*(commit|end)\s*;?\s*$/i;
@@ -334,6 +342,7 @@ export function openPostgresBackend(url: string, options: PostgresBackendOptions
     beginStatements: ['begin', liftLimitInTransaction],
     engineBeginStatements: ['begin'],
     rowLocks: true,
+    lockKey,
     byteCollation: 'C',
     classifyError,
     explainOpenError: (error) => explainMissingDatabase(url, error),

@@ -75,8 +75,24 @@ async function listGroups(
   return { total, groups: rows.map(rowToGroup) };
 }
 
+async function configurationUsers(
+  r: ResourceDb,
+  projectId: string,
+): Promise<ReadonlyMap<string, string>> {
+  // Attributes are opaque JSON to the store (as in listGroups): read on both backends alike.
+  const users = new Map<string, string>();
+  const rows = await allResources(r, 'scaling_groups', projectId, (q) => q);
+  // Newest first: the earliest group is set last and stays.
+  for (const group of rows.map(rowToGroup)) {
+    const id = group.attributes['scaling_configuration_id'];
+    if (typeof id === 'string') users.set(id, group.id);
+  }
+  return users;
+}
+
 /** The group repository of a session's connection. */
 export const groupRepository = (r: ResourceDb): GroupRepository => ({
   ...groupCrud(r),
   list: (projectId, filter, paging) => listGroups(r, projectId, filter, paging),
+  configurationUsers: (projectId) => configurationUsers(r, projectId),
 });

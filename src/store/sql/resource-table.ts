@@ -15,12 +15,15 @@ export interface ResourceDb {
    * already excludes every other.
    */
   readonly rowLocks: boolean;
+  /** The backend's key lock (`SqlBackend.lockKey`), where it has one. */
+  readonly lockKey?: (db: Kysely<Database>, key: string) => Promise<void>;
   /** A collation that orders text by its bytes, where the default may not (PostgreSQL). */
   readonly byteCollation?: string | undefined;
 }
 
 /** The tables of the resources the API addresses by project and id. */
-export type ResourceTable = 'scaling_groups' | 'bandwidths' | 'scaling_policies';
+export type ResourceTable =
+  'scaling_groups' | 'bandwidths' | 'scaling_policies' | 'scaling_configurations';
 
 /** A query over one resource table, widened to all of them (see {@link findResource}). */
 export type ResourceQuery = SelectQueryBuilder<Database, ResourceTable, object>;

@@ -37,6 +37,12 @@ export interface SqlBackend {
    */
   readonly rowLocks: boolean;
   /**
+   * Takes a lock on a text key until the transaction on `db` ends, for a rule over rows no
+   * row lock covers (a quota per project). Absent where a write transaction already excludes
+   * every other writer (SQLite).
+   */
+  readonly lockKey?: (db: Kysely<Database>, key: string) => Promise<void>;
+  /**
    * A collation that orders text by its bytes, for lists ordered by name to come out the
    * same on every backend; absent when the default already does (SQLite's BINARY).
    */

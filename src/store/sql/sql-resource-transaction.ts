@@ -2,6 +2,7 @@ import type { ExecutionLog } from '../../domain/execution-log.js';
 import type { LogWriter } from '../log-store.js';
 import type { ResourceTransaction } from '../resource-store.js';
 import { bandwidthRepository } from './bandwidth-repository.js';
+import { configurationRepository } from './configuration-repository.js';
 import { executionRepository } from './execution-repository.js';
 import { groupRepository } from './group-repository.js';
 import { policyRepository } from './policy-repository.js';
@@ -23,6 +24,7 @@ export function sqlResourceTransaction(
   return {
     groups: groupRepository(resources),
     bandwidths: bandwidthRepository(resources),
+    configurations: configurationRepository(resources),
     policies: policyRepository(resources),
     executions: executionRepository(resources),
     logs: {

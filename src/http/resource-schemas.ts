@@ -49,6 +49,18 @@ export const pagingFields = {
   limit: { type: 'integer', description: 'The limit used (default 20).' },
 } as const;
 
+/** A list answer: the paging fields, then the page's items under `key`. */
+export const pagedList = <const K extends string, const I>(key: K, item: I) =>
+  ({
+    type: 'object',
+    required: ['total_number', 'start_number', 'limit', key],
+    properties: { ...pagingFields, [key]: { type: 'array', items: item } } as {
+      readonly total_number: (typeof pagingFields)['total_number'];
+      readonly start_number: (typeof pagingFields)['start_number'];
+      readonly limit: (typeof pagingFields)['limit'];
+    } & { readonly [P in K]: { readonly type: 'array'; readonly items: I } },
+  }) as const;
+
 export const pagingQuery = {
   start_number: {
     type: 'integer',

@@ -1,5 +1,5 @@
 import { bandwidthShareTypes, maxBandwidthSize, minBandwidthSize } from '../../domain/bandwidth.js';
-import { pagingFields, pagingQuery, projectAnd } from '../../http/resource-schemas.js';
+import { pagedList, pagingQuery, projectAnd } from '../../http/resource-schemas.js';
 import { asError } from '../../http/error-schemas.js';
 import { plainIdPattern } from '../../domain/ids.js';
 
@@ -173,11 +173,7 @@ export const bandwidthSchemas = {
     required: ['bandwidth'],
     properties: { bandwidth: scalelogBandwidth },
   },
-  list: {
-    type: 'object',
-    required: ['total_number', 'start_number', 'limit', 'bandwidths'],
-    properties: { ...pagingFields, bandwidths: { type: 'array', items: scalelogBandwidth } },
-  },
+  list: pagedList('bandwidths', scalelogBandwidth),
   listQuery: { type: 'object', properties: { ...pagingQuery } },
   inUse: {
     ...asError,

@@ -1,5 +1,5 @@
 import { maxBatchDeleteConfigurations } from '../../domain/scaling-configuration.js';
-import { idReply, pagingFields, pagingQuery, projectAnd } from '../../http/resource-schemas.js';
+import { idReply, pagedList, pagingQuery, projectAnd } from '../../http/resource-schemas.js';
 
 /**
  * Wire schemas of the v1 scaling configuration API: one request schema per operation (the
@@ -353,14 +353,7 @@ export const configurationSchemas = {
     required: ['scaling_configuration'],
     properties: { scaling_configuration: configuration },
   },
-  list: {
-    type: 'object',
-    required: ['total_number', 'start_number', 'limit', 'scaling_configurations'],
-    properties: {
-      ...pagingFields,
-      scaling_configurations: { type: 'array', items: configuration },
-    },
-  },
+  list: pagedList('scaling_configurations', configuration),
   listQuery: {
     type: 'object',
     properties: {

@@ -4,7 +4,7 @@ import {
   maxGroupCoolDownSeconds,
   maxInstanceLimit,
 } from '../../domain/scaling-group.js';
-import { idReply, pagingFields, pagingQuery, projectAnd } from '../../http/resource-schemas.js';
+import { idReply, pagedList, pagingQuery, projectAnd } from '../../http/resource-schemas.js';
 
 /**
  * Wire schemas of the v1 scaling group API. The request body schemas are the ones the bodies
@@ -195,11 +195,7 @@ export const groupSchemas = {
     required: ['scaling_group'],
     properties: { scaling_group: scalingGroup },
   },
-  groupList: {
-    type: 'object',
-    required: ['total_number', 'start_number', 'limit', 'scaling_groups'],
-    properties: { ...pagingFields, scaling_groups: { type: 'array', items: scalingGroup } },
-  },
+  groupList: pagedList('scaling_groups', scalingGroup),
   groupListQuery: {
     type: 'object',
     properties: {

@@ -4,7 +4,7 @@ import { policyTypes } from '../../domain/scaling-policy.js';
 import {
   engineErrorResponses,
   idReply,
-  pagingFields,
+  pagedList,
   pagingQuery,
   projectAnd,
 } from '../../http/resource-schemas.js';
@@ -208,13 +208,6 @@ const v2ListQueryBase = {
   ...pagingQuery,
 } as const;
 
-const policyList = (item: typeof v1Policy | typeof v2Policy) =>
-  ({
-    type: 'object',
-    required: ['total_number', 'start_number', 'limit', 'scaling_policies'],
-    properties: { ...pagingFields, scaling_policies: { type: 'array', items: item } },
-  }) as const;
-
 export const policySchemas = {
   policyParams: projectAnd('scaling_policy_id', 'Scaling policy id. Unknown: 404 AS.3020.'),
   groupParams: projectAnd('scaling_group_id', 'Scaling group id. Unknown: 400 AS.2007.'),
@@ -237,8 +230,8 @@ export const policySchemas = {
     required: ['scaling_policy'],
     properties: { scaling_policy: v2Policy },
   },
-  v1List: policyList(v1Policy),
-  v2List: policyList(v2Policy),
+  v1List: pagedList('scaling_policies', v1Policy),
+  v2List: pagedList('scaling_policies', v2Policy),
   v1ListQuery: { type: 'object', properties: v2ListQueryBase },
   v2ResourceListQuery: { type: 'object', properties: v2ListQueryBase },
   v2ListQuery: {

@@ -2,6 +2,9 @@ import type { Bandwidth } from '../domain/bandwidth.js';
 import type { ExecutionLog, ResourceType } from '../domain/execution-log.js';
 import type { GroupStatus, ScalingGroup } from '../domain/scaling-group.js';
 import type { ScalingConfiguration } from '../domain/scaling-configuration.js';
+import type { ActivityStatus, ActivityType, ScalingActivity } from '../domain/scaling-activity.js';
+import type { HealthStatus, LifeCycleState, ScalingInstance } from '../domain/scaling-instance.js';
+import type { StandInServer } from '../domain/stand-in-server.js';
 import type { PolicyType, ScalingPolicy, StoredPolicyStatus } from '../domain/scaling-policy.js';
 import type { UnixMs } from '../domain/unix-time.js';
 import type { WriteResult } from './log-store.js';
@@ -139,6 +142,76 @@ export interface ExecutionRepository {
   take(logId: string): Promise<boolean>;
 }
 
+export interface ServerRepository {
+  insert(server: StandInServer): Promise<void>;
+  get(projectId: string, id: string): Promise<StandInServer | undefined>;
+  /** A page of the project's servers, newest first, and how many it has. */
+  list(projectId: string, paging: Paging): Promise<{ total: number; servers: StandInServer[] }>;
+  delete(projectId: string, id: string): Promise<boolean>;
+}
+
+/** What an instance list is filtered by, at a moment; absent filters match every instance. */
+export interface InstanceFilter {
+  readonly state?: LifeCycleState;
+  readonly health?: HealthStatus;
+  readonly protectedFromScaleIn?: boolean;
+}
+
+export interface InstanceRepository {
+  insert(instances: readonly ScalingInstance[]): Promise<void>;
+  /** The instance with this (server) id in the project, whatever its group. */
+  get(projectId: string, id: string): Promise<ScalingInstance | undefined>;
+  /** Every instance of the group as stored (gone ones included until settled), oldest first. */
+  ofGroup(projectId: string, groupId: string): Promise<ScalingInstance[]>;
+  update(instances: readonly ScalingInstance[]): Promise<void>;
+  delete(projectId: string, ids: readonly string[]): Promise<void>;
+  /** Each group's `current_instance_number` at `nowMs` (see `countsAsCurrent`). */
+  currentCounts(
+    projectId: string,
+    groupIds: readonly string[],
+    nowMs: UnixMs,
+  ): Promise<Map<string, number>>;
+  /** How many instances the project's groups have at `nowMs`, standby ones included. */
+  countProject(projectId: string, nowMs: UnixMs): Promise<number>;
+  /**
+   * Writes down the changes due at `nowMs`: PENDING instances come into service, REMOVING
+   * ones leave their group (their servers deleted when they were to be). Idempotent: every
+   * server on the store may run it. Returns how many instances changed.
+   */
+  settleDue(nowMs: UnixMs, limit: number): Promise<number>;
+}
+
+/** What an activity list is filtered by; absent filters match every activity. */
+export interface ActivityFilter {
+  /** Activities that started at or after this (Unix ms). */
+  readonly from?: UnixMs;
+  /** Activities that started at or before this (Unix ms). */
+  readonly to?: UnixMs;
+  readonly id?: string;
+  readonly types?: readonly ActivityType[];
+  /** The status at the list's moment. */
+  readonly status?: ActivityStatus;
+}
+
+export interface ActivityRepository {
+  insert(activity: ScalingActivity): Promise<void>;
+  get(projectId: string, id: string): Promise<ScalingActivity | undefined>;
+  update(activity: ScalingActivity): Promise<void>;
+  /**
+   * A page of the group's activities as they are at `nowMs` (see `activityAt`), newest first,
+   * and how many match.
+   */
+  list(
+    projectId: string,
+    groupId: string,
+    filter: ActivityFilter,
+    paging: Paging,
+    nowMs: UnixMs,
+  ): Promise<{ total: number; activities: ScalingActivity[] }>;
+  /** Writes down the ends due at `nowMs` (DOING to SUCCESS). Idempotent. Returns how many. */
+  settleDue(nowMs: UnixMs, limit: number): Promise<number>;
+}
+
 /** The execution logs as the engine reads and writes them inside its session. */
 export interface SessionLogs {
   get(projectId: string, logId: string): Promise<ExecutionLog | undefined>;
@@ -158,6 +231,9 @@ export interface ResourceTransaction {
   readonly configurations: ConfigurationRepository;
   readonly policies: PolicyRepository;
   readonly executions: ExecutionRepository;
+  readonly servers: ServerRepository;
+  readonly instances: InstanceRepository;
+  readonly activities: ActivityRepository;
   readonly logs: SessionLogs;
 }
 

@@ -193,6 +193,51 @@ export interface EngineExecutionsTable {
   settles_at: UnixMs;
 }
 
+/** Stand-in servers: what instances are (see `StandInServer`). Times in Unix milliseconds. */
+export interface ServersTable {
+  id: string;
+  project_id: string;
+  name: string;
+  configuration_id: string | null;
+  create_time: UnixMs;
+}
+
+/** The instances of scaling groups: a server in a group. Times in Unix milliseconds. */
+export interface ScalingInstancesTable {
+  /** The server's id: a server is in at most one group. */
+  id: string;
+  project_id: string;
+  group_id: string;
+  name: string;
+  configuration_id: string | null;
+  configuration_name: string | null;
+  life_cycle_state: string;
+  settles_at: UnixMs | null;
+  /** 1 or 0. */
+  protected: number;
+  /** 1 or 0. */
+  delete_on_removal: number;
+  create_time: UnixMs;
+}
+
+/** Scaling activities (the activity log). Times in Unix milliseconds. */
+export interface ScalingActivitiesTable {
+  id: string;
+  project_id: string;
+  group_id: string;
+  status: string;
+  type: string;
+  start_time: UnixMs;
+  end_time: UnixMs | null;
+  settles_at: UnixMs | null;
+  description: string;
+  instance_value: number;
+  desire_value: number;
+  scaling_value: number;
+  /** JSON object: the added, removed, deleted, failed and standby instance lists. */
+  instances: string;
+}
+
 export interface Database {
   execution_logs: ExecutionLogsTable;
   policy_log_counts: PolicyLogCountsTable;
@@ -206,4 +251,7 @@ export interface Database {
   scaling_policies: ScalingPoliciesTable;
   engine_executions: EngineExecutionsTable;
   scaling_configurations: ScalingConfigurationsTable;
+  servers: ServersTable;
+  scaling_instances: ScalingInstancesTable;
+  scaling_activities: ScalingActivitiesTable;
 }

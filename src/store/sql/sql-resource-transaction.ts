@@ -1,12 +1,15 @@
 import type { ExecutionLog } from '../../domain/execution-log.js';
 import type { LogWriter } from '../log-store.js';
 import type { ResourceTransaction } from '../resource-store.js';
+import { activityRepository } from './activity-repository.js';
 import { bandwidthRepository } from './bandwidth-repository.js';
 import { configurationRepository } from './configuration-repository.js';
 import { executionRepository } from './execution-repository.js';
 import { groupRepository } from './group-repository.js';
+import { instanceRepository } from './instance-repository.js';
 import { policyRepository } from './policy-repository.js';
 import type { ResourceDb } from './resource-table.js';
+import { serverRepository } from './server-repository.js';
 
 /**
  * The engine's reads and writes on one connection: each resource's repository over it.
@@ -27,6 +30,9 @@ export function sqlResourceTransaction(
     configurations: configurationRepository(resources),
     policies: policyRepository(resources),
     executions: executionRepository(resources),
+    servers: serverRepository(resources),
+    instances: instanceRepository(resources),
+    activities: activityRepository(resources),
     logs: {
       get: readLog,
       write: async (logs) => {

@@ -1,0 +1,174 @@
+import { sql } from 'kysely';
+import type { Selectable } from 'kysely';
+import { activityAt } from '../../domain/scaling-activity.js';
+import type {
+  ActivityInstance,
+  ActivityStatus,
+  ActivityType,
+  ScalingActivity,
+} from '../../domain/scaling-activity.js';
+import type { UnixMs } from '../../domain/unix-time.js';
+import type { ActivityFilter, ActivityRepository, Paging } from '../resource-store.js';
+import type { ScalingActivitiesTable } from '../schema.js';
+import type { Mutable, ResourceDb } from './resource-table.js';
+
+// Scaling activities: the resource transaction's `activities` (see `ActivityRepository`).
+
+/** The instance lists, kept together in one JSON column. */
+interface InstanceLists {
+  readonly added: readonly ActivityInstance[];
+  readonly removed: readonly ActivityInstance[];
+  readonly deleted: readonly ActivityInstance[];
+  readonly failed: readonly ActivityInstance[];
+  readonly standby: readonly ActivityInstance[];
+}
+
+function rowToActivity(row: Selectable<ScalingActivitiesTable>): ScalingActivity {
+  const lists = JSON.parse(row.instances) as Partial<InstanceLists>;
+  const activity: Mutable<ScalingActivity> = {
+    id: row.id,
+    projectId: row.project_id,
+    groupId: row.group_id,
+    status: row.status as ActivityStatus,
+    type: row.type as ActivityType,
+    startTime: Number(row.start_time),
+    description: row.description,
+    instanceValue: row.instance_value,
+    desireValue: row.desire_value,
+    scalingValue: row.scaling_value,
+    added: lists.added ?? [],
+    removed: lists.removed ?? [],
+    deleted: lists.deleted ?? [],
+    failed: lists.failed ?? [],
+    standby: lists.standby ?? [],
+  };
+  if (row.end_time !== null) activity.endTime = Number(row.end_time);
+  if (row.settles_at !== null) activity.settlesAt = Number(row.settles_at);
+  return activity;
+}
+
+function activityToRow(a: ScalingActivity): ScalingActivitiesTable {
+  const lists: InstanceLists = {
+    added: a.added,
+    removed: a.removed,
+    deleted: a.deleted,
+    failed: a.failed,
+    standby: a.standby,
+  };
+  return {
+    id: a.id,
+    project_id: a.projectId,
+    group_id: a.groupId,
+    status: a.status,
+    type: a.type,
+    start_time: a.startTime,
+    end_time: a.endTime ?? null,
+    settles_at: a.status === 'DOING' ? (a.settlesAt ?? null) : null,
+    description: a.description,
+    instance_value: a.instanceValue,
+    desire_value: a.desireValue,
+    scaling_value: a.scalingValue,
+    instances: JSON.stringify(lists),
+  };
+}
+
+/** The condition "has `status` at `nowMs`" (see `activityAt`) in SQL. */
+function statusAt(status: ActivityStatus, nowMs: UnixMs) {
+  switch (status) {
+    case 'DOING':
+      return sql<boolean>`(status = 'DOING' and (settles_at is null or settles_at > ${nowMs}))`;
+    case 'SUCCESS':
+      return sql<boolean>`(status = 'SUCCESS' or (status = 'DOING' and settles_at <= ${nowMs}))`;
+    case 'FAIL':
+      return sql<boolean>`(status = 'FAIL')`;
+  }
+}
+
+async function listActivities(
+  r: ResourceDb,
+  projectId: string,
+  groupId: string,
+  filter: ActivityFilter,
+  paging: Paging,
+  nowMs: UnixMs,
+): Promise<{ total: number; activities: ScalingActivity[] }> {
+  let base = r.db
+    .selectFrom('scaling_activities')
+    .where('project_id', '=', projectId)
+    .where('group_id', '=', groupId);
+  if (filter.from !== undefined) base = base.where('start_time', '>=', filter.from);
+  if (filter.to !== undefined) base = base.where('start_time', '<=', filter.to);
+  if (filter.id !== undefined) base = base.where('id', '=', filter.id);
+  if (filter.types !== undefined) base = base.where('type', 'in', filter.types);
+  if (filter.status !== undefined) base = base.where(statusAt(filter.status, nowMs));
+  const { total } = await base
+    .select((eb) => eb.fn.countAll<number>().as('total'))
+    .executeTakeFirstOrThrow();
+  const rows =
+    paging.limit === 0
+      ? []
+      : await base
+          .selectAll()
+          .orderBy('start_time', 'desc')
+          .orderBy('id', 'desc')
+          .limit(paging.limit)
+          .offset(paging.startNumber)
+          .execute();
+  return {
+    total: Number(total),
+    activities: rows.map((row) => activityAt(rowToActivity(row), nowMs)),
+  };
+}
+
+async function settleDue(r: ResourceDb, nowMs: UnixMs, limit: number): Promise<number> {
+  const due = await r.db
+    .selectFrom('scaling_activities')
+    .select(['id'])
+    .where('settles_at', '<=', nowMs)
+    .where('status', '=', 'DOING')
+    .orderBy('settles_at')
+    .limit(limit)
+    .execute();
+  if (due.length === 0) return 0;
+  // The status it changes from is in the statement: a second server finds nothing to change.
+  const result = await r.db
+    .updateTable('scaling_activities')
+    .set({ status: 'SUCCESS', end_time: sql`settles_at`, settles_at: null })
+    .where(
+      'id',
+      'in',
+      due.map((row) => row.id),
+    )
+    .where('status', '=', 'DOING')
+    .where('settles_at', '<=', nowMs)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
+/** The activity repository of a session's connection. */
+export const activityRepository = (r: ResourceDb): ActivityRepository => ({
+  insert: async (activity) => {
+    await r.db.insertInto('scaling_activities').values(activityToRow(activity)).execute();
+  },
+  get: async (projectId, id) => {
+    const row = await r.db
+      .selectFrom('scaling_activities')
+      .selectAll()
+      .where('project_id', '=', projectId)
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return row === undefined ? undefined : rowToActivity(row);
+  },
+  update: async (activity) => {
+    const { id, project_id: projectId, ...rest } = activityToRow(activity);
+    await r.db
+      .updateTable('scaling_activities')
+      .set(rest)
+      .where('project_id', '=', projectId)
+      .where('id', '=', id)
+      .execute();
+  },
+  list: (projectId, groupId, filter, paging, nowMs) =>
+    listActivities(r, projectId, groupId, filter, paging, nowMs),
+  settleDue: (nowMs, limit) => settleDue(r, nowMs, limit),
+});

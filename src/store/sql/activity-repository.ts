@@ -31,7 +31,7 @@ function rowToActivity(row: Selectable<ScalingActivitiesTable>): ScalingActivity
     groupId: row.group_id,
     status: row.status as ActivityStatus,
     type: row.type as ActivityType,
-    startTime: Number(row.start_time),
+    startTime: row.start_time,
     description: row.description,
     instanceValue: row.instance_value,
     desireValue: row.desire_value,
@@ -42,8 +42,8 @@ function rowToActivity(row: Selectable<ScalingActivitiesTable>): ScalingActivity
     failed: lists.failed ?? [],
     standby: lists.standby ?? [],
   };
-  if (row.end_time !== null) activity.endTime = Number(row.end_time);
-  if (row.settles_at !== null) activity.settlesAt = Number(row.settles_at);
+  if (row.end_time !== null) activity.endTime = row.end_time;
+  if (row.settles_at !== null) activity.settlesAt = row.settles_at;
   return activity;
 }
 
@@ -115,7 +115,7 @@ async function listActivities(
           .offset(paging.startNumber)
           .execute();
   return {
-    total: Number(total),
+    total,
     activities: rows.map((row) => activityAt(rowToActivity(row), nowMs)),
   };
 }

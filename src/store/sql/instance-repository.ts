@@ -16,13 +16,13 @@ function rowToInstance(row: Selectable<ScalingInstancesTable>): ScalingInstance 
     groupId: row.group_id,
     name: row.name,
     state: row.life_cycle_state as LifeCycleState,
-    protectedFromScaleIn: Number(row.protected) === 1,
-    deleteOnRemoval: Number(row.delete_on_removal) === 1,
-    createTime: Number(row.create_time),
+    protectedFromScaleIn: row.protected === 1,
+    deleteOnRemoval: row.delete_on_removal === 1,
+    createTime: row.create_time,
   };
   if (row.configuration_id !== null) instance.configurationId = row.configuration_id;
   if (row.configuration_name !== null) instance.configurationName = row.configuration_name;
-  if (row.settles_at !== null) instance.settlesAt = Number(row.settles_at);
+  if (row.settles_at !== null) instance.settlesAt = row.settles_at;
   return instance;
 }
 
@@ -67,7 +67,7 @@ async function currentCounts(
     .where(currentAt(nowMs))
     .groupBy('group_id')
     .execute();
-  for (const row of rows) counts.set(row.group_id, Number(row.n));
+  for (const row of rows) counts.set(row.group_id, row.n);
   return counts;
 }
 
@@ -78,7 +78,7 @@ async function countProject(r: ResourceDb, projectId: string, nowMs: UnixMs): Pr
     .where('project_id', '=', projectId)
     .where((eb) => eb.or([eb('life_cycle_state', '<>', 'REMOVING'), eb('settles_at', '>', nowMs)]))
     .executeTakeFirstOrThrow();
-  return Number(n);
+  return n;
 }
 
 async function settleDue(r: ResourceDb, nowMs: UnixMs, limit: number): Promise<number> {
@@ -94,14 +94,15 @@ async function settleDue(r: ResourceDb, nowMs: UnixMs, limit: number): Promise<n
   const served = due.filter((row) => row.life_cycle_state === 'PENDING');
   // Each statement names the state it changes from: a second server doing the same finds
   // nothing left to change.
-  const deleted = gone.filter((row) => Number(row.delete_on_removal) === 1).map((row) => row.id);
+  const deleted = gone.filter((row) => row.delete_on_removal === 1).map((row) => row.id);
   if (deleted.length > 0) {
     await r.db
       .deleteFrom('servers')
       .where('id', 'in', deleted)
-      .where(({ exists, selectFrom }) =>
-        exists(
-          selectFrom('scaling_instances')
+      .where((eb) =>
+        eb.exists(
+          eb
+            .selectFrom('scaling_instances')
             .select('id')
             .whereRef('scaling_instances.id', '=', 'servers.id')
             .where('life_cycle_state', '=', 'REMOVING')

@@ -36,7 +36,7 @@ async function listServers(
           .limit(paging.limit)
           .offset(paging.startNumber)
           .execute();
-  return { total: Number(total), servers: rows.map(rowToServer) };
+  return { total, servers: rows.map(rowToServer) };
 }
 
 /** The server repository of a session's connection. */

@@ -24,6 +24,7 @@ import { requestLogHook } from './http/request-log.js';
 import { docsPrefix, registerDocs } from './http/register-docs.js';
 import type { CredentialService } from './auth/credential-service.js';
 import { configurationRoutes, configurationsPrefix } from './resources/configurations/routes.js';
+import { activitiesPrefix, activityRoutes } from './resources/activities/routes.js';
 import { groupRoutes, groupsPrefix } from './resources/groups/routes.js';
 import { policiesPrefix, policyRoutes } from './resources/policies/routes.js';
 import {
@@ -218,6 +219,9 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   });
   void app.register(policyRoutes({ policies: services.policies, now }), {
     prefix: policiesPrefix,
+  });
+  void app.register(activityRoutes({ activities: services.activities }), {
+    prefix: activitiesPrefix,
   });
   const { bandwidths } = services;
   void app.register(scalelogBandwidthRoutes({ bandwidths }), { prefix: scalelogBandwidthsPrefix });

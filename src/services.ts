@@ -1,5 +1,6 @@
 import type { Config } from './config/config.js';
 import { PolicyEngine } from './engine/policy-engine.js';
+import { ActivityService } from './resources/activities/service.js';
 import { BandwidthService } from './resources/bandwidths/service.js';
 import { bandwidthToWire } from './resources/bandwidths/wire.js';
 import { ConfigurationService } from './resources/configurations/service.js';
@@ -24,6 +25,7 @@ export interface Services {
   readonly policies: PolicyService;
   readonly bandwidths: BandwidthService;
   readonly triggers: TriggerService;
+  readonly activities: ActivityService;
 }
 
 /** The policy engine of a store, on a clock, with the settings of `config`. */
@@ -57,5 +59,6 @@ export function buildServices(
     policies: new PolicyService({ store, engine, now }),
     bandwidths: new BandwidthService(store, now),
     triggers: new TriggerService(engine),
+    activities: new ActivityService(store, now),
   };
 }

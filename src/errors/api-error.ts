@@ -715,6 +715,57 @@ export const apiErrors = {
       `Got ${show(value)}: expected ASC or DESC.`,
     ),
 
+  // 400: the scaling activity log query (AS.4008 to AS.4012; AS.0022 for type and status,
+  // which the appendix gives no code of their own)
+  activityStartTimeInvalid: (value: string) =>
+    badRequest(
+      'AS.4008',
+      'The start time format of the log about the expected number of the instances is incorrect.',
+      `Got start_time ${show(value)}: expected a UTC time yyyy-MM-ddThh:mm:ssZ such as 2019-03-18T16:00:11Z.`,
+    ),
+  activityEndTimeInvalid: (value: string) =>
+    badRequest(
+      'AS.4009',
+      'The end time format of the log about expected number of the instances is incorrect.',
+      `Got end_time ${show(value)}: expected a UTC time yyyy-MM-ddThh:mm:ssZ such as 2019-03-18T16:00:11Z.`,
+    ),
+  activityEndBeforeStart: (start: string, end: string) =>
+    badRequest(
+      'AS.4009',
+      'The end time format of the log about expected number of the instances is incorrect.',
+      `end_time ${show(end)} is earlier than start_time ${show(start)}: give an end at or after the start.`,
+    ),
+  activityStartNumberInvalid: (value: string, max: number) =>
+    badRequest(
+      'AS.4010',
+      'Parameter start_number in the request for the log about the expected number of instances is invalid.',
+      `Got ${show(value)}: expected an integer from 0 to ${String(max)}.`,
+    ),
+  activityLimitInvalid: (value: string) =>
+    badRequest(
+      'AS.4011',
+      'The value of parameter limit in the request for the log about the expected number of instances is invalid.',
+      `Got ${show(value)}: expected an integer from 0 to 100.`,
+    ),
+  activityLogIdInvalid: (value: string) =>
+    badRequest(
+      'AS.4012',
+      'The value of parameter logId in the request for the log about the expected number of instances is invalid.',
+      `Got log_id ${show(value)}: expected an activity log id such as 66e0f775-c4ac-4b52-9d5c-f93ba217aa5f (lower-case letters and digits).`,
+    ),
+  activityTypeInvalid: (value: string, accepted: string) =>
+    badRequest(
+      'AS.0022',
+      'Request body error',
+      `Got type ${show(value)}: expected one or more of ${accepted}, separated by commas.`,
+    ),
+  activityStatusInvalid: (value: string) =>
+    badRequest(
+      'AS.0022',
+      'Request body error',
+      `Got status ${show(value)}: expected SUCCESS, FAIL or DOING.`,
+    ),
+
   // 401: authentication (contract §4, §5)
   credentialsMissing: () =>
     iam(

@@ -67,6 +67,10 @@ export function registerDocs(app: FastifyInstance): void {
           description: 'The cloud API (AS v1): the instance templates groups use.',
         },
         {
+          name: 'scaling activity logs',
+          description: "The cloud API (AS v1 and v2): what each change did to a group's instances.",
+        },
+        {
           name: 'scaling policies',
           description: 'The cloud API (AS v1 and v2): policies, their triggers and executions.',
         },

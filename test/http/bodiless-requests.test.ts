@@ -241,6 +241,17 @@ function bodilessCalls(r: Resources): BodilessCall[] {
         });
       },
     },
+    ...(['v1', 'v2'] as const).map((version): BodilessCall => ({
+      method: 'GET',
+      route: `/autoscaling-api/${version}/{project_id}/scaling_activity_log/{scaling_group_id}`,
+      pathParams: { scaling_group_id: r.groupId },
+      queryParams: { start_number: '0', limit: '20' },
+      status: 200,
+      check: (b) => {
+        expect(typeof b.total_number).toBe('number');
+        expect(Array.isArray(b.scaling_activity_log)).toBe(true);
+      },
+    })),
     {
       method: 'GET',
       route: '/',

@@ -226,6 +226,7 @@ describe('probes and docs', () => {
     ]);
     expect(Object.keys(doc.paths).sort()).toEqual([
       '/',
+      '/autoscaling-api/v1/{project_id}/scaling_activity_log/{scaling_group_id}',
       '/autoscaling-api/v1/{project_id}/scaling_configuration',
       '/autoscaling-api/v1/{project_id}/scaling_configuration/{scaling_configuration_id}',
       '/autoscaling-api/v1/{project_id}/scaling_configurations',
@@ -238,6 +239,7 @@ describe('probes and docs', () => {
       '/autoscaling-api/v1/{project_id}/scaling_policy/{scaling_policy_id}',
       '/autoscaling-api/v1/{project_id}/scaling_policy/{scaling_policy_id}/action',
       '/autoscaling-api/v1/{project_id}/scaling_policy_execute_log/{scaling_policy_id}',
+      '/autoscaling-api/v2/{project_id}/scaling_activity_log/{scaling_group_id}',
       '/autoscaling-api/v2/{project_id}/scaling_policy',
       '/autoscaling-api/v2/{project_id}/scaling_policy/{scaling_policy_id}',
       '/autoscaling-api/v2/{project_id}/scaling_policy/{scaling_resource_id}/list',

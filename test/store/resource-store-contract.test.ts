@@ -2,10 +2,12 @@ import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Bandwidth } from '../../src/domain/bandwidth.js';
 import type { ExecutionLog } from '../../src/domain/execution-log.js';
+import type { ScalingActivity } from '../../src/domain/scaling-activity.js';
 import type { ScalingConfiguration } from '../../src/domain/scaling-configuration.js';
 import type { ScalingGroup } from '../../src/domain/scaling-group.js';
 import type { ScalingPolicy } from '../../src/domain/scaling-policy.js';
 import type {
+  ActivityFilter,
   ResourceStore,
   Paging,
   PendingExecution,
@@ -104,6 +106,26 @@ const log = (overrides: Partial<ExecutionLog> = {}): ExecutionLog => ({
   limitValue: '10',
   type: 'ADD',
   jobRecords: [],
+  ...overrides,
+});
+
+const activity = (overrides: Partial<ScalingActivity> = {}): ScalingActivity => ({
+  id: 'act-1',
+  projectId: 'proj-a',
+  groupId: 'group-1',
+  status: 'SUCCESS',
+  type: 'NORMAL',
+  startTime: t0,
+  endTime: t0 + minute,
+  description: '{"reason":[]}',
+  instanceValue: 1,
+  desireValue: 2,
+  scalingValue: 1,
+  added: [{ id: 'srv-1', name: 'web-1', configurationId: 'cfg-1' }],
+  removed: [],
+  deleted: [],
+  failed: [],
+  standby: [],
   ...overrides,
 });
 
@@ -1035,6 +1057,144 @@ for (const backend of testBackends) {
             limit: 20,
           }),
         ).toBeUndefined();
+      });
+    });
+
+    describe('scaling activities', () => {
+      const page: Paging = { startNumber: 0, limit: 100 };
+      const listed = (filter: ActivityFilter, nowMs: number, groupId = 'group-1', paging = page) =>
+        store.resourceRead((tx) => tx.activities.list('proj-a', groupId, filter, paging, nowMs));
+      const idsOf = (r: { activities: ScalingActivity[] }) => r.activities.map((a) => a.id);
+      const doing = (overrides: Partial<ScalingActivity>): ScalingActivity =>
+        Object.fromEntries(
+          Object.entries(activity({ status: 'DOING', ...overrides })).filter(
+            ([k]) => k !== 'endTime',
+          ),
+        ) as unknown as ScalingActivity;
+
+      it('reads back every field, the instance lists and optional times as written', async () => {
+        const full = activity({
+          id: 'act-1',
+          type: 'MANUAL_ADD',
+          status: 'FAIL',
+          description: 'Add instances: "雲 ☁️"',
+          added: [{ id: 'srv-1', name: 'web-1', configurationId: 'cfg-1' }],
+          removed: [{ id: 'srv-2', name: 'web-2' }],
+          deleted: [{ id: 'srv-3', name: 'web-3' }],
+          failed: [{ id: 'srv-4', name: 'web-4', failedReason: 'AS.4024', failedDetails: 'off' }],
+          standby: [{ id: 'srv-5', name: 'web-5' }],
+        });
+        const running = doing({ id: 'act-2', settlesAt: t0 + 2 * minute, added: [] });
+        await store.resourceSession(async (tx) => {
+          await tx.activities.insert(full);
+          await tx.activities.insert(running);
+          expect(await tx.activities.get('proj-a', 'act-1')).toStrictEqual(full);
+        });
+        await store.resourceRead(async (tx) => {
+          expect(await tx.activities.get('proj-a', 'act-1')).toStrictEqual(full);
+          const read = await tx.activities.get('proj-a', 'act-2');
+          expect(read).toStrictEqual(running);
+          expect(read).not.toHaveProperty('endTime');
+          expect(await tx.activities.get('proj-b', 'act-1')).toBeUndefined();
+          expect(await tx.activities.get('proj-a', 'act-3')).toBeUndefined();
+        });
+      });
+
+      it('updates an activity in its project only', async () => {
+        const running = doing({ settlesAt: t0 + minute });
+        await store.resourceSession((tx) => tx.activities.insert(running));
+        const done = activity({ status: 'SUCCESS', endTime: t0 + 30_000, scalingValue: 5 });
+        await store.resourceSession(async (tx) => {
+          await tx.activities.update({ ...done, projectId: 'proj-b', description: 'hijacked' });
+          await tx.activities.update(done);
+        });
+        const read = await store.resourceRead((tx) => tx.activities.get('proj-a', 'act-1'));
+        expect(read).toStrictEqual(done);
+        // A finished activity keeps no settling time.
+        expect(read).not.toHaveProperty('settlesAt');
+      });
+
+      it('lists newest first, filtered by time, id, types and the status at a moment', async () => {
+        await store.resourceSession(async (tx) => {
+          await tx.activities.insert(activity({ id: 'act-1', startTime: t0 }));
+          await tx.activities.insert(
+            activity({ id: 'act-2', startTime: t0 + minute, type: 'DIFF', status: 'FAIL' }),
+          );
+          await tx.activities.insert(
+            doing({ id: 'act-3', startTime: t0 + 2 * minute, settlesAt: t0 + 3 * minute }),
+          );
+          await tx.activities.insert(
+            activity({ id: 'act-4', startTime: t0 + 2 * minute, type: 'MANUAL_ADD' }),
+          );
+          await tx.activities.insert(activity({ id: 'act-5', groupId: 'group-2' }));
+          await tx.activities.insert(activity({ id: 'act-6', projectId: 'proj-b' }));
+        });
+        const before = t0 + 2 * minute;
+        const all = await listed({}, before);
+        expect(idsOf(all)).toEqual(['act-4', 'act-3', 'act-2', 'act-1']);
+        expect(all.total).toBe(4);
+        expect(idsOf(await listed({}, before, 'group-2'))).toEqual(['act-5']);
+        expect(idsOf(await listed({ from: t0 + minute }, before))).toEqual([
+          'act-4',
+          'act-3',
+          'act-2',
+        ]);
+        expect(idsOf(await listed({ to: t0 + minute }, before))).toEqual(['act-2', 'act-1']);
+        expect(idsOf(await listed({ from: t0 + minute, to: t0 + minute }, before))).toEqual([
+          'act-2',
+        ]);
+        expect(idsOf(await listed({ id: 'act-3' }, before))).toEqual(['act-3']);
+        expect(idsOf(await listed({ id: 'act-6' }, before))).toEqual([]);
+        expect(idsOf(await listed({ types: ['DIFF', 'MANUAL_ADD'] }, before))).toEqual([
+          'act-4',
+          'act-2',
+        ]);
+        expect(idsOf(await listed({ status: 'FAIL' }, before))).toEqual(['act-2']);
+        expect(idsOf(await listed({ status: 'DOING' }, before))).toEqual(['act-3']);
+        expect(idsOf(await listed({ status: 'SUCCESS' }, before))).toEqual(['act-4', 'act-1']);
+        // From its settling time on, the DOING one is read as SUCCESS, ended then.
+        const after = t0 + 3 * minute;
+        expect(idsOf(await listed({ status: 'DOING' }, after))).toEqual([]);
+        const succeeded = await listed({ status: 'SUCCESS' }, after);
+        expect(idsOf(succeeded)).toEqual(['act-4', 'act-3', 'act-1']);
+        expect(succeeded.activities[1]).toMatchObject({ status: 'SUCCESS', endTime: after });
+        // Paging: the total counts every match, the page holds a slice.
+        const second = await listed({}, before, 'group-1', { startNumber: 1, limit: 2 });
+        expect([idsOf(second), second.total]).toEqual([['act-3', 'act-2'], 4]);
+        const none = await listed({}, before, 'group-1', { startNumber: 0, limit: 0 });
+        expect([idsOf(none), none.total]).toEqual([[], 4]);
+      });
+
+      it('writes the ends due down once, however often it runs', async () => {
+        await store.resourceSession(async (tx) => {
+          await tx.activities.insert(doing({ id: 'act-1', settlesAt: t0 + minute }));
+          await tx.activities.insert(doing({ id: 'act-2', settlesAt: t0 + 2 * minute }));
+          await tx.activities.insert(doing({ id: 'act-3', settlesAt: t0 + 5 * minute }));
+          await tx.activities.insert(activity({ id: 'act-4', status: 'FAIL' }));
+        });
+        const now = t0 + 2 * minute;
+        expect(await store.resourceSession((tx) => tx.activities.settleDue(now, 100))).toBe(2);
+        expect(await store.resourceSession((tx) => tx.activities.settleDue(now, 100))).toBe(0);
+        await store.resourceRead(async (tx) => {
+          const first = await tx.activities.get('proj-a', 'act-1');
+          expect(first).toMatchObject({ status: 'SUCCESS', endTime: t0 + minute });
+          expect(first).not.toHaveProperty('settlesAt');
+          expect(await tx.activities.get('proj-a', 'act-2')).toMatchObject({
+            status: 'SUCCESS',
+            endTime: t0 + 2 * minute,
+          });
+          expect(await tx.activities.get('proj-a', 'act-3')).toMatchObject({
+            status: 'DOING',
+            settlesAt: t0 + 5 * minute,
+          });
+          expect(await tx.activities.get('proj-a', 'act-4')).toMatchObject({ status: 'FAIL' });
+        });
+        // Written down or not, a list reads them alike.
+        expect(idsOf(await listed({ status: 'SUCCESS' }, now))).toEqual(['act-2', 'act-1']);
+        // The limit bounds one run.
+        expect(
+          await store.resourceSession((tx) => tx.activities.settleDue(t0 + 5 * minute, 1)),
+        ).toBe(1);
       });
     });
 

@@ -53,7 +53,7 @@ export class ImportAbortedError extends Error {
   }
 }
 
-interface Line {
+export interface Line {
   readonly number: number;
   readonly text: string;
 }
@@ -62,7 +62,7 @@ interface Line {
  * Splits a byte stream into lines without holding more than one line and one chunk.
  * Blank lines are passed over; `\r\n` endings and a leading UTF-8 byte order mark are accepted.
  */
-async function* readLines(
+export async function* readLines(
   input: AsyncIterable<Buffer | string>,
   onBytes: (n: number) => void,
 ): AsyncGenerator<Line | { readonly number: number; readonly tooLong: true }> {

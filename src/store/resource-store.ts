@@ -210,7 +210,33 @@ export interface ActivityRepository {
   ): Promise<{ total: number; activities: ScalingActivity[] }>;
   /** Writes down the ends due at `nowMs` (DOING to SUCCESS). Idempotent. Returns how many. */
   settleDue(nowMs: UnixMs, limit: number): Promise<number>;
+  /** Inserts many at once, in as few statements as the backend allows (import, bench). */
+  insertMany(activities: readonly ScalingActivity[]): Promise<void>;
+  /** The activities with these ids, whatever their project (import checks ids are free). */
+  byIds(ids: readonly string[]): Promise<ScalingActivity[]>;
+  /**
+   * The next `limit` activities as stored, in export order (project, group, start time, id),
+   * after `after` when given: a keyset page, so an export streams any number of them.
+   */
+  exportPage(
+    filter: ActivityExportFilter,
+    after: ActivityExportCursor | undefined,
+    limit: number,
+  ): Promise<ScalingActivity[]>;
 }
+
+/** Which activities an export takes: all, a project's, or a project's group's. */
+export interface ActivityExportFilter {
+  readonly projectId?: string;
+  /** Only with `projectId`: group ids are unique within a project. */
+  readonly groupId?: string;
+}
+
+/** Where an export page starts: just after this activity in export order. */
+export type ActivityExportCursor = Pick<
+  ScalingActivity,
+  'projectId' | 'groupId' | 'startTime' | 'id'
+>;
 
 /** The execution logs as the engine reads and writes them inside its session. */
 export interface SessionLogs {

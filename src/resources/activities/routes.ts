@@ -4,7 +4,8 @@ import { engineErrorResponses } from '../../http/resource-schemas.js';
 import type { ScalingActivity } from '../../domain/scaling-activity.js';
 import type { ActivityService } from './service.js';
 import { activitySchemas } from './schemas.js';
-import { activityToV1Wire, activityToV2Wire, parseActivityQuery } from './wire.js';
+import { activityToV2Wire } from '../../log-format/activity-wire.js';
+import { activityToV1Wire, parseActivityQuery } from './wire.js';
 import type { ActivityLogVersion } from './wire.js';
 
 export interface ActivityRoutesDeps {

@@ -12,8 +12,7 @@ import type {
   ActivityType,
   ScalingActivity,
 } from '../../domain/scaling-activity.js';
-import { formatWireTimeMs } from '../../domain/wire-time.js';
-import { parseWireTime } from '../../domain/wire-time.js';
+import { formatWireTimeMs, parseWireTime } from '../../domain/wire-time.js';
 import { apiErrors } from '../../errors/api-error.js';
 import { listParameters } from '../../http/list-query.js';
 import type { ActivityFilter, Paging } from '../../store/resource-store.js';
@@ -22,7 +21,8 @@ import { activitySchemas } from './schemas.js';
 /**
  * The scaling activity logs on the wire: the query of each version, checked with the codes
  * the error code appendix gives the activity log (AS.4008 to AS.4012), and activities to the
- * v1 and v2 log entries, keys in the order of the reference's example answers.
+ * v1 log entries, keys in the order of the reference's example answer. The v2 entry is the
+ * shape export lines share, in `log-format/activity-wire.ts`.
  */
 
 export type ActivityLogVersion = 'v1' | 'v2';
@@ -113,49 +113,5 @@ export function activityToV1Wire(a: ScalingActivity): Record<string, unknown> {
     instance_removed_list: nameList(a.removed),
     status: a.status,
     description: a.description,
-  };
-}
-
-/**
- * A v2 `ScalingInstance`: its id and name always (as the reference's example shows them),
- * the configuration it was built from when the activity records one, and why it failed in
- * the failed list.
- */
-export function instanceToV2Wire(i: ActivityInstance): Record<string, string> {
-  return {
-    instance_id: i.id,
-    instance_name: i.name,
-    ...(i.configurationId === undefined ? {} : { instance_config: i.configurationId }),
-    ...(i.failedReason === undefined ? {} : { failed_reason: i.failedReason }),
-    ...(i.failedDetails === undefined ? {} : { failed_details: i.failedDetails }),
-  };
-}
-
-/**
- * A v2 log entry (`ScalingActivityLogV2`): every instance list and every load balancer list
- * is an array, empty when it has nothing (the load balancer lists always: Scalelog has no
- * load balancers); `end_time` is absent while DOING, as the v2 example leaves out what an
- * entry does not have.
- */
-export function activityToV2Wire(a: ScalingActivity): Record<string, unknown> {
-  return {
-    id: a.id,
-    instance_value: a.instanceValue,
-    desire_value: a.desireValue,
-    scaling_value: a.scalingValue,
-    start_time: formatWireTimeMs(a.startTime),
-    ...(a.endTime === undefined ? {} : { end_time: formatWireTimeMs(a.endTime) }),
-    instance_added_list: a.added.map(instanceToV2Wire),
-    instance_deleted_list: a.deleted.map(instanceToV2Wire),
-    instance_removed_list: a.removed.map(instanceToV2Wire),
-    instance_failed_list: a.failed.map(instanceToV2Wire),
-    instance_standby_list: a.standby.map(instanceToV2Wire),
-    status: a.status,
-    description: a.description,
-    lb_bind_success_list: [],
-    lb_bind_failed_list: [],
-    lb_unbind_success_list: [],
-    lb_unbind_failed_list: [],
-    type: a.type,
   };
 }

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { Selectable } from 'kysely';
+import type { Expression, Selectable, SqlBool } from 'kysely';
 import { activityAt } from '../../domain/scaling-activity.js';
 import type {
   ActivityInstance,
@@ -8,7 +8,13 @@ import type {
   ScalingActivity,
 } from '../../domain/scaling-activity.js';
 import type { UnixMs } from '../../domain/unix-time.js';
-import type { ActivityFilter, ActivityRepository, Paging } from '../resource-store.js';
+import type {
+  ActivityExportCursor,
+  ActivityExportFilter,
+  ActivityFilter,
+  ActivityRepository,
+  Paging,
+} from '../resource-store.js';
 import type { ScalingActivitiesTable } from '../schema.js';
 import type { Mutable, ResourceDb } from './resource-table.js';
 
@@ -145,6 +151,79 @@ async function settleDue(r: ResourceDb, nowMs: UnixMs, limit: number): Promise<n
   return Number(result.numUpdatedRows);
 }
 
+/** Rows per insert statement: 13 columns each, well under either backend's bound on parameters. */
+const insertChunkRows = 500;
+
+async function insertMany(r: ResourceDb, activities: readonly ScalingActivity[]): Promise<void> {
+  for (let i = 0; i < activities.length; i += insertChunkRows) {
+    const rows = activities.slice(i, i + insertChunkRows).map(activityToRow);
+    await r.db.insertInto('scaling_activities').values(rows).execute();
+  }
+}
+
+async function byIds(r: ResourceDb, ids: readonly string[]): Promise<ScalingActivity[]> {
+  if (ids.length === 0) return [];
+  const rows = await r.db
+    .selectFrom('scaling_activities')
+    .selectAll()
+    .where('id', 'in', [...ids])
+    .execute();
+  return rows.map(rowToActivity);
+}
+
+/**
+ * A keyset page in the order of the group index (project, group, start time, id): the tuple
+ * compared is the index's key after the filter's equality prefix, so both engines read one
+ * index range and never skip rows with OFFSET.
+ */
+async function exportPage(
+  r: ResourceDb,
+  filter: ActivityExportFilter,
+  after: ActivityExportCursor | undefined,
+  limit: number,
+): Promise<ScalingActivity[]> {
+  const { projectId, groupId } = filter;
+  const rows = await r.db
+    .selectFrom('scaling_activities')
+    .selectAll()
+    .where((eb) => {
+      const conds: Expression<SqlBool>[] = [];
+      if (projectId !== undefined) conds.push(eb('project_id', '=', projectId));
+      if (projectId !== undefined && groupId !== undefined) {
+        conds.push(eb('group_id', '=', groupId));
+      }
+      if (after !== undefined) {
+        if (projectId === undefined) {
+          conds.push(
+            eb(
+              eb.refTuple('project_id', 'group_id', 'start_time', 'id'),
+              '>',
+              eb.tuple(after.projectId, after.groupId, after.startTime, after.id),
+            ),
+          );
+        } else if (groupId === undefined) {
+          conds.push(
+            eb(
+              eb.refTuple('group_id', 'start_time', 'id'),
+              '>',
+              eb.tuple(after.groupId, after.startTime, after.id),
+            ),
+          );
+        } else {
+          conds.push(eb(eb.refTuple('start_time', 'id'), '>', eb.tuple(after.startTime, after.id)));
+        }
+      }
+      return eb.and(conds);
+    })
+    .orderBy('project_id')
+    .orderBy('group_id')
+    .orderBy('start_time')
+    .orderBy('id')
+    .limit(limit)
+    .execute();
+  return rows.map(rowToActivity);
+}
+
 /** The activity repository of a session's connection. */
 export const activityRepository = (r: ResourceDb): ActivityRepository => ({
   insert: async (activity) => {
@@ -171,4 +250,7 @@ export const activityRepository = (r: ResourceDb): ActivityRepository => ({
   list: (projectId, groupId, filter, paging, nowMs) =>
     listActivities(r, projectId, groupId, filter, paging, nowMs),
   settleDue: (nowMs, limit) => settleDue(r, nowMs, limit),
+  insertMany: (activities) => insertMany(r, activities),
+  byIds: (ids) => byIds(r, ids),
+  exportPage: (filter, after, limit) => exportPage(r, filter, after, limit),
 });

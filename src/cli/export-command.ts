@@ -1,8 +1,15 @@
 import { projectIdPattern } from '../domain/ids.js';
+import { activityToLine } from '../log-format/activity-wire.js';
 import { logToWire } from '../log-format/log-wire.js';
 import type { Config } from '../config/config.js';
 import type { ExecutionLog } from '../domain/execution-log.js';
+import type { ScalingActivity } from '../domain/scaling-activity.js';
 import type { ExportFilter } from '../store/log-store.js';
+import type {
+  ActivityExportCursor,
+  ActivityExportFilter,
+  ResourceStore,
+} from '../store/resource-store.js';
 import type { CliContext } from './cli-context.js';
 import { exitCodes } from './exit-codes.js';
 import type { ExitCode } from './exit-codes.js';
@@ -17,21 +24,90 @@ export interface ExportCommandOptions {
    * in every project that has one.
    */
   readonly policy?: string | undefined;
+  /** Export scaling activities instead of execution logs. */
+  readonly activities?: boolean | undefined;
+  /** With `activities` and `project`: only this scaling group's. */
+  readonly group?: string | undefined;
 }
+
+const checkId = (flag: string, value: string, what: 'log' | 'activity' = 'log'): string => {
+  if (!projectIdPattern.test(value)) {
+    throw new UsageError(
+      `${flag} ${JSON.stringify(value)} cannot match any ${what}: expected 1 to 64 letters, digits, '-' or '_'.`,
+    );
+  }
+  return value;
+};
 
 function exportFilter(options: ExportCommandOptions): ExportFilter {
   const filter: { -readonly [K in keyof ExportFilter]: ExportFilter[K] } = {};
-  const check = (flag: string, value: string): string => {
-    if (!projectIdPattern.test(value)) {
-      throw new UsageError(
-        `${flag} ${JSON.stringify(value)} cannot match any log: expected 1 to 64 letters, digits, '-' or '_'.`,
-      );
-    }
-    return value;
-  };
-  if (options.project !== undefined) filter.projectId = check('--project', options.project);
-  if (options.policy !== undefined) filter.policyId = check('--policy', options.policy);
+  if (options.group !== undefined) {
+    throw new UsageError('--group selects scaling activities: give it with --activities.');
+  }
+  if (options.project !== undefined) filter.projectId = checkId('--project', options.project);
+  if (options.policy !== undefined) filter.policyId = checkId('--policy', options.policy);
   return filter;
+}
+
+function activityExportFilter(options: ExportCommandOptions): ActivityExportFilter {
+  if (options.policy !== undefined) {
+    throw new UsageError(
+      '--policy selects execution logs: --activities takes --project and --group.',
+    );
+  }
+  if (options.group !== undefined && options.project === undefined) {
+    throw new UsageError('--group needs --project: group ids are unique only within a project.');
+  }
+  return {
+    ...(options.project === undefined
+      ? {}
+      : { projectId: checkId('--project', options.project, 'activity') }),
+    ...(options.group === undefined
+      ? {}
+      : { groupId: checkId('--group', options.group, 'activity') }),
+  };
+}
+
+const activityExportBatch = 1000;
+
+/**
+ * Every activity the filter takes, as stored, in export order (project, group, start time,
+ * id), read a keyset page at a time: constant memory whatever the store holds.
+ */
+async function* storedActivities(
+  store: ResourceStore,
+  filter: ActivityExportFilter,
+): AsyncIterable<ScalingActivity> {
+  let after: ActivityExportCursor | undefined;
+  for (;;) {
+    const cursor = after;
+    const page = await store.resourceRead((tx) =>
+      tx.activities.exportPage(filter, cursor, activityExportBatch),
+    );
+    yield* page;
+    const last = page[page.length - 1];
+    if (page.length < activityExportBatch || last === undefined) return;
+    after = last;
+  }
+}
+
+/** One activity per line, the format `scalelog import --activities` reads. */
+async function* activityLines(
+  activities: AsyncIterable<ScalingActivity>,
+  onLine: () => void,
+): AsyncIterable<string> {
+  for await (const activity of activities) {
+    onLine();
+    yield `${JSON.stringify(activityToLine(activity))}\n`;
+  }
+}
+
+function noActivities(filter: ActivityExportFilter): string {
+  const { projectId, groupId } = filter;
+  if (projectId !== undefined && groupId !== undefined)
+    return `No activities to export: group ${groupId} of project ${projectId} has none.`;
+  if (projectId !== undefined) return `No activities to export: project ${projectId} has none.`;
+  return 'No activities to export: the store holds none.';
 }
 
 /**
@@ -71,6 +147,7 @@ export async function exportCommand(
   config: Config,
   context: CliContext,
 ): Promise<ExitCode> {
+  if (options.activities === true) return exportActivities(options, config, context);
   const filter = exportFilter(options);
   let lines = 0;
   await withCommandStore(
@@ -84,5 +161,27 @@ export async function exportCommand(
       ),
   );
   if (lines === 0) context.stderr.write(`${nothingToExport(filter)}\n`);
+  return exitCodes.success;
+}
+
+/** `scalelog export --activities`: scaling activities as NDJSON on stdout, as logs are. */
+async function exportActivities(
+  options: ExportCommandOptions,
+  config: Config,
+  context: CliContext,
+): Promise<ExitCode> {
+  const filter = activityExportFilter(options);
+  let lines = 0;
+  await withCommandStore(
+    config,
+    context,
+    { missing: 'refuse', meaning: 'nothing to export' },
+    (store) =>
+      writeLines(
+        context.stdout,
+        activityLines(storedActivities(store, filter), () => (lines += 1)),
+      ),
+  );
+  if (lines === 0) context.stderr.write(`${noActivities(filter)}\n`);
   return exitCodes.success;
 }

@@ -1,6 +1,7 @@
 import { open } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import type { Config } from '../config/config.js';
+import { importActivities } from '../ingest/import-activities.js';
 import { ImportAbortedError, importNdjson } from '../ingest/import-ndjson.js';
 import type { ImportReport } from '../ingest/import-ndjson.js';
 import type { CliContext, SignalSource } from './cli-context.js';
@@ -14,6 +15,8 @@ export interface ImportCommandOptions {
   /** A file path, or `-` for standard input. */
   readonly source: string;
   readonly skipInvalid: boolean;
+  /** The file holds scaling activities (`export --activities`), not execution logs. */
+  readonly activities?: boolean;
 }
 
 interface Input {
@@ -116,10 +119,14 @@ export async function importCommand(
     const progress =
       context.stderr.isTTY === true ? createImportProgress(context.stderr, input.size) : undefined;
     try {
-      report = await importNdjson(store, input.stream, {
+      const importOptions = {
         skipInvalid: options.skipInvalid,
         ...(progress === undefined ? {} : { onProgress: progress.update }),
-      });
+      };
+      report =
+        options.activities === true
+          ? await importActivities(store, input.stream, importOptions)
+          : await importNdjson(store, input.stream, importOptions);
     } catch (e: unknown) {
       const signal = interruption.received();
       if (signal !== undefined && !(e instanceof ImportAbortedError)) {

@@ -183,18 +183,31 @@ export async function runCli(argv: readonly string[], context: CliContext): Prom
       .option(
         '--skip-invalid',
         'import the good lines and list the bad ones (exit 3) instead of aborting',
+      )
+      .option(
+        '--activities',
+        'the file holds scaling activities (from export --activities), not execution logs',
       ),
     'the store to import into: a file path, sqlite:PATH or postgres://...; a missing SQLite database is created (in a folder that exists, or data/)',
     '\nThe import is one transaction. A bad line aborts it and nothing is written (exit 1),\n' +
       'unless --skip-invalid. Ctrl-C rolls it back: nothing is written (exit 130).\n',
-  ).action(async (file: string, options: CommonOptions & { skipInvalid?: boolean }) => {
-    const config = await configOf(options);
-    result = await importCommand(
-      { source: file, skipInvalid: options.skipInvalid === true },
-      config,
-      context,
-    );
-  });
+  ).action(
+    async (
+      file: string,
+      options: CommonOptions & { skipInvalid?: boolean; activities?: boolean },
+    ) => {
+      const config = await configOf(options);
+      result = await importCommand(
+        {
+          source: file,
+          skipInvalid: options.skipInvalid === true,
+          activities: options.activities === true,
+        },
+        config,
+        context,
+      );
+    },
+  );
 
   common(
     program
@@ -204,16 +217,35 @@ export async function runCli(argv: readonly string[], context: CliContext): Prom
       .option(
         '--policy <id>',
         "only this policy (policy ids are unique only within a project: without --project, every project's policy of that id)",
-      ),
+      )
+      .option(
+        '--activities',
+        'write scaling activities instead of execution logs, in the format import --activities reads',
+      )
+      .option('--group <id>', 'with --activities and --project: only this scaling group'),
     'the store to export from: a file path, sqlite:PATH or postgres://...; it must exist',
-  ).action(async (options: CommonOptions & { project?: string; policy?: string }) => {
-    const config = await configOf(options);
-    result = await exportCommand(
-      { project: options.project, policy: options.policy },
-      config,
-      context,
-    );
-  });
+  ).action(
+    async (
+      options: CommonOptions & {
+        project?: string;
+        policy?: string;
+        activities?: boolean;
+        group?: string;
+      },
+    ) => {
+      const config = await configOf(options);
+      result = await exportCommand(
+        {
+          project: options.project,
+          policy: options.policy,
+          activities: options.activities === true,
+          group: options.group,
+        },
+        config,
+        context,
+      );
+    },
+  );
 
   const credentials = group(
     'credentials',

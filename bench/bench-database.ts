@@ -10,7 +10,7 @@ import { openSqliteFloor } from './sqlite-floor.js';
  * The databases one store's run uses: the store measured, the floor's, the import-memory
  * runs', and the HTTP ingest's (the server's, and the import it is compared with).
  */
-export type DatabaseRole = 'main' | 'floor' | 'memory' | 'ingest' | 'ingest_import';
+export type DatabaseRole = 'main' | 'floor' | 'memory' | 'ingest' | 'ingest_import' | 'activities';
 
 /**
  * One bench database: created empty, reachable as a Scalelog store URL and by the driver,

@@ -10,6 +10,7 @@ export const benchParts = [
   'http',
   'ingest',
   'engine',
+  'activities',
 ] as const;
 export type BenchPart = (typeof benchParts)[number];
 
@@ -34,6 +35,18 @@ export interface BenchSizes {
   /** Timed repetitions per latency figure (fewer when a query is slow, see latencyBudgetMs). */
   readonly latencyReps: number;
   readonly latencyBudgetMs: number;
+  /** The scaling activity log figure (activity-bench.ts). */
+  readonly activities: {
+    /** Activities in the store once it has grown to full size. */
+    readonly total: number;
+    /** Activities in the store for the "small" measurement: every probe group complete. */
+    readonly small: number;
+    readonly probeGroups: number;
+    /** Activities of each probe group. */
+    readonly probeActivities: number;
+    /** The busy group's share of the activities added after the small measurement. */
+    readonly busyShare: number;
+  };
   readonly http: {
     readonly connections: number;
     /** Seconds of load per throughput measurement (per server, per round). */
@@ -58,6 +71,13 @@ export const sizesByMode: Readonly<Record<BenchMode, BenchSizes>> = Object.freez
     engineExecutions: 20_000,
     latencyReps: 1000,
     latencyBudgetMs: 10_000,
+    activities: Object.freeze({
+      total: 10_000_000,
+      small: 10_000,
+      probeGroups: 8,
+      probeActivities: 1000,
+      busyShare: 0.1,
+    }),
     http: Object.freeze({
       connections: 32,
       seconds: 15,
@@ -78,6 +98,13 @@ export const sizesByMode: Readonly<Record<BenchMode, BenchSizes>> = Object.freez
     engineExecutions: 2_000,
     latencyReps: 200,
     latencyBudgetMs: 1_000,
+    activities: Object.freeze({
+      total: 100_000,
+      small: 10_000,
+      probeGroups: 8,
+      probeActivities: 1000,
+      busyShare: 0.1,
+    }),
     http: Object.freeze({
       connections: 16,
       seconds: 3,
@@ -117,6 +144,8 @@ export const benchUsage = `npm run bench -- [--quick] [--store sqlite|postgres|b
   --keep               keep generated data and databases
   --http-requests N    requests before the second server-memory reading (default 1,000,000;
                        quick: 8,000), to follow the server's memory over a longer run
+  --activities N       activities in the store at full size for the activity log figure
+                       (default 10,000,000; quick: 100,000)
   --cpu-prof           profile the HTTP server child (node --cpu-prof) into
                        bench/results/tmp/<mode>/profiles/
   --help
@@ -144,6 +173,7 @@ export function parseBenchOptions(
   let keep = false;
   let cpuProf = false;
   let httpRequests: number | undefined;
+  let activities: number | undefined;
   const args = [...argv];
   const value = (flag: string): string => {
     const v = args.shift();
@@ -202,6 +232,14 @@ export function parseBenchOptions(
         httpRequests = Number(n);
         break;
       }
+      case '--activities': {
+        const n = take();
+        if (!/^\d{1,9}$/.test(n) || Number(n) < 20_000) {
+          throw new BenchUsageError(`--activities must be an integer from 20000, got ${n}.`);
+        }
+        activities = Number(n);
+        break;
+      }
       case '--help':
       case '-h':
         return 'help';
@@ -229,12 +267,14 @@ export function parseBenchOptions(
     strict,
     keep,
     cpuProf,
-    sizes:
-      httpRequests === undefined
-        ? sizesByMode[mode]
-        : {
-            ...sizesByMode[mode],
-            http: { ...sizesByMode[mode].http, memoryLargeRequests: httpRequests },
-          },
+    sizes: {
+      ...sizesByMode[mode],
+      ...(httpRequests === undefined
+        ? {}
+        : { http: { ...sizesByMode[mode].http, memoryLargeRequests: httpRequests } }),
+      ...(activities === undefined
+        ? {}
+        : { activities: { ...sizesByMode[mode].activities, total: activities } }),
+    },
   });
 }

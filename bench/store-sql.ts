@@ -10,6 +10,8 @@ import {
 } from 'kysely';
 import type { CompiledQuery } from 'kysely';
 import type { LogQuery } from '../src/domain/log-query.js';
+import type { ActivityFilter } from '../src/store/resource-store.js';
+import { activityListQueries } from '../src/store/sql/activity-repository.js';
 import type { Database } from '../src/store/schema.js';
 import { countQuery, pageQuery } from '../src/store/sql-store.js';
 import type { BenchStore } from './bench-options.js';
@@ -46,4 +48,23 @@ export function pageSql(store: BenchStore, q: LogQuery): CompiledQuery {
 /** The count statement `SqlStore.queryLogs` runs when a time window or log id is given. */
 export function countSql(store: BenchStore, q: LogQuery): CompiledQuery {
   return countQuery(compiler(store), q).compile();
+}
+
+/** The count and page statements of an activity list page 0 (limit 20), as the store sends them. */
+export function activitySql(
+  store: BenchStore,
+  projectId: string,
+  groupId: string,
+  filter: ActivityFilter,
+  nowMs: number,
+): { count: CompiledQuery; page: CompiledQuery } {
+  const q = activityListQueries(
+    compiler(store),
+    projectId,
+    groupId,
+    filter,
+    { startNumber: 0, limit: 20 },
+    nowMs,
+  );
+  return { count: q.count.compile(), page: q.page.compile() };
 }

@@ -15,6 +15,7 @@ import type { BenchOptions, BenchStore } from './bench-options.js';
 import { parseOnlyRate } from './driver-floor.js';
 import type { DriverFloor } from './driver-floor.js';
 import type { Dataset } from './generate-dataset.js';
+import { runActivityBench } from './activity-bench.js';
 import { runEngineBench } from './engine-bench.js';
 import { createBenchCredentials, injectLatencies, runHttpLoad } from './http-bench.js';
 import type { BenchCredentials } from './http-bench.js';
@@ -597,6 +598,23 @@ export async function runStoreSuite(input: StoreSuiteInput): Promise<StoreSuiteR
           }),
         );
       }
+    }
+
+    // 8. The scaling activity log: page 0 of a group at 10 thousand activities and at full
+    // size, in a database of its own.
+    if (!skip.has('activities')) {
+      const activityDb = benchDatabase(kind, 'activities', where);
+      dropLater.push(activityDb);
+      const run = await runActivityBench({
+        kind,
+        db: activityDb,
+        sizes,
+        seed: options.seed,
+        log,
+        expect,
+      });
+      figures.push(...run.figures);
+      details.activities = run.details;
     }
   } finally {
     await driver?.close().catch(() => undefined);

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { Expression, Selectable, SqlBool } from 'kysely';
+import type { Expression, Kysely, Selectable, SqlBool } from 'kysely';
 import { activityAt } from '../../domain/scaling-activity.js';
 import type {
   ActivityInstance,
@@ -15,7 +15,7 @@ import type {
   ActivityRepository,
   Paging,
 } from '../resource-store.js';
-import type { ScalingActivitiesTable } from '../schema.js';
+import type { Database, ScalingActivitiesTable } from '../schema.js';
 import type { Mutable, ResourceDb } from './resource-table.js';
 
 // Scaling activities: the resource transaction's `activities` (see `ActivityRepository`).
@@ -53,7 +53,8 @@ function rowToActivity(row: Selectable<ScalingActivitiesTable>): ScalingActivity
   return activity;
 }
 
-function activityToRow(a: ScalingActivity): ScalingActivitiesTable {
+/** The row of an activity (exported for the bench's bulk writer). */
+export function activityToRow(a: ScalingActivity): ScalingActivitiesTable {
   const lists: InstanceLists = {
     added: a.added,
     removed: a.removed,
@@ -90,15 +91,20 @@ function statusAt(status: ActivityStatus, nowMs: UnixMs) {
   }
 }
 
-async function listActivities(
-  r: ResourceDb,
+/**
+ * The two statements of a list: how many match, and the page, newest first. A page of one
+ * group is a range of the index (project_id, group_id, start_time, id) read backwards, so
+ * its cost does not grow with the rest of the store. Exported for the bench's query plans.
+ */
+export function activityListQueries(
+  db: Kysely<Database>,
   projectId: string,
   groupId: string,
   filter: ActivityFilter,
   paging: Paging,
   nowMs: UnixMs,
-): Promise<{ total: number; activities: ScalingActivity[] }> {
-  let base = r.db
+) {
+  let base = db
     .selectFrom('scaling_activities')
     .where('project_id', '=', projectId)
     .where('group_id', '=', groupId);
@@ -107,19 +113,28 @@ async function listActivities(
   if (filter.id !== undefined) base = base.where('id', '=', filter.id);
   if (filter.types !== undefined) base = base.where('type', 'in', filter.types);
   if (filter.status !== undefined) base = base.where(statusAt(filter.status, nowMs));
-  const { total } = await base
-    .select((eb) => eb.fn.countAll<number>().as('total'))
-    .executeTakeFirstOrThrow();
-  const rows =
-    paging.limit === 0
-      ? []
-      : await base
-          .selectAll()
-          .orderBy('start_time', 'desc')
-          .orderBy('id', 'desc')
-          .limit(paging.limit)
-          .offset(paging.startNumber)
-          .execute();
+  return {
+    count: base.select((eb) => eb.fn.countAll<number>().as('total')),
+    page: base
+      .selectAll()
+      .orderBy('start_time', 'desc')
+      .orderBy('id', 'desc')
+      .limit(paging.limit)
+      .offset(paging.startNumber),
+  };
+}
+
+async function listActivities(
+  r: ResourceDb,
+  projectId: string,
+  groupId: string,
+  filter: ActivityFilter,
+  paging: Paging,
+  nowMs: UnixMs,
+): Promise<{ total: number; activities: ScalingActivity[] }> {
+  const { count, page } = activityListQueries(r.db, projectId, groupId, filter, paging, nowMs);
+  const { total } = await count.executeTakeFirstOrThrow();
+  const rows = paging.limit === 0 ? [] : await page.execute();
   return {
     total,
     activities: rows.map((row) => activityAt(rowToActivity(row), nowMs)),

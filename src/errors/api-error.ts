@@ -395,6 +395,8 @@ export const apiErrors = {
       'The value of the parameter that specifies whether to forcibly delete an AS group is invalid.',
       `Got force_delete ${show(value)}: expected yes or no.`,
     ),
+  groupWithoutConfiguration: (detail: string) =>
+    badRequest('AS.2018', 'No AS configuration is in the AS group.', detail),
   groupNotEmpty: (detail: string) =>
     badRequest('AS.2021', 'The current number of instances in the AS group is not 0.', detail),
   groupDesireUnchanged: (detail: string) =>

@@ -179,6 +179,8 @@ export interface InstanceRepository {
    * server on the store may run it. Returns how many instances changed.
    */
   settleDue(nowMs: UnixMs, limit: number): Promise<number>;
+  /** Whether any instance change is due at `nowMs`. */
+  anyDue(nowMs: UnixMs): Promise<boolean>;
 }
 
 /** What an activity list is filtered by; absent filters match every activity. */
@@ -210,6 +212,8 @@ export interface ActivityRepository {
   ): Promise<{ total: number; activities: ScalingActivity[] }>;
   /** Writes down the ends due at `nowMs` (DOING to SUCCESS). Idempotent. Returns how many. */
   settleDue(nowMs: UnixMs, limit: number): Promise<number>;
+  /** Whether any activity's end is due at `nowMs`. */
+  anyDue(nowMs: UnixMs): Promise<boolean>;
 }
 
 /** The execution logs as the engine reads and writes them inside its session. */

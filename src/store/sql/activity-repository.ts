@@ -171,4 +171,14 @@ export const activityRepository = (r: ResourceDb): ActivityRepository => ({
   list: (projectId, groupId, filter, paging, nowMs) =>
     listActivities(r, projectId, groupId, filter, paging, nowMs),
   settleDue: (nowMs, limit) => settleDue(r, nowMs, limit),
+  anyDue: async (nowMs) => {
+    const row = await r.db
+      .selectFrom('scaling_activities')
+      .select('id')
+      .where('settles_at', '<=', nowMs)
+      .where('status', '=', 'DOING')
+      .limit(1)
+      .executeTakeFirst();
+    return row !== undefined;
+  },
 });

@@ -187,4 +187,13 @@ export const instanceRepository = (r: ResourceDb): InstanceRepository => ({
   currentCounts: (projectId, groupIds, nowMs) => currentCounts(r, projectId, groupIds, nowMs),
   countProject: (projectId, nowMs) => countProject(r, projectId, nowMs),
   settleDue: (nowMs, limit) => settleDue(r, nowMs, limit),
+  anyDue: async (nowMs) => {
+    const row = await r.db
+      .selectFrom('scaling_instances')
+      .select('id')
+      .where('settles_at', '<=', nowMs)
+      .limit(1)
+      .executeTakeFirst();
+    return row !== undefined;
+  },
 });

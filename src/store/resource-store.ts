@@ -142,11 +142,19 @@ export interface ExecutionRepository {
   take(logId: string): Promise<boolean>;
 }
 
+/**
+ * Stand-in servers. Reads take the moment they read at: a server whose instance's removal
+ * with deletion has settled by then is gone, whether or not the engine has written it down.
+ */
 export interface ServerRepository {
   insert(server: StandInServer): Promise<void>;
-  get(projectId: string, id: string): Promise<StandInServer | undefined>;
-  /** A page of the project's servers, newest first, and how many it has. */
-  list(projectId: string, paging: Paging): Promise<{ total: number; servers: StandInServer[] }>;
+  get(projectId: string, id: string, nowMs: UnixMs): Promise<StandInServer | undefined>;
+  /** A page of the project's servers at `nowMs`, newest first, and how many it has. */
+  list(
+    projectId: string,
+    paging: Paging,
+    nowMs: UnixMs,
+  ): Promise<{ total: number; servers: StandInServer[] }>;
   delete(projectId: string, id: string): Promise<boolean>;
 }
 

@@ -131,6 +131,13 @@ export class GroupService {
       const group = await tx.groups.lock(projectId, groupId);
       if (group === undefined) throw apiErrors.groupNotFound(groupId);
       const updated: ScalingGroup = { ...group, ...edit(group) };
+      if (updated.desireInstances < group.desireInstances) {
+        const { active } = await groupInstances(tx, group, this.#now());
+        const held = active.filter((v) => v.instance.protectedFromScaleIn).length;
+        if (updated.desireInstances < held) {
+          throw apiErrors.desireUnderProtected(updated.desireInstances, held);
+        }
+      }
       const followed =
         updated.desireInstances !== group.desireInstances
           ? await this.#follow(tx, updated, group.desireInstances)

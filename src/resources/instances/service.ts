@@ -167,7 +167,7 @@ export class InstanceService {
     const present = await groupInstances(tx, group, nowMs);
     const added: ScalingInstance[] = [];
     for (const id of ids) {
-      const server = await tx.servers.get(group.projectId, id);
+      const server = await tx.servers.get(group.projectId, id, nowMs);
       if (server === undefined) throw apiErrors.instanceNotFound(id);
       const member = await tx.instances.get(group.projectId, id);
       if (member !== undefined && instanceAt(member, nowMs) !== undefined) {

@@ -32,7 +32,7 @@ export class ServerService {
 
   async show(projectId: string, serverId: string): Promise<ServerView> {
     return this.#store.resourceRead(async (tx) => {
-      const server = await tx.servers.get(projectId, serverId);
+      const server = await tx.servers.get(projectId, serverId, this.#now());
       if (server === undefined) throw apiErrors.resourceMissing('server', serverId);
       return this.#view(tx, server);
     });
@@ -41,7 +41,7 @@ export class ServerService {
   /** A page of the project's servers, newest first, and how many it has. */
   async list(projectId: string, paging: Paging): Promise<{ total: number; servers: ServerView[] }> {
     return this.#store.resourceRead(async (tx) => {
-      const { total, servers } = await tx.servers.list(projectId, paging);
+      const { total, servers } = await tx.servers.list(projectId, paging, this.#now());
       const views: ServerView[] = [];
       for (const server of servers) views.push(await this.#view(tx, server));
       return { total, servers: views };
@@ -50,7 +50,7 @@ export class ServerService {
 
   async delete(projectId: string, serverId: string): Promise<void> {
     await this.#store.resourceSession(async (tx) => {
-      const server = await tx.servers.get(projectId, serverId);
+      const server = await tx.servers.get(projectId, serverId, this.#now());
       if (server === undefined) throw apiErrors.resourceMissing('server', serverId);
       const { groupId } = await this.#view(tx, server);
       if (groupId !== undefined) {

@@ -489,7 +489,7 @@ for (const backend of testBackends) {
       // Its instances went with it, and the servers it built from its configuration too.
       const left = await api.store.resourceRead(async (tx) => ({
         instances: await tx.instances.ofGroup(project, busy),
-        servers: await tx.servers.list(project, { startNumber: 0, limit: 10 }),
+        servers: await tx.servers.list(project, { startNumber: 0, limit: 10 }, api.clock.now()),
       }));
       expect(left.instances).toEqual([]);
       expect(left.servers.total).toBe(0);

@@ -24,6 +24,8 @@ import { requestLogHook } from './http/request-log.js';
 import { docsPrefix, registerDocs } from './http/register-docs.js';
 import type { CredentialService } from './auth/credential-service.js';
 import { configurationRoutes, configurationsPrefix } from './resources/configurations/routes.js';
+import { instanceRoutes, instancesPrefix } from './resources/instances/routes.js';
+import { serverRoutes, serversPrefix } from './resources/servers/routes.js';
 import { activitiesPrefix, activityRoutes } from './resources/activities/routes.js';
 import { groupRoutes, groupsPrefix } from './resources/groups/routes.js';
 import { policiesPrefix, policyRoutes } from './resources/policies/routes.js';
@@ -217,6 +219,10 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   void app.register(configurationRoutes({ configurations: services.configurations }), {
     prefix: configurationsPrefix,
   });
+  void app.register(instanceRoutes({ instances: services.instances }), {
+    prefix: instancesPrefix,
+  });
+  void app.register(serverRoutes({ servers: services.servers }), { prefix: serversPrefix });
   void app.register(policyRoutes({ policies: services.policies, now }), {
     prefix: policiesPrefix,
   });

@@ -5,8 +5,10 @@ import { BandwidthService } from './resources/bandwidths/service.js';
 import { bandwidthToWire } from './resources/bandwidths/wire.js';
 import { ConfigurationService } from './resources/configurations/service.js';
 import { GroupService } from './resources/groups/service.js';
+import { InstanceService } from './resources/instances/service.js';
 import { LogService } from './resources/logs/service.js';
 import { PolicyService } from './resources/policies/service.js';
+import { ServerService } from './resources/servers/service.js';
 import { TriggerService } from './resources/triggers/service.js';
 import type { ResourceStore } from './store/resource-store.js';
 import type { Store } from './store/store.js';
@@ -22,6 +24,8 @@ export interface Services {
   readonly logs: LogService;
   readonly groups: GroupService;
   readonly configurations: ConfigurationService;
+  readonly instances: InstanceService;
+  readonly servers: ServerService;
   readonly policies: PolicyService;
   readonly bandwidths: BandwidthService;
   readonly triggers: TriggerService;
@@ -56,6 +60,8 @@ export function buildServices(
     logs: new LogService(store),
     groups: new GroupService(store, now, config),
     configurations: new ConfigurationService(store, now),
+    instances: new InstanceService(store, now, config),
+    servers: new ServerService(store, now),
     policies: new PolicyService({ store, engine, now }),
     bandwidths: new BandwidthService(store, now),
     triggers: new TriggerService(engine),

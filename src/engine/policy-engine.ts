@@ -173,6 +173,7 @@ export class PolicyEngine {
     const batch = this.#options.batchSize ?? 100;
     for (;;) {
       const now = this.#clock();
+      await this.#settleInstances(now, batch);
       const executions = await this.#store.resourceRead((tx) => tx.executions.due(now, batch));
       for (const execution of executions) {
         if (await this.#store.resourceSession((tx) => settleExecution(tx, execution))) {
@@ -192,6 +193,26 @@ export class PolicyEngine {
       // A trigger claimed late may have moved on to an occurrence that is due already (the
       // one within the grace after a missed one): look again until a pass finds nothing.
       if (executions.length === 0 && due.length === 0) return { fired, settled };
+    }
+  }
+
+  /**
+   * Writes down the instance changes and activities that have settled by `nowMs` (reads see
+   * them settled already; this keeps the stored rows in step), a batch per transaction.
+   */
+  async #settleInstances(nowMs: number, batch: number): Promise<void> {
+    for (;;) {
+      const due = await this.#store.resourceRead(async (tx) => ({
+        instances: await tx.instances.anyDue(nowMs),
+        activities: await tx.activities.anyDue(nowMs),
+      }));
+      if (!due.instances && !due.activities) return;
+      const written = await this.#store.resourceSession(
+        async (tx) =>
+          (await tx.instances.settleDue(nowMs, batch)) +
+          (await tx.activities.settleDue(nowMs, batch)),
+      );
+      if (written === 0) return;
     }
   }
 

@@ -9,6 +9,7 @@ import type { ScalingPolicy } from '../domain/scaling-policy.js';
 import { formatWireTimeMs } from '../domain/wire-time.js';
 import type { ResourceTransaction, PendingExecution } from '../store/resource-store.js';
 import { failedReason } from './execution-rules.js';
+import { followDesired, groupConfiguration, groupInstances } from './group-scaling.js';
 import type { Refusal } from './execution-rules.js';
 
 /** How executions behave; frozen by the engine's owner. */
@@ -18,8 +19,10 @@ export interface ExecutorOptions {
    * stays EXECUTING that long. 0 settles at the engine's next step.
    */
   readonly instanceSettleMs: number;
-  /** New log ids; random UUIDs by default. */
+  /** New log, activity and server ids; random UUIDs by default. */
   readonly newId?: () => string;
+  /** Numbers in [0, 1) for instance names; Math.random by default. */
+  readonly random?: () => number;
   /** The VPC service's answer to a resize, as the bandwidth log's API job record keeps it. */
   readonly bandwidthResponse: (bandwidth: Bandwidth) => string;
 }
@@ -220,11 +223,36 @@ async function startGroupExecution(
       limitValue: String(plan.limit),
     });
   }
+  // A group builds instances from its configuration: without one it cannot scale out.
+  const { active } = await groupInstances(tx, group, nowMs);
+  if (plan.to > active.length) {
+    if ((await groupConfiguration(tx, group)) === undefined) {
+      return fail(
+        {
+          rule: 'no-configuration',
+          message: `The scaling group ${group.id} has no scaling configuration${typeof group.attributes['scaling_configuration_id'] === 'string' ? ' that exists' : ''}: it cannot add instances. Give it one (scaling_configuration_id) first.`,
+        },
+        { ...before, desireValue: String(plan.to), limitValue: String(plan.limit) },
+      );
+    }
+  }
   // Started even when the plan lands where the group already is: the execution acts, and
   // the group is scaling until it settles.
-  const scaled = setDesiredInstances(group, plan.to, nowMs, options.instanceSettleMs, {
+  const desired = setDesiredInstances(group, plan.to, nowMs, options.instanceSettleMs, {
     evenIfUnchanged: true,
   });
+  // Its instances follow in this transaction: added or picked for removal, with the activity.
+  const { group: scaled } = await followDesired(
+    tx,
+    desired,
+    nowMs,
+    {
+      type: 'NORMAL',
+      reason: { changeReason: executeType, policyId: policy.id, policyName: policy.name },
+    },
+    options,
+    plan.from,
+  );
   await tx.groups.update(scaled);
   const log: ExecutionLog = {
     ...base,

@@ -395,6 +395,125 @@ export const apiErrors = {
       'The value of the parameter that specifies whether to forcibly delete an AS group is invalid.',
       `Got force_delete ${show(value)}: expected yes or no.`,
     ),
+  groupStatusForbids: (groupId: string, status: string) =>
+    badRequest(
+      'AS.2033',
+      `You are not allowed to perform the operation when the AS group is in current [${status}] status.`,
+      status === 'scaling'
+        ? `The scaling group ${show(groupId)} has a scaling action under way: wait for it to end.`
+        : `The scaling group ${show(groupId)} is ${status}: resume it first.`,
+    ),
+  manualAddOverMax: (instances: number, adding: number, max: number) =>
+    badRequest(
+      'AS.2035',
+      'The number of instances manually added to the AS group exceeds the maximum number of the instances required in the AS group.',
+      `The group has ${String(instances)} instances and ${String(adding)} more would pass its maximum of ${String(max)}.`,
+    ),
+  manualRemoveUnderMin: (instances: number, removing: number, min: number) =>
+    badRequest(
+      'AS.2036',
+      'The number of instances manually deleted is less than the minimum number of the instances required in the AS group.',
+      `The group has ${String(instances)} instances and ${String(removing)} fewer would go under its minimum of ${String(min)}.`,
+    ),
+  desireUnderProtected: (desire: number, protectedCount: number) =>
+    badRequest(
+      'AS.2010',
+      'The expected number of instances in the AS group cannot be smaller than the number of instances for which instance protection has been configured.',
+      `Got desire_instance_number ${String(desire)}: ${String(protectedCount)} instances are protected from scale-in.`,
+    ),
+  // 400: instances (AS.40xx)
+  instanceListStart: (value: string) =>
+    badRequest(
+      'AS.4000',
+      'The value of parameter start_number in the request for the instance is invalid.',
+      `Got ${show(value)}: expected an integer of 0 or more.`,
+    ),
+  instanceListLimit: (value: string) =>
+    badRequest(
+      'AS.4001',
+      'The value of parameter limit in the request for the instance is invalid.',
+      `Got ${show(value)}: expected an integer from 0 to 100.`,
+    ),
+  instanceLifeCycleState: (value: string, accepted: readonly string[]) =>
+    badRequest(
+      'AS.4003',
+      'The value of parameter life_cycle_state in the instance request is invalid.',
+      `Got ${show(value)}: expected one of ${accepted.join(', ')}.`,
+    ),
+  instanceHealthStatus: (value: string, accepted: readonly string[]) =>
+    badRequest(
+      'AS.4004',
+      'The value of parameter health_status in the request for the instance is invalid.',
+      `Got ${show(value)}: expected one of ${accepted.join(', ')}.`,
+    ),
+  instanceGroupNotFound: (groupId: string) =>
+    badRequest(
+      'AS.4005',
+      'Parameter scaling_group_id in the request for the instance does not exist.',
+      `No scaling group ${show(groupId)} in this project.`,
+    ),
+  instanceNotFound: (instanceId: string) =>
+    badRequest(
+      'AS.4006',
+      'The instance does not exist.',
+      `No instance ${show(instanceId)} in this project (stand-in servers are created at /scalelog/v1/{project_id}/servers).`,
+    ),
+  instanceDeleteInvalid: (value: string) =>
+    badRequest(
+      'AS.4007',
+      'The value of the parameter that specifies whether to delete the instance is invalid.',
+      `Got instance_delete ${show(value)}: expected yes or no.`,
+    ),
+  instancesEmpty: (code: 'AS.4013' | 'AS.4019' | 'AS.4032', action: string) =>
+    badRequest(
+      code,
+      code === 'AS.4013'
+        ? 'The list of instances to be deleted is null.'
+        : code === 'AS.4019'
+          ? 'The list of instances to be added to the AS group is empty.'
+          : 'The list of instances is null.',
+      `Give instances_id, 1 to 10 instance ids, for ${action}.`,
+    ),
+  instanceNotInGroup: (instanceId: string, groupId: string) =>
+    badRequest(
+      'AS.4014',
+      'The instances do not belong to the same AS group.',
+      `The instance ${show(instanceId)} is not in the scaling group ${show(groupId)}.`,
+    ),
+  instanceNotInState: (instanceId: string, state: string, expected: string) =>
+    badRequest(
+      'AS.4015',
+      'The instance is not in the inservice status.',
+      `The instance ${show(instanceId)} is ${state}: the action takes ${expected} instances only.`,
+    ),
+  instanceActionInvalid: (value: string) =>
+    badRequest(
+      'AS.4018',
+      'The action of the body in the request to operate the instance is invalid.',
+      `Got action ${value}: expected ADD, REMOVE, PROTECT, UNPROTECT, ENTER_STANDBY or EXIT_STANDBY.`,
+    ),
+  instanceAlreadyInGroup: (instanceId: string) =>
+    badRequest(
+      'AS.4023',
+      'The added instance has already existed.',
+      `The instance ${show(instanceId)} is already in this scaling group.`,
+    ),
+  instanceInOtherGroup: (instanceId: string, groupId: string) =>
+    badRequest(
+      'AS.4027',
+      'The added instance has already existed in other AS group.',
+      `The instance ${show(instanceId)} is in the scaling group ${show(groupId)}: remove it there first.`,
+    ),
+  instanceIdNull: (detail: string) =>
+    badRequest('AS.4028', 'The AS instance ID cannot be null.', detail),
+  instancesTooMany: (count: number) =>
+    badRequest(
+      'AS.4043',
+      'The number of instances exceeds the upper limit.',
+      `Got ${String(count)} instance ids: at most 10 at a time.`,
+    ),
+  groupWithoutConfiguration: (detail: string) =>
+    badRequest('AS.2018', 'No AS configuration is in the AS group.', detail),
   groupNotEmpty: (detail: string) =>
     badRequest('AS.2021', 'The current number of instances in the AS group is not 0.', detail),
   groupDesireUnchanged: (detail: string) =>

@@ -67,6 +67,15 @@ export function registerDocs(app: FastifyInstance): void {
           description: 'The cloud API (AS v1): the instance templates groups use.',
         },
         {
+          name: 'instances',
+          description:
+            "The cloud API (AS v1): a group's instances, removed one by one or in batches.",
+        },
+        {
+          name: 'servers',
+          description: "Scalelog's own: stand-in servers to add to groups by hand.",
+        },
+        {
           name: 'scaling activity logs',
           description: "The cloud API (AS v1 and v2): what each change did to a group's instances.",
         },

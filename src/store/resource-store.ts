@@ -142,11 +142,19 @@ export interface ExecutionRepository {
   take(logId: string): Promise<boolean>;
 }
 
+/**
+ * Stand-in servers. Reads take the moment they read at: a server whose instance's removal
+ * with deletion has settled by then is gone, whether or not the engine has written it down.
+ */
 export interface ServerRepository {
   insert(server: StandInServer): Promise<void>;
-  get(projectId: string, id: string): Promise<StandInServer | undefined>;
-  /** A page of the project's servers, newest first, and how many it has. */
-  list(projectId: string, paging: Paging): Promise<{ total: number; servers: StandInServer[] }>;
+  get(projectId: string, id: string, nowMs: UnixMs): Promise<StandInServer | undefined>;
+  /** A page of the project's servers at `nowMs`, newest first, and how many it has. */
+  list(
+    projectId: string,
+    paging: Paging,
+    nowMs: UnixMs,
+  ): Promise<{ total: number; servers: StandInServer[] }>;
   delete(projectId: string, id: string): Promise<boolean>;
 }
 
@@ -179,6 +187,8 @@ export interface InstanceRepository {
    * server on the store may run it. Returns how many instances changed.
    */
   settleDue(nowMs: UnixMs, limit: number): Promise<number>;
+  /** Whether any instance change is due at `nowMs`. */
+  anyDue(nowMs: UnixMs): Promise<boolean>;
 }
 
 /** What an activity list is filtered by; absent filters match every activity. */
@@ -210,6 +220,8 @@ export interface ActivityRepository {
   ): Promise<{ total: number; activities: ScalingActivity[] }>;
   /** Writes down the ends due at `nowMs` (DOING to SUCCESS). Idempotent. Returns how many. */
   settleDue(nowMs: UnixMs, limit: number): Promise<number>;
+  /** Whether any activity's end is due at `nowMs`. */
+  anyDue(nowMs: UnixMs): Promise<boolean>;
   /** Inserts many at once, in as few statements as the backend allows (import, bench). */
   insertMany(activities: readonly ScalingActivity[]): Promise<void>;
   /** The activities with these ids, whatever their project (import checks ids are free). */

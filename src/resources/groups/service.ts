@@ -1,13 +1,24 @@
 import { randomUUID } from 'node:crypto';
 import { apiErrors } from '../../errors/api-error.js';
-import { currentInstances, isScaling, setDesiredInstances } from '../../domain/scaling-group.js';
+import { followDesired, groupInstances } from '../../engine/group-scaling.js';
+import type { ScalingOptions } from '../../engine/group-scaling.js';
+import { isScaling } from '../../domain/scaling-group.js';
 import type { GroupFields, GroupStatus, ScalingGroup } from '../../domain/scaling-group.js';
-import type { ResourceStore, GroupFilter, Paging } from '../../store/resource-store.js';
+import type {
+  ResourceStore,
+  ResourceTransaction,
+  GroupFilter,
+  Paging,
+} from '../../store/resource-store.js';
 
-/** The settings groups follow. */
-export interface GroupServiceSettings {
-  /** How long a group's instances take to follow a new desired number (ms). */
-  readonly instanceSettleMs: number;
+/** The settings groups follow: how long instances take to follow a new desired number. */
+export type GroupServiceSettings = ScalingOptions;
+
+/** A group as the API shows it: with the number of instances it has at the moment read. */
+export interface GroupView {
+  readonly group: ScalingGroup;
+  /** `current_instance_number`: its instances in service or being removed. */
+  readonly currentInstances: number;
 }
 
 /** What a group list is filtered by; absent filters match every group. */
@@ -48,34 +59,31 @@ export class GroupService {
     this.#settings = settings;
   }
 
-  /** Creates a PAUSED group from `fields`; its instances start from none. */
+  /**
+   * Creates a PAUSED group from `fields`. It has no instances yet: they are built toward its
+   * desired number once it is resumed.
+   */
   async create(projectId: string, fields: GroupFields): Promise<ScalingGroup> {
-    const nowMs = this.#now();
-    // A new group has no instances yet: it starts from a desired number of 0, so a desired
-    // number other than 0 is a change its instances follow later, and 0 is none.
-    const empty: ScalingGroup = {
+    const group: ScalingGroup = {
       ...fields,
       id: randomUUID(),
       projectId,
       status: 'PAUSED',
-      desireInstances: 0,
       previousInstances: 0,
-      createTime: nowMs,
+      createTime: this.#now(),
     };
-    const group = setDesiredInstances(
-      empty,
-      fields.desireInstances,
-      nowMs,
-      this.#settings.instanceSettleMs,
-    );
     await this.#store.resourceSession((tx) => tx.groups.insert(group));
     return group;
   }
 
-  async show(projectId: string, groupId: string): Promise<ScalingGroup> {
-    const group = await this.#store.resourceRead((tx) => tx.groups.get(projectId, groupId));
-    if (group === undefined) throw apiErrors.groupNotFound(groupId);
-    return group;
+  async show(projectId: string, groupId: string): Promise<GroupView> {
+    const nowMs = this.#now();
+    return this.#store.resourceRead(async (tx) => {
+      const group = await tx.groups.get(projectId, groupId);
+      if (group === undefined) throw apiErrors.groupNotFound(groupId);
+      const counts = await tx.instances.currentCounts(projectId, [groupId], nowMs);
+      return { group, currentInstances: counts.get(groupId) ?? 0 };
+    });
   }
 
   /** A page of the project's groups, newest first, and how many match. */
@@ -83,7 +91,7 @@ export class GroupService {
     projectId: string,
     filter: GroupListFilter,
     paging: Paging,
-  ): Promise<{ total: number; groups: ScalingGroup[] }> {
+  ): Promise<{ total: number; groups: GroupView[] }> {
     const attributes: [string, string][] = [];
     if (filter.configurationId !== undefined) {
       attributes.push(['scaling_configuration_id', filter.configurationId]);
@@ -98,44 +106,64 @@ export class GroupService {
       ...(filter.status === undefined ? {} : { status: filter.status }),
       ...(attributes.length === 0 ? {} : { attributes }),
     };
-    return this.#store.resourceRead((tx) => tx.groups.list(projectId, storeFilter, paging));
+    const nowMs = this.#now();
+    return this.#store.resourceRead(async (tx) => {
+      const { total, groups } = await tx.groups.list(projectId, storeFilter, paging);
+      const counts = await tx.instances.currentCounts(
+        projectId,
+        groups.map((g) => g.id),
+        nowMs,
+      );
+      return {
+        total,
+        groups: groups.map((group) => ({ group, currentInstances: counts.get(group.id) ?? 0 })),
+      };
+    });
   }
 
   /**
-   * Updates a group with what `edit` reads against it. A new desired number starts an
-   * instance change that settles `instanceSettleMs` later.
+   * Updates a group with what `edit` reads against it. An INSERVICE group's instances follow a
+   * new desired number in the same transaction (a DIFF activity); a paused group's follow
+   * when it is resumed.
    */
   async update(projectId: string, groupId: string, edit: GroupEdit): Promise<ScalingGroup> {
     return this.#store.resourceSession(async (tx) => {
       const group = await tx.groups.lock(projectId, groupId);
       if (group === undefined) throw apiErrors.groupNotFound(groupId);
-      const { desireInstances, ...fields } = edit(group);
-      const updated = setDesiredInstances(
-        { ...group, ...fields },
-        desireInstances,
-        this.#now(),
-        this.#settings.instanceSettleMs,
-      );
-      await tx.groups.update(updated);
-      return updated;
+      const updated: ScalingGroup = { ...group, ...edit(group) };
+      if (updated.desireInstances < group.desireInstances) {
+        const { active } = await groupInstances(tx, group, this.#now());
+        const held = active.filter((v) => v.instance.protectedFromScaleIn).length;
+        if (updated.desireInstances < held) {
+          throw apiErrors.desireUnderProtected(updated.desireInstances, held);
+        }
+      }
+      const followed =
+        updated.desireInstances !== group.desireInstances
+          ? await this.#follow(tx, updated, group.desireInstances)
+          : updated;
+      await tx.groups.update(followed);
+      return followed;
     });
   }
 
   /**
-   * Deletes a group and its policies; their execution logs stay queryable. Unless `force`,
-   * only a group with no instances, no instance change and no execution under way: 400
-   * AS.2021 otherwise.
+   * Deletes a group and its policies; their execution logs and its activity log stay
+   * queryable. Unless `force`, only a group with no instances, no instance change and no
+   * execution under way: 400 AS.2021 otherwise. Forced, its instances go with it (the servers
+   * built from its configuration are deleted, those added by hand are kept).
    */
   async delete(projectId: string, groupId: string, force: boolean): Promise<void> {
     await this.#store.resourceSession(async (tx) => {
       const group = await tx.groups.lock(projectId, groupId);
       if (group === undefined) throw apiErrors.groupNotFound(groupId);
       const nowMs = this.#now();
+      const { views } = await groupInstances(tx, group, nowMs);
       if (!force) {
-        const instances = currentInstances(group, nowMs);
-        if (instances > 0 || isScaling(group, nowMs)) {
+        const scaling = isScaling(group, nowMs);
+        if (views.length > 0 || scaling) {
           throw apiErrors.groupNotEmpty(
-            `The group has ${String(instances)} instances${isScaling(group, nowMs) ? ' and is scaling' : ''}: set its desired and minimum numbers to 0 and wait, or delete with force_delete=yes.`,
+            `The group has ${String(views.length)} instances${scaling ? ' and is scaling' : ''}: set its desired and minimum numbers to 0 and wait, or delete with force_delete=yes.`,
           );
         }
         const running = await tx.executions.ofResource('SCALING_GROUP', groupId);
@@ -145,6 +173,14 @@ export class GroupService {
           );
         }
       }
+      const stored = await tx.instances.ofGroup(projectId, groupId);
+      await tx.instances.delete(
+        projectId,
+        stored.map((i) => i.id),
+      );
+      for (const instance of stored) {
+        if (instance.deleteOnRemoval) await tx.servers.delete(projectId, instance.id);
+      }
       await tx.policies.deleteOf(projectId, groupId);
       await tx.groups.delete(projectId, groupId);
     });
@@ -152,14 +188,36 @@ export class GroupService {
 
   /**
    * Resumes or pauses a group; one already so is left as it is. An execution under way is not
-   * stopped.
+   * stopped. A resumed group's instances are brought to its desired number (a DIFF activity).
    */
   async act(projectId: string, groupId: string, action: GroupAction): Promise<void> {
     await this.#store.resourceSession(async (tx) => {
       const group = await tx.groups.lock(projectId, groupId);
       if (group === undefined) throw apiErrors.groupNotFound(groupId);
       const status: GroupStatus = action === 'resume' ? 'INSERVICE' : 'PAUSED';
-      if (group.status !== status) await tx.groups.update({ ...group, status });
+      if (group.status === status) return;
+      const changed: ScalingGroup = { ...group, status };
+      await tx.groups.update(
+        status === 'INSERVICE' ? await this.#follow(tx, changed, group.desireInstances) : changed,
+      );
     });
+  }
+
+  /** An INSERVICE group's instances brought to its desired number; a paused group as it is. */
+  async #follow(
+    tx: ResourceTransaction,
+    group: ScalingGroup,
+    oldDesire: number,
+  ): Promise<ScalingGroup> {
+    if (group.status !== 'INSERVICE') return group;
+    const outcome = await followDesired(
+      tx,
+      group,
+      this.#now(),
+      { type: 'DIFF', reason: { changeReason: 'DIFF' } },
+      this.#settings,
+      oldDesire,
+    );
+    return outcome.group;
   }
 }

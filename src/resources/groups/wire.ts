@@ -2,7 +2,6 @@ import type { FromSchema } from 'json-schema-to-ts';
 import { apiErrors } from '../../errors/api-error.js';
 import type { ApiError } from '../../errors/api-error.js';
 import {
-  currentInstances,
   isScaling,
   maxGroupCoolDownSeconds,
   maxInstanceLimit,
@@ -18,7 +17,7 @@ import type {
   RuleEntry,
   SchemaError,
 } from '../../http/schema-validation.js';
-import type { GroupAction } from './service.js';
+import type { GroupAction, GroupView } from './service.js';
 import { groupActionBody, groupCreateBody, groupUpdateBody } from './schemas.js';
 
 /**
@@ -332,7 +331,8 @@ export function readGroupUpdate(group: ScalingGroup, raw: unknown): GroupFields 
 }
 
 /** The `scaling_group` object of the show and list answers. */
-export function groupToWire(group: ScalingGroup, nowMs: number): Record<string, unknown> {
+export function groupToWire(view: GroupView, nowMs: number): Record<string, unknown> {
+  const { group } = view;
   const a = group.attributes;
   const pick = (key: string, fallback: unknown): unknown => a[key] ?? fallback;
   return {
@@ -341,7 +341,7 @@ export function groupToWire(group: ScalingGroup, nowMs: number): Record<string, 
     scaling_group_status: group.status,
     scaling_configuration_id: pick('scaling_configuration_id', null),
     scaling_configuration_name: null,
-    current_instance_number: currentInstances(group, nowMs),
+    current_instance_number: view.currentInstances,
     desire_instance_number: group.desireInstances,
     min_instance_number: group.minInstances,
     max_instance_number: group.maxInstances,

@@ -268,4 +268,14 @@ export const activityRepository = (r: ResourceDb): ActivityRepository => ({
   insertMany: (activities) => insertMany(r, activities),
   byIds: (ids) => byIds(r, ids),
   exportPage: (filter, after, limit) => exportPage(r, filter, after, limit),
+  anyDue: async (nowMs) => {
+    const row = await r.db
+      .selectFrom('scaling_activities')
+      .select('id')
+      .where('settles_at', '<=', nowMs)
+      .where('status', '=', 'DOING')
+      .limit(1)
+      .executeTakeFirst();
+    return row !== undefined;
+  },
 });

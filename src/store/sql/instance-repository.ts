@@ -35,7 +35,8 @@ function instanceToRow(i: ScalingInstance): ScalingInstancesTable {
     configuration_id: i.configurationId ?? null,
     configuration_name: i.configurationName ?? null,
     life_cycle_state: i.state,
-    settles_at: i.settlesAt ?? null,
+    // Only a change under way has a time to settle at: any other state keeps none.
+    settles_at: i.state === 'PENDING' || i.state === 'REMOVING' ? (i.settlesAt ?? null) : null,
     protected: i.protectedFromScaleIn ? 1 : 0,
     delete_on_removal: i.deleteOnRemoval ? 1 : 0,
     create_time: i.createTime,
@@ -187,4 +188,13 @@ export const instanceRepository = (r: ResourceDb): InstanceRepository => ({
   currentCounts: (projectId, groupIds, nowMs) => currentCounts(r, projectId, groupIds, nowMs),
   countProject: (projectId, nowMs) => countProject(r, projectId, nowMs),
   settleDue: (nowMs, limit) => settleDue(r, nowMs, limit),
+  anyDue: async (nowMs) => {
+    const row = await r.db
+      .selectFrom('scaling_instances')
+      .select('id')
+      .where('settles_at', '<=', nowMs)
+      .limit(1)
+      .executeTakeFirst();
+    return row !== undefined;
+  },
 });

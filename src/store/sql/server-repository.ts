@@ -1,5 +1,6 @@
 import type { Selectable } from 'kysely';
 import type { StandInServer } from '../../domain/stand-in-server.js';
+import type { UnixMs } from '../../domain/unix-time.js';
 import type { Paging, ServerRepository } from '../resource-store.js';
 import type { ServersTable } from '../schema.js';
 import type { Mutable, ResourceDb } from './resource-table.js';
@@ -17,12 +18,33 @@ function rowToServer(row: Selectable<ServersTable>): StandInServer {
   return server;
 }
 
+/** Servers not deleted by a removal that has settled by `nowMs`. */
+function present(r: ResourceDb, projectId: string, nowMs: UnixMs) {
+  return r.db
+    .selectFrom('servers')
+    .where('project_id', '=', projectId)
+    .where((eb) =>
+      eb.not(
+        eb.exists(
+          eb
+            .selectFrom('scaling_instances')
+            .select('scaling_instances.id')
+            .whereRef('scaling_instances.id', '=', 'servers.id')
+            .where('life_cycle_state', '=', 'REMOVING')
+            .where('delete_on_removal', '=', 1)
+            .where('settles_at', '<=', nowMs),
+        ),
+      ),
+    );
+}
+
 async function listServers(
   r: ResourceDb,
   projectId: string,
   paging: Paging,
+  nowMs: UnixMs,
 ): Promise<{ total: number; servers: StandInServer[] }> {
-  const base = r.db.selectFrom('servers').where('project_id', '=', projectId);
+  const base = present(r, projectId, nowMs);
   const { total } = await base
     .select((eb) => eb.fn.countAll<number>().as('total'))
     .executeTakeFirstOrThrow();
@@ -53,16 +75,14 @@ export const serverRepository = (r: ResourceDb): ServerRepository => ({
       })
       .execute();
   },
-  get: async (projectId, id) => {
-    const row = await r.db
-      .selectFrom('servers')
+  get: async (projectId, id, nowMs) => {
+    const row = await present(r, projectId, nowMs)
       .selectAll()
-      .where('project_id', '=', projectId)
       .where('id', '=', id)
       .executeTakeFirst();
     return row === undefined ? undefined : rowToServer(row);
   },
-  list: (projectId, paging) => listServers(r, projectId, paging),
+  list: (projectId, paging, nowMs) => listServers(r, projectId, paging, nowMs),
   delete: async (projectId, id) => {
     const result = await r.db
       .deleteFrom('servers')

@@ -34,6 +34,26 @@ async function createGroup(api: TestApi, body: Record<string, unknown> = {}): Pr
   return reply.scaling_group_id;
 }
 
+/** A scaling configuration of the project, for groups that build instances. */
+async function createConfiguration(api: TestApi, name = 'web-config'): Promise<string> {
+  const res = await send(api, 'POST', `/autoscaling-api/v1/${project}/scaling_configuration`, {
+    scaling_configuration_name: name,
+    instance_config: {
+      flavorRef: 's6.small.1',
+      imageRef: 'img-1',
+      key_name: 'k',
+      disk: [{ size: 40, volume_type: 'SSD', disk_type: 'SYS' }],
+    },
+  });
+  expect(res.statusCode, res.body).toBe(200);
+  return res.json<{ scaling_configuration_id: string }>().scaling_configuration_id;
+}
+
+async function resume(api: TestApi, id: string): Promise<void> {
+  const res = await send(api, 'POST', `${groupsUrl()}/${id}/action`, { action: 'resume' });
+  expect(res.statusCode, res.body).toBe(204);
+}
+
 async function showGroup(api: TestApi, id: string): Promise<Record<string, unknown>> {
   const res = await send(api, 'GET', `${groupsUrl()}/${id}`);
   expect(res.statusCode, res.body).toBe(200);
@@ -109,15 +129,22 @@ for (const backend of testBackends) {
       expect(await showGroup(api, id)).toMatchObject(extra);
     });
 
-    it('follows the desired number after the settle delay', async () => {
+    it('follows the desired number after the settle delay, once resumed', async () => {
       const api = await openTestApi(backend, { config: { instanceSettleMs: 60_000 } });
       const id = await createGroup(api, {
+        scaling_configuration_id: await createConfiguration(api),
         min_instance_number: 1,
         max_instance_number: 4,
         desire_instance_number: 2,
       });
+      // Paused: nothing is built yet.
       expect(await showGroup(api, id)).toMatchObject({
         desire_instance_number: 2,
+        current_instance_number: 0,
+        is_scaling: false,
+      });
+      await resume(api, id);
+      expect(await showGroup(api, id)).toMatchObject({
         current_instance_number: 0,
         is_scaling: true,
       });
@@ -132,9 +159,43 @@ for (const backend of testBackends) {
       expect(await showGroup(api, id)).toMatchObject({
         desire_instance_number: 3,
         current_instance_number: 2,
+        is_scaling: true,
       });
       api.clock.advance(60_000);
       expect((await showGroup(api, id)).current_instance_number).toBe(3);
+      // A paused group keeps its instances; a new desired number waits for the resume.
+      await send(api, 'POST', `${groupsUrl()}/${id}/action`, { action: 'pause' });
+      await send(api, 'PUT', `${groupsUrl()}/${id}`, { desire_instance_number: 1 });
+      expect(await showGroup(api, id)).toMatchObject({
+        desire_instance_number: 1,
+        current_instance_number: 3,
+        is_scaling: false,
+      });
+      await resume(api, id);
+      api.clock.advance(60_000);
+      expect((await showGroup(api, id)).current_instance_number).toBe(1);
+    });
+
+    it('a group without a configuration exists and resumes, but builds no instances', async () => {
+      const api = await openTestApi(backend, { config: { instanceSettleMs: 0 } });
+      const id = await createGroup(api, { max_instance_number: 3, desire_instance_number: 2 });
+      await resume(api, id);
+      expect(await showGroup(api, id)).toMatchObject({
+        scaling_group_status: 'INSERVICE',
+        desire_instance_number: 2,
+        current_instance_number: 0,
+        is_scaling: false,
+      });
+      const activities = await api.store.resourceRead((tx) =>
+        tx.activities.list(project, id, {}, { startNumber: 0, limit: 10 }, api.clock.now()),
+      );
+      expect(activities.activities).toHaveLength(1);
+      expect(activities.activities[0]).toMatchObject({
+        status: 'FAIL',
+        type: 'DIFF',
+        scalingValue: 0,
+      });
+      expect(activities.activities[0]?.description).toContain('No AS configuration');
     });
 
     it('updates names, bounds and cooldown, checking the bounds on the result', async () => {
@@ -389,7 +450,12 @@ for (const backend of testBackends) {
       expect(del.statusCode, del.body).toBe(204);
       expectAsError(await send(api, 'GET', `${groupsUrl()}/${empty}`), 400, 'AS.2007');
 
-      const busy = await createGroup(api, { max_instance_number: 3, desire_instance_number: 2 });
+      const busy = await createGroup(api, {
+        scaling_configuration_id: await createConfiguration(api),
+        max_instance_number: 3,
+        desire_instance_number: 2,
+      });
+      await resume(api, busy);
       await api.store.resourceSession((tx) =>
         tx.policies.insert({
           id: '00000000-0000-4000-8000-0000000000aa',
@@ -420,6 +486,13 @@ for (const backend of testBackends) {
         tx.policies.get(project, '00000000-0000-4000-8000-0000000000aa'),
       );
       expect(policy).toBeUndefined();
+      // Its instances went with it, and the servers it built from its configuration too.
+      const left = await api.store.resourceRead(async (tx) => ({
+        instances: await tx.instances.ofGroup(project, busy),
+        servers: await tx.servers.list(project, { startNumber: 0, limit: 10 }, api.clock.now()),
+      }));
+      expect(left.instances).toEqual([]);
+      expect(left.servers.total).toBe(0);
     });
 
     it("keeps projects apart: another project's credential is refused, and its paths see nothing", async () => {

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { parseLogQuery } from '../../src/resources/logs/query-parse.js';
 import { openStore } from '../../src/store/open-store.js';
+import { insertGroupInService } from '../support/group-fixtures.js';
 import { testBackends } from '../support/backends.js';
 import { assertBuilt, ScalelogProcess } from './scalelog-process.js';
 
@@ -62,7 +63,7 @@ describe.skipIf(postgres?.available !== true)('three servers on one PostgreSQL',
       const start = Date.now() + 500;
       await store.resourceSession(async (tx) => {
         for (let n = 0; n < policies; n += 1) {
-          await tx.groups.insert({
+          await insertGroupInService(tx, {
             id: id(1, n),
             projectId: project,
             name: `g${String(n)}`,
@@ -139,6 +140,20 @@ describe.skipIf(postgres?.available !== true)('three servers on one PostgreSQL',
         ).toEqual([['SUCCESS', 'SCHEDULED', '2', '3']]);
         const group = await store.resourceRead((tx) => tx.groups.get(project, id(1, n)));
         expect(group?.desireInstances, `group ${String(n)}`).toBe(3);
+        // One instance built and one activity recorded per execution, never two.
+        const built = await store.resourceRead(async (tx) => ({
+          instances: await tx.instances.ofGroup(project, id(1, n)),
+          activities: await tx.activities.list(
+            project,
+            id(1, n),
+            {},
+            { startNumber: 0, limit: 10 },
+            Date.now(),
+          ),
+        }));
+        expect(built.instances, `group ${String(n)}`).toHaveLength(3);
+        expect(built.activities.total, `group ${String(n)}`).toBe(1);
+        expect(built.activities.activities[0]?.added, `group ${String(n)}`).toHaveLength(1);
       }
       // The two survivors are still serving.
       for (const s of servers.slice(1)) expect(s.child.exitCode).toBeNull();

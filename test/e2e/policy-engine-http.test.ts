@@ -58,9 +58,23 @@ async function logsOf(policyId: string): Promise<Record<string, unknown>[]> {
 
 describe('the policy engine over HTTP, signed by the official SDK signer', () => {
   it('records manual, alarm and scheduled executions as the log API serves them', async () => {
+    const { scaling_configuration_id: configurationId } = await json<{
+      scaling_configuration_id: string;
+    }>(
+      await call('POST', `${v1}/scaling_configuration`, {
+        scaling_configuration_name: 'web-config',
+        instance_config: {
+          flavorRef: 's6.small.1',
+          imageRef: 'img-1',
+          key_name: 'k',
+          disk: [{ size: 40, volume_type: 'SSD', disk_type: 'SYS' }],
+        },
+      }),
+    );
     const { scaling_group_id: groupId } = await json<{ scaling_group_id: string }>(
       await call('POST', `${v1}/scaling_group`, {
         scaling_group_name: 'web',
+        scaling_configuration_id: configurationId,
         vpc_id: 'vpc-1',
         networks: [{ id: 'subnet-1' }],
         min_instance_number: 1,

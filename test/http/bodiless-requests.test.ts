@@ -45,6 +45,8 @@ interface Resources {
   readonly bandwidthId: string;
   readonly bandwidthPolicyId: string;
   readonly configurationId: string;
+  readonly instanceId: string;
+  readonly serverId: string;
 }
 
 /**
@@ -52,11 +54,26 @@ interface Resources {
  * scaling configuration.
  */
 async function resources(api: TestApi): Promise<Resources> {
+  const configurationId = await created(
+    api,
+    `${v1}/scaling_configuration`,
+    {
+      scaling_configuration_name: 'config-1',
+      instance_config: {
+        flavorRef: 's3.xlarge.4',
+        imageRef: '627a1223-2ca3-46a7-8d5f-7aef22c74ee6',
+        disk: [{ size: 40, volume_type: 'SATA', disk_type: 'SYS' }],
+        key_name: 'key-1',
+      },
+    },
+    'scaling_configuration_id',
+  );
   const groupId = await created(
     api,
     `${v1}/scaling_group`,
     {
       scaling_group_name: 'web',
+      scaling_configuration_id: configurationId,
       vpc_id: 'a8327883-6b07-4497-9c61-68d03ee193a1',
       networks: [{ id: '3cd35bca-5a10-416f-8994-f79169559870' }],
       min_instance_number: 0,
@@ -117,20 +134,21 @@ async function resources(api: TestApi): Promise<Resources> {
     },
     'scaling_policy_id',
   );
-  const configurationId = await created(
-    api,
-    `${v1}/scaling_configuration`,
-    {
-      scaling_configuration_name: 'config-1',
-      instance_config: {
-        flavorRef: 's3.xlarge.4',
-        imageRef: '627a1223-2ca3-46a7-8d5f-7aef22c74ee6',
-        disk: [{ size: 40, volume_type: 'SATA', disk_type: 'SYS' }],
-        key_name: 'key-1',
-      },
-    },
-    'scaling_configuration_id',
-  );
+  const instances = await api.inject({
+    method: 'GET',
+    url: `${v1}/scaling_group_instance/${groupId}/list`,
+  });
+  const instanceId = instances.json<{ scaling_group_instances: { instance_id: string }[] }>()
+    .scaling_group_instances[0]?.instance_id;
+  if (instanceId === undefined) throw new Error(`no instance: ${instances.body}`);
+  const server = await api.inject({
+    method: 'POST',
+    url: `/scalelog/v1/${project}/servers`,
+    headers: json,
+    payload: JSON.stringify({ server: { name: 'spare' } }),
+  });
+  expect(server.statusCode, server.body).toBe(201);
+  const serverId = server.json<{ server: { id: string } }>().server.id;
   return {
     groupId,
     alarmPolicyId,
@@ -138,6 +156,8 @@ async function resources(api: TestApi): Promise<Resources> {
     bandwidthId,
     bandwidthPolicyId,
     configurationId,
+    instanceId,
+    serverId,
   };
 }
 
@@ -254,6 +274,36 @@ function bodilessCalls(r: Resources): BodilessCall[] {
     })),
     {
       method: 'GET',
+      route: '/autoscaling-api/v1/{project_id}/scaling_group_instance/{scaling_group_id}/list',
+      pathParams: { scaling_group_id: r.groupId },
+      queryParams: { life_cycle_state: 'INSERVICE' },
+      status: 200,
+      check: (b) => {
+        expect(b.scaling_group_instances).toEqual(
+          expect.arrayContaining([expect.objectContaining({ instance_id: r.instanceId })]),
+        );
+      },
+    },
+    {
+      method: 'GET',
+      route: '/scalelog/v1/{project_id}/servers',
+      pathParams: {},
+      status: 200,
+      check: (b) => {
+        expect(b.total_number).toBeGreaterThanOrEqual(2);
+      },
+    },
+    {
+      method: 'GET',
+      route: '/scalelog/v1/{project_id}/servers/{server_id}',
+      pathParams: { server_id: r.serverId },
+      status: 200,
+      check: (b) => {
+        expect(b.server).toMatchObject({ id: r.serverId, scaling_group_id: null });
+      },
+    },
+    {
+      method: 'GET',
       route: '/',
       pathParams: {},
       status: 200,
@@ -341,6 +391,19 @@ function bodilessCalls(r: Resources): BodilessCall[] {
       method: 'DELETE',
       route: '/scalelog/v1/{project_id}/bandwidths/{bandwidth_id}',
       pathParams: { bandwidth_id: r.bandwidthId },
+      status: 204,
+    },
+    {
+      method: 'DELETE',
+      route: '/autoscaling-api/v1/{project_id}/scaling_group_instance/{instance_id}',
+      pathParams: { instance_id: r.instanceId },
+      queryParams: { instance_delete: 'yes' },
+      status: 204,
+    },
+    {
+      method: 'DELETE',
+      route: '/scalelog/v1/{project_id}/servers/{server_id}',
+      pathParams: { server_id: r.serverId },
       status: 204,
     },
     {

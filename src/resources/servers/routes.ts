@@ -73,10 +73,10 @@ const deleteSchema = {
 export function serverRoutes(deps: ServerRoutesDeps): FastifyPluginCallback {
   return (app, _options, done) => {
     app.setValidatorCompiler(acceptAsIs);
-    app.post<ProjectRoute>('/', { schema: createSchema }, (request, reply) =>
+    app.post<ProjectRoute>('', { schema: createSchema }, (request, reply) =>
       createServer(deps, request, reply),
     );
-    app.get<ProjectRoute>('/', { schema: listSchema }, (request) => listServers(deps, request));
+    app.get<ProjectRoute>('', { schema: listSchema }, (request) => listServers(deps, request));
     app.get<ServerRoute>('/:server_id', { schema: showSchema }, (request) =>
       showServer(deps, request),
     );

@@ -47,13 +47,37 @@ export async function send(
   );
 }
 
-/** A group created through the group API and resumed, as a client would set one up. */
+/** A scaling configuration for the groups to build their instances from. */
+export async function createConfiguration(api: TestApi): Promise<string> {
+  const res = await send(
+    api,
+    'POST',
+    groupsUrl().replace(/scaling_group$/, 'scaling_configuration'),
+    {
+      scaling_configuration_name: 'web-config',
+      instance_config: {
+        flavorRef: 's6.small.1',
+        imageRef: 'img-1',
+        key_name: 'k',
+        disk: [{ size: 40, volume_type: 'SSD', disk_type: 'SYS' }],
+      },
+    },
+  );
+  expect(res.statusCode, res.body).toBe(200);
+  return res.json<{ scaling_configuration_id: string }>().scaling_configuration_id;
+}
+
+/**
+ * A group with a configuration, created through the group API and resumed, as a client would
+ * set one up.
+ */
 export async function createGroup(
   api: TestApi,
   bounds: { min?: number; max?: number; desire?: number } = {},
 ): Promise<string> {
   const res = await send(api, 'POST', groupsUrl(), {
     scaling_group_name: 'web',
+    scaling_configuration_id: await createConfiguration(api),
     vpc_id: 'a8327883-6b07-4497-9c61-68d03ee193a1',
     networks: [{ id: '3cd35bca-5a10-416f-8994-f79169559870' }],
     min_instance_number: bounds.min ?? 0,

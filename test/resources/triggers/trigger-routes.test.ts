@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ScalingGroup } from '../../../src/domain/scaling-group.js';
 import type { ScalingPolicy } from '../../../src/domain/scaling-policy.js';
 import { testBackends } from '../../support/backends.js';
+import { insertGroupInService } from '../../support/group-fixtures.js';
 import {
   expectAsError,
   expectGatewayError,
@@ -29,7 +30,7 @@ async function setup(
   ...policies: ScalingPolicy[]
 ): Promise<void> {
   await api.store.resourceSession(async (tx) => {
-    await tx.groups.insert({
+    await insertGroupInService(tx, {
       id: groupId,
       projectId: project,
       name: 'web',

@@ -94,6 +94,8 @@ export interface ConfigurationRepository extends ResourceCrud<ScalingConfigurati
   ): Promise<{ total: number; configurations: ScalingConfiguration[] }>;
   /** How many configurations the project has. */
   count(projectId: string): Promise<number>;
+  /** The names of those of these configurations the project has, by id: one query. */
+  names(projectId: string, ids: readonly string[]): Promise<Map<string, string>>;
   /**
    * Holds the project's configurations until the session ends, so that a count and the
    * insert it allows are not raced by another server's (the quota).

@@ -526,6 +526,30 @@ for (const backend of testBackends) {
           expect((await tx.groups.configurationUsers('proj-c')).size).toBe(0);
         });
       });
+
+      it('reads the names of several configurations in the project at once', async () => {
+        await store.resourceSession(async (tx) => {
+          await tx.configurations.insert(configuration({ id: 'c-1', name: 'one' }));
+          await tx.configurations.insert(configuration({ id: 'c-2', name: '雲-two' }));
+          await tx.configurations.insert(
+            configuration({ id: 'c-3', projectId: 'proj-b', name: 'theirs' }),
+          );
+        });
+        await store.resourceRead(async (tx) => {
+          const names = await tx.configurations.names('proj-a', [
+            'c-2',
+            'c-1',
+            'c-3',
+            'c-9',
+            'c-1',
+          ]);
+          expect([...names.entries()].sort()).toEqual([
+            ['c-1', 'one'],
+            ['c-2', '雲-two'],
+          ]);
+          expect((await tx.configurations.names('proj-a', [])).size).toBe(0);
+        });
+      });
     });
 
     describe('policies', () => {

@@ -2,7 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { apiErrors } from '../../errors/api-error.js';
 import { currentInstances, isScaling, setDesiredInstances } from '../../domain/scaling-group.js';
 import type { GroupFields, GroupStatus, ScalingGroup } from '../../domain/scaling-group.js';
-import type { ResourceStore, GroupFilter, Paging } from '../../store/resource-store.js';
+import type {
+  ResourceStore,
+  ResourceTransaction,
+  GroupFilter,
+  Paging,
+} from '../../store/resource-store.js';
 
 /** The settings groups follow. */
 export interface GroupServiceSettings {
@@ -19,6 +24,12 @@ export interface GroupListFilter {
   readonly configurationId?: string;
   /** The enterprise project the groups were created with; `all_granted_eps` matches all. */
   readonly enterpriseProjectId?: string;
+}
+
+/** A group as show and list answer it: with its configuration's current name, if any. */
+export interface GroupView {
+  readonly group: ScalingGroup;
+  readonly configurationName?: string;
 }
 
 /** Resume puts a group in service, pause takes it out: its policies then record FAIL. */
@@ -68,14 +79,20 @@ export class GroupService {
       nowMs,
       this.#settings.instanceSettleMs,
     );
-    await this.#store.resourceSession((tx) => tx.groups.insert(group));
+    await this.#store.resourceSession(async (tx) => {
+      await lockConfiguration(tx, projectId, group);
+      await tx.groups.insert(group);
+    });
     return group;
   }
 
-  async show(projectId: string, groupId: string): Promise<ScalingGroup> {
-    const group = await this.#store.resourceRead((tx) => tx.groups.get(projectId, groupId));
-    if (group === undefined) throw apiErrors.groupNotFound(groupId);
-    return group;
+  async show(projectId: string, groupId: string): Promise<GroupView> {
+    return this.#store.resourceRead(async (tx) => {
+      const group = await tx.groups.get(projectId, groupId);
+      if (group === undefined) throw apiErrors.groupNotFound(groupId);
+      const [view] = await withConfigurationNames(tx, projectId, [group]);
+      return view ?? { group };
+    });
   }
 
   /** A page of the project's groups, newest first, and how many match. */
@@ -83,7 +100,7 @@ export class GroupService {
     projectId: string,
     filter: GroupListFilter,
     paging: Paging,
-  ): Promise<{ total: number; groups: ScalingGroup[] }> {
+  ): Promise<{ total: number; groups: GroupView[] }> {
     const attributes: [string, string][] = [];
     if (filter.configurationId !== undefined) {
       attributes.push(['scaling_configuration_id', filter.configurationId]);
@@ -98,7 +115,10 @@ export class GroupService {
       ...(filter.status === undefined ? {} : { status: filter.status }),
       ...(attributes.length === 0 ? {} : { attributes }),
     };
-    return this.#store.resourceRead((tx) => tx.groups.list(projectId, storeFilter, paging));
+    return this.#store.resourceRead(async (tx) => {
+      const { total, groups } = await tx.groups.list(projectId, storeFilter, paging);
+      return { total, groups: await withConfigurationNames(tx, projectId, groups) };
+    });
   }
 
   /**
@@ -116,6 +136,9 @@ export class GroupService {
         this.#now(),
         this.#settings.instanceSettleMs,
       );
+      if (configurationId(updated) !== configurationId(group)) {
+        await lockConfiguration(tx, projectId, updated);
+      }
       await tx.groups.update(updated);
       return updated;
     });
@@ -162,4 +185,41 @@ export class GroupService {
       if (group.status !== status) await tx.groups.update({ ...group, status });
     });
   }
+}
+
+/** The id of the scaling configuration a group uses, if it has one. */
+function configurationId(group: ScalingGroup): string | undefined {
+  const id = group.attributes['scaling_configuration_id'];
+  return typeof id === 'string' ? id : undefined;
+}
+
+/**
+ * Holds the configuration a group is to use until the group's session ends: 400 AS.1004 when
+ * the project has none of that id. A configuration being deleted at the same time is either
+ * gone by then (AS.1004) or waits for the group to commit, and then sees it (AS.1006).
+ */
+async function lockConfiguration(
+  tx: ResourceTransaction,
+  projectId: string,
+  group: ScalingGroup,
+): Promise<void> {
+  const id = configurationId(group);
+  if (id !== undefined && (await tx.configurations.lock(projectId, id)) === undefined) {
+    throw apiErrors.configurationNotFound(id);
+  }
+}
+
+/** The groups with the current names of their configurations, read in one query. */
+async function withConfigurationNames(
+  tx: ResourceTransaction,
+  projectId: string,
+  groups: readonly ScalingGroup[],
+): Promise<GroupView[]> {
+  const ids = groups.map(configurationId).filter((id) => id !== undefined);
+  const names = await tx.configurations.names(projectId, ids);
+  return groups.map((group) => {
+    const id = configurationId(group);
+    const configurationName = id === undefined ? undefined : names.get(id);
+    return configurationName === undefined ? { group } : { group, configurationName };
+  });
 }

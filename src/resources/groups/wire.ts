@@ -18,7 +18,7 @@ import type {
   RuleEntry,
   SchemaError,
 } from '../../http/schema-validation.js';
-import type { GroupAction } from './service.js';
+import type { GroupAction, GroupView } from './service.js';
 import { groupActionBody, groupCreateBody, groupUpdateBody } from './schemas.js';
 
 /**
@@ -332,7 +332,10 @@ export function readGroupUpdate(group: ScalingGroup, raw: unknown): GroupFields 
 }
 
 /** The `scaling_group` object of the show and list answers. */
-export function groupToWire(group: ScalingGroup, nowMs: number): Record<string, unknown> {
+export function groupToWire(
+  { group, configurationName }: GroupView,
+  nowMs: number,
+): Record<string, unknown> {
   const a = group.attributes;
   const pick = (key: string, fallback: unknown): unknown => a[key] ?? fallback;
   return {
@@ -340,7 +343,7 @@ export function groupToWire(group: ScalingGroup, nowMs: number): Record<string, 
     scaling_group_id: group.id,
     scaling_group_status: group.status,
     scaling_configuration_id: pick('scaling_configuration_id', null),
-    scaling_configuration_name: null,
+    scaling_configuration_name: configurationName ?? null,
     current_instance_number: currentInstances(group, nowMs),
     desire_instance_number: group.desireInstances,
     min_instance_number: group.minInstances,

@@ -34,6 +34,21 @@ async function createGroup(api: TestApi, body: Record<string, unknown> = {}): Pr
   return reply.scaling_group_id;
 }
 
+/** A scaling configuration of the project, named `name`, as groups use them. */
+async function createConfiguration(api: TestApi, name = 'cfg'): Promise<string> {
+  const res = await send(api, 'POST', `/autoscaling-api/v1/${project}/scaling_configuration`, {
+    scaling_configuration_name: name,
+    instance_config: {
+      flavorRef: 's3.xlarge.4',
+      imageRef: '627a1223-2ca3-46a7-8d5f-7aef22c74ee6',
+      disk: [{ size: 40, volume_type: 'SATA', disk_type: 'SYS' }],
+      key_name: 'key-1',
+    },
+  });
+  expect(res.statusCode, res.body).toBe(200);
+  return res.json<{ scaling_configuration_id: string }>().scaling_configuration_id;
+}
+
 async function showGroup(api: TestApi, id: string): Promise<Record<string, unknown>> {
   const res = await send(api, 'GET', `${groupsUrl()}/${id}`);
   expect(res.statusCode, res.body).toBe(200);
@@ -87,7 +102,7 @@ for (const backend of testBackends) {
     it('keeps the fields the cloud accepts and returns them as sent', async () => {
       const api = await openTestApi(backend);
       const extra = {
-        scaling_configuration_id: '47683a91-93ee-462a-a7d7-484c006f4440',
+        scaling_configuration_id: await createConfiguration(api),
         available_zones: ['az-1a', 'az-1b'],
         networks: [
           { id: 'n-1', ipv6_enable: false, allowed_address_pairs: [{ ip_address: '1.1.1.1/0' }] },
@@ -274,11 +289,13 @@ for (const backend of testBackends) {
     it('lists newest first, filtered and paged', async () => {
       const api = await openTestApi(backend);
       const ids: string[] = [];
+      const cfg = await createConfiguration(api, 'cfg');
+      const cfgB = await createConfiguration(api, 'cfg-b');
       for (const name of ['a', 'b', 'c']) {
         ids.push(
           await createGroup(api, {
             scaling_group_name: name,
-            scaling_configuration_id: name === 'b' ? 'cfg-b' : 'cfg',
+            scaling_configuration_id: name === 'b' ? cfgB : cfg,
           }),
         );
         api.clock.advance(1000);
@@ -307,7 +324,7 @@ for (const backend of testBackends) {
         ids: [ids[1]],
       });
       expect(await list('?scaling_group_name=c')).toMatchObject({ total_number: 1, ids: [ids[2]] });
-      expect(await list('?scaling_configuration_id=cfg-b')).toMatchObject({
+      expect(await list(`?scaling_configuration_id=${cfgB}`)).toMatchObject({
         total_number: 1,
         ids: [ids[1]],
       });

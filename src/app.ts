@@ -24,6 +24,7 @@ import { requestLogHook } from './http/request-log.js';
 import { docsPrefix, registerDocs } from './http/register-docs.js';
 import type { CredentialService } from './auth/credential-service.js';
 import { configurationRoutes, configurationsPrefix } from './resources/configurations/routes.js';
+import { quotaRoutes, quotasPrefix } from './resources/quotas/routes.js';
 import { groupRoutes, groupsPrefix } from './resources/groups/routes.js';
 import { policiesPrefix, policyRoutes } from './resources/policies/routes.js';
 import {
@@ -216,6 +217,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   void app.register(configurationRoutes({ configurations: services.configurations }), {
     prefix: configurationsPrefix,
   });
+  void app.register(quotaRoutes({ quotas: services.quotas }), { prefix: quotasPrefix });
   void app.register(policyRoutes({ policies: services.policies, now }), {
     prefix: policiesPrefix,
   });

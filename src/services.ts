@@ -1,4 +1,5 @@
 import type { Config } from './config/config.js';
+import type { QuotaLimits } from './domain/quotas.js';
 import { PolicyEngine } from './engine/policy-engine.js';
 import { BandwidthService } from './resources/bandwidths/service.js';
 import { bandwidthToWire } from './resources/bandwidths/wire.js';
@@ -6,6 +7,7 @@ import { ConfigurationService } from './resources/configurations/service.js';
 import { GroupService } from './resources/groups/service.js';
 import { LogService } from './resources/logs/service.js';
 import { PolicyService } from './resources/policies/service.js';
+import { QuotaService } from './resources/quotas/service.js';
 import { TriggerService } from './resources/triggers/service.js';
 import type { ResourceStore } from './store/resource-store.js';
 import type { Store } from './store/store.js';
@@ -24,6 +26,7 @@ export interface Services {
   readonly policies: PolicyService;
   readonly bandwidths: BandwidthService;
   readonly triggers: TriggerService;
+  readonly quotas: QuotaService;
 }
 
 /** The policy engine of a store, on a clock, with the settings of `config`. */
@@ -45,7 +48,7 @@ export function policyEngine(
  */
 export function buildServices(
   store: Store,
-  config: Pick<Config, 'instanceSettleMs' | 'misfireGraceMs'>,
+  config: Pick<Config, 'instanceSettleMs' | 'misfireGraceMs' | keyof QuotaLimits>,
   now: () => number,
 ): Services {
   const engine = policyEngine(store, config, now);
@@ -53,9 +56,10 @@ export function buildServices(
     engine,
     logs: new LogService(store),
     groups: new GroupService(store, now, config),
-    configurations: new ConfigurationService(store, now),
-    policies: new PolicyService({ store, engine, now }),
+    configurations: new ConfigurationService(store, now, config.configurationQuota),
+    policies: new PolicyService({ store, engine, now, settings: config }),
     bandwidths: new BandwidthService(store, now),
     triggers: new TriggerService(engine),
+    quotas: new QuotaService(store, now, config),
   };
 }

@@ -83,6 +83,13 @@ export interface GroupRepository extends ResourceCrud<ScalingGroup> {
    * their attributes), each with the id of the earliest created group that uses it.
    */
   configurationUsers(projectId: string): Promise<ReadonlyMap<string, string>>;
+  /** How many groups the project has. */
+  count(projectId: string): Promise<number>;
+  /**
+   * Holds the project's groups until the session ends, so that a count and the insert it
+   * allows are not raced by another server's (the quota).
+   */
+  lockProject(projectId: string): Promise<void>;
 }
 
 export interface ConfigurationRepository extends ResourceCrud<ScalingConfiguration> {

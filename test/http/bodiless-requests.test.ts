@@ -243,6 +243,37 @@ function bodilessCalls(r: Resources): BodilessCall[] {
     },
     {
       method: 'GET',
+      route: '/autoscaling-api/v1/{project_id}/quotas',
+      pathParams: {},
+      status: 200,
+      check: (b) => {
+        expect(b.quotas).toMatchObject({
+          resources: [
+            { type: 'scaling_Group', used: 1 },
+            { type: 'scaling_Config', used: 1 },
+            { type: 'scaling_Policy', used: -1 },
+            { type: 'scaling_Instance', used: -1 },
+            { type: 'bandwidth_scaling_policy', used: 1 },
+          ],
+        });
+      },
+    },
+    {
+      method: 'GET',
+      route: '/autoscaling-api/v1/{project_id}/quotas/{scaling_group_id}',
+      pathParams: { scaling_group_id: r.groupId },
+      status: 200,
+      check: (b) => {
+        expect(b.quotas).toMatchObject({
+          resources: [
+            { type: 'scaling_Policy', used: 2 },
+            { type: 'scaling_Instance', quota: 200 },
+          ],
+        });
+      },
+    },
+    {
+      method: 'GET',
       route: '/',
       pathParams: {},
       status: 200,

@@ -40,7 +40,7 @@ const listParameterNames = Object.keys(groupSchemas.groupListQuery.properties);
 const createSchema = {
   summary: 'Create a scaling group',
   description:
-    'Created PAUSED (the cloud creates groups disabled): resume it before its policies act. Required: scaling_group_name, vpc_id, networks. Defaults: min 0, max 0, desire = min, cool_down_time 300. A scaling_configuration_id the project does not have: 400 AS.1004.',
+    'Created PAUSED (the cloud creates groups disabled): resume it before its policies act. Required: scaling_group_name, vpc_id, networks. Defaults: min 0, max 0, desire = min, cool_down_time 300. A scaling_configuration_id the project does not have: 400 AS.1004. At most groupQuota groups per project (default 25; AS.2023); max_instance_number at most groupInstanceQuota (default 200; AS.2045).',
   tags: ['scaling groups'],
   params: projectParams,
   body: groupSchemas.groupCreateBody,

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { apiErrors } from '../../errors/api-error.js';
 import { currentInstances, isScaling, setDesiredInstances } from '../../domain/scaling-group.js';
 import type { GroupFields, GroupStatus, ScalingGroup } from '../../domain/scaling-group.js';
+import type { QuotaLimits } from '../../domain/quotas.js';
 import type {
   ResourceStore,
   ResourceTransaction,
@@ -10,7 +11,10 @@ import type {
 } from '../../store/resource-store.js';
 
 /** The settings groups follow. */
-export interface GroupServiceSettings {
+export interface GroupServiceSettings extends Pick<
+  QuotaLimits,
+  'groupQuota' | 'groupInstanceQuota'
+> {
   /** How long a group's instances take to follow a new desired number (ms). */
   readonly instanceSettleMs: number;
 }
@@ -79,8 +83,14 @@ export class GroupService {
       nowMs,
       this.#settings.instanceSettleMs,
     );
+    this.#checkInstanceQuota(group);
     await this.#store.resourceSession(async (tx) => {
       await lockConfiguration(tx, projectId, group);
+      // Held until the insert commits: servers creating at once count one after the other.
+      await tx.groups.lockProject(projectId);
+      if ((await tx.groups.count(projectId)) >= this.#settings.groupQuota) {
+        throw apiErrors.groupQuota(this.#settings.groupQuota);
+      }
       await tx.groups.insert(group);
     });
     return group;
@@ -136,12 +146,20 @@ export class GroupService {
         this.#now(),
         this.#settings.instanceSettleMs,
       );
+      if (updated.maxInstances !== group.maxInstances) this.#checkInstanceQuota(updated);
       if (configurationId(updated) !== configurationId(group)) {
         await lockConfiguration(tx, projectId, updated);
       }
       await tx.groups.update(updated);
       return updated;
     });
+  }
+
+  /** A group's maximum number of instances is within the per-group instance quota: AS.2045. */
+  #checkInstanceQuota(group: ScalingGroup): void {
+    if (group.maxInstances > this.#settings.groupInstanceQuota) {
+      throw apiErrors.groupInstanceQuota(group.maxInstances, this.#settings.groupInstanceQuota);
+    }
   }
 
   /**

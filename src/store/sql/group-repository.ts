@@ -90,9 +90,25 @@ async function configurationUsers(
   return users;
 }
 
+async function countGroups(r: ResourceDb, projectId: string): Promise<number> {
+  const { total } = await r.db
+    .selectFrom('scaling_groups')
+    .where('project_id', '=', projectId)
+    .select((eb) => eb.fn.countAll<number>().as('total'))
+    .executeTakeFirstOrThrow();
+  return total;
+}
+
+async function lockProject(r: ResourceDb, projectId: string): Promise<void> {
+  // Without a key lock, the write transaction already excludes every other writer.
+  await r.lockKey?.(r.db, `scaling_groups/${projectId}`);
+}
+
 /** The group repository of a session's connection. */
 export const groupRepository = (r: ResourceDb): GroupRepository => ({
   ...groupCrud(r),
   list: (projectId, filter, paging) => listGroups(r, projectId, filter, paging),
   configurationUsers: (projectId) => configurationUsers(r, projectId),
+  count: (projectId) => countGroups(r, projectId),
+  lockProject: (projectId) => lockProject(r, projectId),
 });

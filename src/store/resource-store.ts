@@ -193,7 +193,7 @@ export interface InstanceRepository {
   /**
    * Writes down the changes due at `nowMs`: PENDING instances come into service, REMOVING
    * ones leave their group (their servers deleted when they were to be). Idempotent: every
-   * server on the store may run it. Returns how many instances changed.
+   * server on the store may run it. Returns how many instances this call changed.
    */
   settleDue(nowMs: UnixMs, limit: number): Promise<number>;
   /** Whether any instance change is due at `nowMs`. */

@@ -245,6 +245,69 @@ for (const backend of testBackends) {
       });
     });
 
+    describe('instances and activities', () => {
+      it('an execution builds instances and records a NORMAL activity with the policy as reason', async () => {
+        const p = policy({ action: { operation: 'ADD', number: 2 } });
+        await setup(group(), p);
+        const e = engine({ instanceSettleMs: 2 * minute, random: () => 0 });
+        const outcome = await e.execute(project, p.id);
+        expect(outcome?.status).toBe('EXECUTING');
+        const built = await store.resourceRead((tx) => tx.instances.ofGroup(project, groupId));
+        const fresh = built.filter((i) => i.state === 'PENDING');
+        expect(fresh.map((i) => [i.name, i.configurationId, i.settlesAt])).toEqual([
+          ['web-config-AAAAAAAA', configurationId, t0 + 2 * minute],
+          ['web-config-AAAAAAAA', configurationId, t0 + 2 * minute],
+        ]);
+        const page = await store.resourceRead((tx) =>
+          tx.activities.list(project, groupId, {}, { startNumber: 0, limit: 10 }, now),
+        );
+        expect(page.total).toBe(1);
+        const [activity] = page.activities;
+        expect(activity).toMatchObject({
+          status: 'DOING',
+          type: 'NORMAL',
+          startTime: t0,
+          settlesAt: t0 + 2 * minute,
+          instanceValue: 2,
+          desireValue: 4,
+          scalingValue: 2,
+        });
+        expect(JSON.parse(activity?.description ?? '')).toEqual({
+          reason: [
+            {
+              change_reason: 'MANUAL',
+              old_value: 2,
+              scaling_policy_name: p.name,
+              change_time: '2026-03-01T10:00:00Z',
+              new_value: 4,
+              scaling_policy_id: p.id,
+            },
+          ],
+        });
+        // The engine's pass writes the settled instances and activity down with the execution.
+        now = t0 + 2 * minute;
+        expect(await e.runDue()).toEqual({ fired: 0, settled: 1 });
+        const after = await store.resourceRead(async (tx) => ({
+          instances: await tx.instances.ofGroup(project, groupId),
+          activity: await tx.activities.get(project, activity?.id ?? ''),
+        }));
+        expect(after.instances.every((i) => i.state === 'INSERVICE')).toBe(true);
+        expect(after.activity).toMatchObject({ status: 'SUCCESS', endTime: t0 + 2 * minute });
+        expect(after.activity?.settlesAt).toBeUndefined();
+      });
+
+      it('a refused execution changes no instance and records no activity', async () => {
+        const p = policy({ action: { operation: 'ADD', number: 1 }, status: 'PAUSED' });
+        await setup(group(), p);
+        await engine().execute(project, p.id);
+        const page = await store.resourceRead((tx) =>
+          tx.activities.list(project, groupId, {}, { startNumber: 0, limit: 10 }, now),
+        );
+        expect(page.total).toBe(0);
+        expect(await current()).toBe(2);
+      });
+    });
+
     describe('an execution that cannot act is a FAIL whose reason names the rule', () => {
       const failure = async (p: ScalingPolicy): Promise<ExecutionLog | undefined> => {
         const outcome = await engine().execute(project, p.id);
@@ -253,6 +316,26 @@ for (const backend of testBackends) {
         expect(logs).toHaveLength(1);
         return logs[0];
       };
+
+      it('a group without a configuration: scale-out refused (AS.2018), scale-in allowed', async () => {
+        const out = policy({ action: { operation: 'ADD', number: 1 } });
+        const back = policy({ action: { operation: 'REMOVE', number: 1 } });
+        await setup(group({ attributes: {} }), out, back);
+        const log = await failure(out);
+        expect(log?.failedReason).toMatch(/^AS\.2018: .*no scaling configuration/);
+        expect([log?.oldValue, log?.desireValue]).toEqual(['2', '3']);
+        expect(await current()).toBe(2);
+        const removed = await engine().execute(project, back.id);
+        expect(removed?.status).toBe('EXECUTING');
+        expect(await current()).toBe(1);
+      });
+
+      it('a configuration deleted behind the group refuses a scale-out as well', async () => {
+        const out = policy({ action: { operation: 'ADD', number: 1 } });
+        await setup(group(), out);
+        await store.resourceSession((tx) => tx.configurations.delete(project, configurationId));
+        expect((await failure(out))?.failedReason).toMatch(/no scaling configuration that exists/);
+      });
 
       it('policy paused', async () => {
         const p = policy({ status: 'PAUSED' });

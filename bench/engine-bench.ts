@@ -61,7 +61,6 @@ export async function runEngineBench(
           minInstances: 0,
           maxInstances: 100,
           desireInstances: 1,
-          previousInstances: 1,
           coolDownSeconds: 0,
           createTime: dueAt,
           attributes: { scaling_configuration_id: configurationId },

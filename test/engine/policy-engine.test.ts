@@ -35,7 +35,6 @@ const group = (over: Partial<ScalingGroup> = {}): ScalingGroup => ({
   minInstances: 1,
   maxInstances: 5,
   desireInstances: 2,
-  previousInstances: 2,
   coolDownSeconds: 300,
   createTime: t0 - 3_600_000,
   attributes: { scaling_configuration_id: configurationId },
@@ -193,7 +192,7 @@ for (const backend of testBackends) {
 
       it('stays EXECUTING while the instances follow, and settles when they have', async () => {
         const p = policy({ action: { operation: 'REMOVE', number: 1 } });
-        await setup(group({ desireInstances: 3, previousInstances: 3 }), p);
+        await setup(group({ desireInstances: 3 }), p);
         const e = engine({ instanceSettleMs: 2 * minute });
         await e.execute(project, p.id);
         expect((await logsOf(p.id))[0]?.status).toBe('EXECUTING');
@@ -238,7 +237,7 @@ for (const backend of testBackends) {
 
       it('adds by percentage, rounding as the cloud does', async () => {
         const p = policy({ action: { operation: 'ADD', percentage: 30 } });
-        await setup(group({ maxInstances: 20, desireInstances: 5, previousInstances: 5 }), p);
+        await setup(group({ maxInstances: 20, desireInstances: 5 }), p);
         await engine().execute(project, p.id);
         // 30% of 5 is 1.5: rounded down to one instance.
         expect((await logsOf(p.id))[0]?.desireValue).toBe('6');
@@ -364,7 +363,7 @@ for (const backend of testBackends) {
       it('already at the bound it pushes against', async () => {
         const add = policy({ action: { operation: 'ADD', number: 1 } });
         const remove = policy({ action: { operation: 'REMOVE', number: 1 } });
-        await setup(group({ desireInstances: 5, previousInstances: 5 }), add);
+        await setup(group({ desireInstances: 5 }), add);
         const log = await failure(add);
         expect(log?.failedReason).toMatch(/^AS\.3040: .*upper bound \(5 instances\)/);
         expect([log?.oldValue, log?.desireValue, log?.limitValue, log?.type]).toEqual([
@@ -374,7 +373,7 @@ for (const backend of testBackends) {
           'ADD',
         ]);
         await store.resourceSession(async (tx) => {
-          await tx.groups.update(group({ desireInstances: 1, previousInstances: 1 }));
+          await tx.groups.update(group({ desireInstances: 1 }));
           await tx.policies.insert(remove);
         });
         expect((await failure(remove))?.failedReason).toMatch(

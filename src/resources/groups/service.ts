@@ -81,7 +81,6 @@ export class GroupService {
       id: randomUUID(),
       projectId,
       status: 'PAUSED',
-      previousInstances: 0,
       createTime: this.#now(),
     };
     this.#checkInstanceQuota(group);

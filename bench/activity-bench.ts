@@ -243,7 +243,6 @@ export async function runActivityBench(input: ActivityBenchInput): Promise<Activ
           minInstances: 0,
           maxInstances: 100,
           desireInstances: 1,
-          previousInstances: 1,
           coolDownSeconds: 300,
           createTime: from2023,
           attributes: {},

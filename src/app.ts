@@ -26,6 +26,7 @@ import type { CredentialService } from './auth/credential-service.js';
 import { configurationRoutes, configurationsPrefix } from './resources/configurations/routes.js';
 import { instanceRoutes, instancesPrefix } from './resources/instances/routes.js';
 import { serverRoutes, serversPrefix } from './resources/servers/routes.js';
+import { quotaRoutes, quotasPrefix } from './resources/quotas/routes.js';
 import { activitiesPrefix, activityRoutes } from './resources/activities/routes.js';
 import { groupRoutes, groupsPrefix } from './resources/groups/routes.js';
 import { policiesPrefix, policyRoutes } from './resources/policies/routes.js';
@@ -223,6 +224,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     prefix: instancesPrefix,
   });
   void app.register(serverRoutes({ servers: services.servers }), { prefix: serversPrefix });
+  void app.register(quotaRoutes({ quotas: services.quotas }), { prefix: quotasPrefix });
   void app.register(policyRoutes({ policies: services.policies, now }), {
     prefix: policiesPrefix,
   });

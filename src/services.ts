@@ -1,4 +1,5 @@
 import type { Config } from './config/config.js';
+import type { QuotaLimits } from './domain/quotas.js';
 import { PolicyEngine } from './engine/policy-engine.js';
 import { ActivityService } from './resources/activities/service.js';
 import { BandwidthService } from './resources/bandwidths/service.js';
@@ -9,6 +10,7 @@ import { InstanceService } from './resources/instances/service.js';
 import { LogService } from './resources/logs/service.js';
 import { PolicyService } from './resources/policies/service.js';
 import { ServerService } from './resources/servers/service.js';
+import { QuotaService } from './resources/quotas/service.js';
 import { TriggerService } from './resources/triggers/service.js';
 import type { ResourceStore } from './store/resource-store.js';
 import type { Store } from './store/store.js';
@@ -29,6 +31,7 @@ export interface Services {
   readonly policies: PolicyService;
   readonly bandwidths: BandwidthService;
   readonly triggers: TriggerService;
+  readonly quotas: QuotaService;
   readonly activities: ActivityService;
 }
 
@@ -51,7 +54,7 @@ export function policyEngine(
  */
 export function buildServices(
   store: Store,
-  config: Pick<Config, 'instanceSettleMs' | 'misfireGraceMs'>,
+  config: Pick<Config, 'instanceSettleMs' | 'misfireGraceMs' | keyof QuotaLimits>,
   now: () => number,
 ): Services {
   const engine = policyEngine(store, config, now);
@@ -59,12 +62,13 @@ export function buildServices(
     engine,
     logs: new LogService(store),
     groups: new GroupService(store, now, config),
-    configurations: new ConfigurationService(store, now),
+    configurations: new ConfigurationService(store, now, config.configurationQuota),
     instances: new InstanceService(store, now, config),
     servers: new ServerService(store, now),
-    policies: new PolicyService({ store, engine, now }),
+    policies: new PolicyService({ store, engine, now, settings: config }),
     bandwidths: new BandwidthService(store, now),
     triggers: new TriggerService(engine),
+    quotas: new QuotaService(store, now, config),
     activities: new ActivityService(store, now),
   };
 }

@@ -3,12 +3,20 @@
  * optional JSON file < `SCALELOG_*` environment variables < command-line flags, and passed
  * explicitly to whatever needs it.
  */
+import { defaultQuotaLimits } from '../domain/quotas.js';
+import type { QuotaLimits } from '../domain/quotas.js';
+
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
 /** Which requests `serve` logs, one short line each: every one, only refusals (4xx, 5xx), none. */
 export type RequestLog = 'all' | 'errors' | 'off';
 
-export interface Config {
+/**
+ * The AS quotas (`groupQuota`, `configurationQuota`, `groupPolicyQuota`,
+ * `groupInstanceQuota`, `bandwidthPolicyQuota`): the cloud's defaults, settable up to the
+ * most the cloud grants.
+ */
+export interface Config extends QuotaLimits {
   /** Where `serve` listens: any address (every request is authenticated); loopback with `dev`. */
   readonly listen: { readonly host: string; readonly port: number };
   /** A file path, `sqlite:PATH` or `postgres://...`. */
@@ -145,4 +153,5 @@ export const defaultConfig: Config = Object.freeze({
   schedulerIntervalMs: 1_000,
   devTriggers: false,
   dev: false,
+  ...defaultQuotaLimits,
 });

@@ -1,3 +1,5 @@
+import { maxQuotaSetting, quotaCeilings } from '../domain/quotas.js';
+import type { QuotaLimits } from '../domain/quotas.js';
 import type { Config, LogLevel, RequestLog } from './config.js';
 import type { Candidate, Invalid } from './setting-values.js';
 import {
@@ -58,6 +60,16 @@ const maxTimerMs = 2_147_483_647;
  * on another server or by a CLI command may go unnoticed, so it stays short.
  */
 const maxCredentialCacheTtlMs = 60_000;
+
+/**
+ * A quota setting: from 0 (nothing may be created) up, past the most the cloud grants if
+ * need be (the quota answers then give it as their `max`).
+ */
+const quota = (key: keyof QuotaLimits, env: string, summary: string): Setting<number> => ({
+  env,
+  parse: (c) => integer(c, 0, maxQuotaSetting, 'resources'),
+  summary: `${summary} (the cloud grants up to ${String(quotaCeilings[key])})`,
+});
 
 /**
  * Every setting: its environment variable, its flag if any, its parser and a one-line
@@ -226,4 +238,21 @@ export const configSettings: { readonly [K in keyof Config]: Setting<Config[K]> 
     parse: parseBoolean,
     summary: 'development mode: the public development credential, loopback only',
   },
+  groupQuota: quota('groupQuota', 'SCALELOG_GROUP_QUOTA', 'scaling groups per project'),
+  configurationQuota: quota(
+    'configurationQuota',
+    'SCALELOG_CONFIGURATION_QUOTA',
+    'scaling configurations per project',
+  ),
+  groupPolicyQuota: quota('groupPolicyQuota', 'SCALELOG_GROUP_POLICY_QUOTA', 'policies per group'),
+  groupInstanceQuota: quota(
+    'groupInstanceQuota',
+    'SCALELOG_GROUP_INSTANCE_QUOTA',
+    "instances per group: the most a group's max_instance_number may be",
+  ),
+  bandwidthPolicyQuota: quota(
+    'bandwidthPolicyQuota',
+    'SCALELOG_BANDWIDTH_POLICY_QUOTA',
+    'policies per bandwidth',
+  ),
 };

@@ -20,8 +20,5 @@ export interface ScalingConfiguration {
 /** The configuration a create request describes, before it has an id, a project and a time. */
 export type NewScalingConfiguration = Omit<ScalingConfiguration, 'id' | 'projectId' | 'createTime'>;
 
-/** The cloud's quota of scaling configurations per project. */
-export const configurationQuota = 100;
-
 /** The most configurations one batch delete takes. */
 export const maxBatchDeleteConfigurations = 50;

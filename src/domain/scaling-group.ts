@@ -2,8 +2,8 @@ import type { UnixMs } from './unix-time.js';
 
 /**
  * A scaling group, as far as scaling needs one: bounds, the desired number of instances and
- * the number actually running, which follows the desired number after a delay (Scalelog runs
- * no instances; the delay stands in for the time the cloud takes to create or remove them).
+ * when a change of its instances settles. Its instances are rows of their own
+ * (`ScalingInstance`), which follow the desired number (`engine/group-scaling.ts`).
  */
 
 export const groupStatuses = ['INSERVICE', 'PAUSED', 'ERROR', 'DELETING', 'FREEZED'] as const;
@@ -23,11 +23,6 @@ export interface ScalingGroup {
   readonly minInstances: number;
   readonly maxInstances: number;
   readonly desireInstances: number;
-  /**
-   * Instances running before the desired number last changed. Until `settlesAt` the group
-   * still has this many; from then on it has `desireInstances` (see {@link currentInstances}).
-   */
-  readonly previousInstances: number;
   /** When the running instances reach the desired number (Unix ms); absent once they have. */
   readonly settlesAt?: UnixMs;
   readonly coolDownSeconds: number;
@@ -48,20 +43,12 @@ export type GroupFields = Pick<
   'name' | 'minInstances' | 'maxInstances' | 'desireInstances' | 'coolDownSeconds' | 'attributes'
 >;
 
-/** The instances the group has at `nowMs`: the desired number once the change has settled. */
-export function currentInstances(group: ScalingGroup, nowMs: number): number {
-  return group.settlesAt === undefined || nowMs >= group.settlesAt
-    ? group.desireInstances
-    : group.previousInstances;
-}
-
 /**
- * `group` with `desire` as its desired number from `nowMs`: the instances it has at `nowMs`
- * stay until `settleMs` later, when they reach `desire` (see {@link currentInstances}). The
- * one rule for a new desired number, whether a client sets it or a policy does.
+ * `group` with `desire` as its desired number from `nowMs`, scaling until `settleMs` later,
+ * when its instances have followed.
  *
- * A desired number equal to the present one is no change, and `group` is returned as it is:
- * its instances are not held back again. `evenIfUnchanged` starts the change all the same,
+ * A desired number equal to the present one is no change, and `group` is returned as it is.
+ * `evenIfUnchanged` starts the change all the same,
  * for a policy execution, which acts even when its plan lands where the group already is (an
  * ADD of a percentage of 0 instances): the execution stays EXECUTING until `settleMs` later,
  * and the group says it is scaling for as long.
@@ -77,7 +64,6 @@ export function setDesiredInstances(
   return {
     ...group,
     desireInstances: desire,
-    previousInstances: currentInstances(group, nowMs),
     settlesAt: nowMs + settleMs,
   };
 }

@@ -19,7 +19,6 @@ export type PolicyStatus = StoredPolicyStatus | 'EXECUTING';
 /** The cloud's limits on a policy. */
 export const maxPolicyCoolDownSeconds = 86_400;
 export const defaultPolicyCoolDownSeconds = 300;
-export const maxPoliciesPerResource = 50;
 
 /** The schedule exactly as the client wrote it (the API returns it unchanged). */
 export interface ScheduledPolicy {

@@ -86,6 +86,15 @@ export interface ChangeCause {
   readonly description?: string;
 }
 
+/**
+ * What the caller has read already in this transaction, so that it is not read twice: the
+ * group's instances at the change's moment, and its configuration (undefined: it has none).
+ */
+export interface KnownState {
+  readonly instances?: GroupInstances;
+  readonly configuration?: ScalingConfiguration | undefined;
+}
+
 /** What a change did: the group with its instance change under way, and the activity. */
 export interface FollowOutcome {
   readonly group: ScalingGroup;
@@ -113,8 +122,9 @@ export async function followDesired(
   cause: ChangeCause,
   options: ScalingOptions,
   oldDesire: number = group.desireInstances,
+  known: KnownState = {},
 ): Promise<FollowOutcome> {
-  const { current, active } = await groupInstances(tx, group, nowMs);
+  const { current, active } = known.instances ?? (await groupInstances(tx, group, nowMs));
   const delta = group.desireInstances - active.length;
   if (delta === 0) return { group };
   const newId = options.newId ?? randomUUID;
@@ -147,7 +157,8 @@ export async function followDesired(
   } satisfies Partial<ScalingActivity>;
 
   if (delta > 0) {
-    const configuration = await groupConfiguration(tx, group);
+    const configuration =
+      'configuration' in known ? known.configuration : await groupConfiguration(tx, group);
     if (configuration === undefined) {
       const activity: ScalingActivity = {
         ...base,

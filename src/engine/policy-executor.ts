@@ -10,6 +10,7 @@ import { formatWireTimeMs } from '../domain/wire-time.js';
 import type { ResourceTransaction, PendingExecution } from '../store/resource-store.js';
 import { failedReason } from './execution-rules.js';
 import { followDesired, groupConfiguration, groupInstances } from './group-scaling.js';
+import type { KnownState } from './group-scaling.js';
 import type { Refusal } from './execution-rules.js';
 
 /** How executions behave; frozen by the engine's owner. */
@@ -224,9 +225,11 @@ async function startGroupExecution(
     });
   }
   // A group builds instances from its configuration: without one it cannot scale out.
-  const { active } = await groupInstances(tx, group, nowMs);
-  if (plan.to > active.length) {
-    if ((await groupConfiguration(tx, group)) === undefined) {
+  const present = await groupInstances(tx, group, nowMs);
+  let known: KnownState = { instances: present };
+  if (plan.to > present.active.length) {
+    const configuration = await groupConfiguration(tx, group);
+    if (configuration === undefined) {
       return fail(
         {
           rule: 'no-configuration',
@@ -235,6 +238,7 @@ async function startGroupExecution(
         { ...before, desireValue: String(plan.to), limitValue: String(plan.limit) },
       );
     }
+    known = { instances: present, configuration };
   }
   // Started even when the plan lands where the group already is: the execution acts, and
   // the group is scaling until it settles.
@@ -252,6 +256,7 @@ async function startGroupExecution(
     },
     options,
     plan.from,
+    known,
   );
   await tx.groups.update(scaled);
   const log: ExecutionLog = {

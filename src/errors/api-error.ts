@@ -531,6 +531,18 @@ export const apiErrors = {
       'The ID of the VPC in the AS group is null.',
       "Give vpc_id, the VPC the group's instances live in.",
     ),
+  groupQuota: (max: number) =>
+    badRequest(
+      'AS.2023',
+      'The number of AS groups exceeds the upper limit.',
+      `A project has at most ${String(max)} scaling groups; delete one first.`,
+    ),
+  groupInstanceQuota: (maxInstances: number, quota: number) =>
+    badRequest(
+      'AS.2045',
+      'The min or max number of instances in the AS group exceeds the upper limit.',
+      `Got max_instance_number ${String(maxInstances)}: a group has at most ${String(quota)} instances.`,
+    ),
   groupSubnetsTooMany: (count: number) =>
     badRequest(
       'AS.2024',
@@ -727,11 +739,11 @@ export const apiErrors = {
       'Invalid AS policy name.',
       `Got ${show(value)}: use letters, digits, underscores, hyphens or Chinese characters.`,
     ),
-  policyQuota: (max: number) =>
+  policyQuota: (max: number, resource = 'A scaling resource') =>
     badRequest(
       'AS.3032',
       'The number of AS policies exceeds the upper limit.',
-      `A scaling resource has at most ${String(max)} policies; delete one first.`,
+      `${resource} has at most ${String(max)} policies; delete one first.`,
     ),
   recurrenceWindowEmpty: (detail: string) =>
     badRequest(

@@ -84,6 +84,10 @@ export function registerDocs(app: FastifyInstance): void {
           description: 'The cloud API (AS v1 and v2): policies, their triggers and executions.',
         },
         {
+          name: 'quotas',
+          description: 'The cloud API (AS v1): quotas and what is used of them.',
+        },
+        {
           name: 'bandwidths',
           description:
             "Bandwidths that bandwidth policies resize: the VPC service's paths, and Scalelog's own.",

@@ -83,6 +83,13 @@ export interface GroupRepository extends ResourceCrud<ScalingGroup> {
    * their attributes), each with the id of the earliest created group that uses it.
    */
   configurationUsers(projectId: string): Promise<ReadonlyMap<string, string>>;
+  /** How many groups the project has. */
+  count(projectId: string): Promise<number>;
+  /**
+   * Holds the project's groups until the session ends, so that a count and the insert it
+   * allows are not raced by another server's (the quota).
+   */
+  lockProject(projectId: string): Promise<void>;
 }
 
 export interface ConfigurationRepository extends ResourceCrud<ScalingConfiguration> {
@@ -94,6 +101,8 @@ export interface ConfigurationRepository extends ResourceCrud<ScalingConfigurati
   ): Promise<{ total: number; configurations: ScalingConfiguration[] }>;
   /** How many configurations the project has. */
   count(projectId: string): Promise<number>;
+  /** The names of those of these configurations the project has, by id: one query. */
+  names(projectId: string, ids: readonly string[]): Promise<Map<string, string>>;
   /**
    * Holds the project's configurations until the session ends, so that a count and the
    * insert it allows are not raced by another server's (the quota).
@@ -184,7 +193,7 @@ export interface InstanceRepository {
   /**
    * Writes down the changes due at `nowMs`: PENDING instances come into service, REMOVING
    * ones leave their group (their servers deleted when they were to be). Idempotent: every
-   * server on the store may run it. Returns how many instances changed.
+   * server on the store may run it. Returns how many instances this call changed.
    */
   settleDue(nowMs: UnixMs, limit: number): Promise<number>;
   /** Whether any instance change is due at `nowMs`. */

@@ -68,6 +68,11 @@ describe('loadConfig', () => {
       schedulerIntervalMs: 1000,
       devTriggers: false,
       dev: false,
+      groupQuota: 25,
+      configurationQuota: 100,
+      groupPolicyQuota: 50,
+      groupInstanceQuota: 200,
+      bandwidthPolicyQuota: 10,
     });
     expect(Object.keys(config)).toContain('secretKey');
   });
@@ -111,6 +116,11 @@ describe('loadConfig', () => {
         SCALELOG_SCHEDULER_INTERVAL_MS: '250',
         SCALELOG_DEV_TRIGGERS: 'false',
         SCALELOG_DEV: '1',
+        SCALELOG_GROUP_QUOTA: '50',
+        SCALELOG_CONFIGURATION_QUOTA: '0',
+        SCALELOG_GROUP_POLICY_QUOTA: '7',
+        SCALELOG_GROUP_INSTANCE_QUOTA: '1000',
+        SCALELOG_BANDWIDTH_POLICY_QUOTA: '100',
       },
     });
     expect(config).toEqual({
@@ -142,7 +152,24 @@ describe('loadConfig', () => {
       // Set explicitly: dev mode does not turn it on then.
       devTriggers: false,
       dev: true,
+      groupQuota: 50,
+      configurationQuota: 0,
+      groupPolicyQuota: 7,
+      groupInstanceQuota: 1000,
+      bandwidthPolicyQuota: 100,
     });
+  });
+
+  it('takes a quota past the most the cloud grants, and refuses one that is not a count', async () => {
+    const config = await loadConfig({ env: { SCALELOG_GROUP_QUOTA: '5000' } });
+    expect(config.groupQuota).toBe(5000);
+    const problems = await problemsOf({
+      env: { SCALELOG_GROUP_QUOTA: '1000001', SCALELOG_GROUP_INSTANCE_QUOTA: '-1' },
+    });
+    expect(problems).toHaveLength(2);
+    expect(problems.join('\n')).toContain('SCALELOG_GROUP_QUOTA');
+    expect(problems.join('\n')).toContain('SCALELOG_GROUP_INSTANCE_QUOTA');
+    expect(problems.join('\n')).toContain('from 0 to 1000000');
   });
 
   it("takes trustProxy as a boolean or the proxies' addresses and CIDRs, and reports every bad entry", async () => {

@@ -35,7 +35,6 @@ const group = (over: Partial<ScalingGroup> = {}): ScalingGroup => ({
   minInstances: 1,
   maxInstances: 5,
   desireInstances: 2,
-  previousInstances: 2,
   coolDownSeconds: 300,
   createTime: t0 - 3_600_000,
   attributes: { scaling_configuration_id: configurationId },
@@ -193,7 +192,7 @@ for (const backend of testBackends) {
 
       it('stays EXECUTING while the instances follow, and settles when they have', async () => {
         const p = policy({ action: { operation: 'REMOVE', number: 1 } });
-        await setup(group({ desireInstances: 3, previousInstances: 3 }), p);
+        await setup(group({ desireInstances: 3 }), p);
         const e = engine({ instanceSettleMs: 2 * minute });
         await e.execute(project, p.id);
         expect((await logsOf(p.id))[0]?.status).toBe('EXECUTING');
@@ -238,10 +237,73 @@ for (const backend of testBackends) {
 
       it('adds by percentage, rounding as the cloud does', async () => {
         const p = policy({ action: { operation: 'ADD', percentage: 30 } });
-        await setup(group({ maxInstances: 20, desireInstances: 5, previousInstances: 5 }), p);
+        await setup(group({ maxInstances: 20, desireInstances: 5 }), p);
         await engine().execute(project, p.id);
         // 30% of 5 is 1.5: rounded down to one instance.
         expect((await logsOf(p.id))[0]?.desireValue).toBe('6');
+      });
+    });
+
+    describe('instances and activities', () => {
+      it('an execution builds instances and records a NORMAL activity with the policy as reason', async () => {
+        const p = policy({ action: { operation: 'ADD', number: 2 } });
+        await setup(group(), p);
+        const e = engine({ instanceSettleMs: 2 * minute, random: () => 0 });
+        const outcome = await e.execute(project, p.id);
+        expect(outcome?.status).toBe('EXECUTING');
+        const built = await store.resourceRead((tx) => tx.instances.ofGroup(project, groupId));
+        const fresh = built.filter((i) => i.state === 'PENDING');
+        expect(fresh.map((i) => [i.name, i.configurationId, i.settlesAt])).toEqual([
+          ['web-config-AAAAAAAA', configurationId, t0 + 2 * minute],
+          ['web-config-AAAAAAAA', configurationId, t0 + 2 * minute],
+        ]);
+        const page = await store.resourceRead((tx) =>
+          tx.activities.list(project, groupId, {}, { startNumber: 0, limit: 10 }, now),
+        );
+        expect(page.total).toBe(1);
+        const [activity] = page.activities;
+        expect(activity).toMatchObject({
+          status: 'DOING',
+          type: 'NORMAL',
+          startTime: t0,
+          settlesAt: t0 + 2 * minute,
+          instanceValue: 2,
+          desireValue: 4,
+          scalingValue: 2,
+        });
+        expect(JSON.parse(activity?.description ?? '')).toEqual({
+          reason: [
+            {
+              change_reason: 'MANUAL',
+              old_value: 2,
+              scaling_policy_name: p.name,
+              change_time: '2026-03-01T10:00:00Z',
+              new_value: 4,
+              scaling_policy_id: p.id,
+            },
+          ],
+        });
+        // The engine's pass writes the settled instances and activity down with the execution.
+        now = t0 + 2 * minute;
+        expect(await e.runDue()).toEqual({ fired: 0, settled: 1 });
+        const after = await store.resourceRead(async (tx) => ({
+          instances: await tx.instances.ofGroup(project, groupId),
+          activity: await tx.activities.get(project, activity?.id ?? ''),
+        }));
+        expect(after.instances.every((i) => i.state === 'INSERVICE')).toBe(true);
+        expect(after.activity).toMatchObject({ status: 'SUCCESS', endTime: t0 + 2 * minute });
+        expect(after.activity?.settlesAt).toBeUndefined();
+      });
+
+      it('a refused execution changes no instance and records no activity', async () => {
+        const p = policy({ action: { operation: 'ADD', number: 1 }, status: 'PAUSED' });
+        await setup(group(), p);
+        await engine().execute(project, p.id);
+        const page = await store.resourceRead((tx) =>
+          tx.activities.list(project, groupId, {}, { startNumber: 0, limit: 10 }, now),
+        );
+        expect(page.total).toBe(0);
+        expect(await current()).toBe(2);
       });
     });
 
@@ -253,6 +315,26 @@ for (const backend of testBackends) {
         expect(logs).toHaveLength(1);
         return logs[0];
       };
+
+      it('a group without a configuration: scale-out refused (AS.2018), scale-in allowed', async () => {
+        const out = policy({ action: { operation: 'ADD', number: 1 } });
+        const back = policy({ action: { operation: 'REMOVE', number: 1 } });
+        await setup(group({ attributes: {} }), out, back);
+        const log = await failure(out);
+        expect(log?.failedReason).toMatch(/^AS\.2018: .*no scaling configuration/);
+        expect([log?.oldValue, log?.desireValue]).toEqual(['2', '3']);
+        expect(await current()).toBe(2);
+        const removed = await engine().execute(project, back.id);
+        expect(removed?.status).toBe('EXECUTING');
+        expect(await current()).toBe(1);
+      });
+
+      it('a configuration deleted behind the group refuses a scale-out as well', async () => {
+        const out = policy({ action: { operation: 'ADD', number: 1 } });
+        await setup(group(), out);
+        await store.resourceSession((tx) => tx.configurations.delete(project, configurationId));
+        expect((await failure(out))?.failedReason).toMatch(/no scaling configuration that exists/);
+      });
 
       it('policy paused', async () => {
         const p = policy({ status: 'PAUSED' });
@@ -281,7 +363,7 @@ for (const backend of testBackends) {
       it('already at the bound it pushes against', async () => {
         const add = policy({ action: { operation: 'ADD', number: 1 } });
         const remove = policy({ action: { operation: 'REMOVE', number: 1 } });
-        await setup(group({ desireInstances: 5, previousInstances: 5 }), add);
+        await setup(group({ desireInstances: 5 }), add);
         const log = await failure(add);
         expect(log?.failedReason).toMatch(/^AS\.3040: .*upper bound \(5 instances\)/);
         expect([log?.oldValue, log?.desireValue, log?.limitValue, log?.type]).toEqual([
@@ -291,7 +373,7 @@ for (const backend of testBackends) {
           'ADD',
         ]);
         await store.resourceSession(async (tx) => {
-          await tx.groups.update(group({ desireInstances: 1, previousInstances: 1 }));
+          await tx.groups.update(group({ desireInstances: 1 }));
           await tx.policies.insert(remove);
         });
         expect((await failure(remove))?.failedReason).toMatch(

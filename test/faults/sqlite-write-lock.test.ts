@@ -317,7 +317,6 @@ describe('the scheduler firing a trigger while another process holds the SQLite 
       minInstances: 1,
       maxInstances: 5,
       desireInstances: 2,
-      previousInstances: 2,
       coolDownSeconds: 0,
       createTime: clock.now() - 3_600_000,
       attributes: {},

@@ -295,11 +295,42 @@ function bodilessCalls(r: Resources): BodilessCall[] {
     },
     {
       method: 'GET',
+      route: '/autoscaling-api/v1/{project_id}/quotas',
+      pathParams: {},
+      status: 200,
+      check: (b) => {
+        expect(b.quotas).toMatchObject({
+          resources: [
+            { type: 'scaling_Group', used: 1 },
+            { type: 'scaling_Config', used: 1 },
+            { type: 'scaling_Policy', used: -1 },
+            { type: 'scaling_Instance', used: -1 },
+            { type: 'bandwidth_scaling_policy', used: 1 },
+          ],
+        });
+      },
+    },
+    {
+      method: 'GET',
       route: '/scalelog/v1/{project_id}/servers/{server_id}',
       pathParams: { server_id: r.serverId },
       status: 200,
       check: (b) => {
         expect(b.server).toMatchObject({ id: r.serverId, scaling_group_id: null });
+      },
+    },
+    {
+      method: 'GET',
+      route: '/autoscaling-api/v1/{project_id}/quotas/{scaling_group_id}',
+      pathParams: { scaling_group_id: r.groupId },
+      status: 200,
+      check: (b) => {
+        expect(b.quotas).toMatchObject({
+          resources: [
+            { type: 'scaling_Policy', used: 2 },
+            { type: 'scaling_Instance', quota: 200 },
+          ],
+        });
       },
     },
     {

@@ -226,6 +226,8 @@ describe('probes and docs', () => {
     ]);
     expect(Object.keys(doc.paths).sort()).toEqual([
       '/',
+      '/autoscaling-api/v1/{project_id}/quotas',
+      '/autoscaling-api/v1/{project_id}/quotas/{scaling_group_id}',
       '/autoscaling-api/v1/{project_id}/scaling_activity_log/{scaling_group_id}',
       '/autoscaling-api/v1/{project_id}/scaling_configuration',
       '/autoscaling-api/v1/{project_id}/scaling_configuration/{scaling_configuration_id}',

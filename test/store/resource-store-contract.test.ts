@@ -30,7 +30,6 @@ const group = (overrides: Partial<ScalingGroup> = {}): ScalingGroup => ({
   minInstances: 1,
   maxInstances: 10,
   desireInstances: 2,
-  previousInstances: 2,
   coolDownSeconds: 300,
   createTime: t0,
   attributes: {},
@@ -172,7 +171,6 @@ for (const backend of testBackends) {
           minInstances: 0,
           maxInstances: 300,
           desireInstances: 5,
-          previousInstances: 3,
           settlesAt: t0 + 2 * minute,
           lastScaledAt: t0 - minute,
           coolDownSeconds: 86_400,
@@ -225,7 +223,6 @@ for (const backend of testBackends) {
           minInstances: 2,
           maxInstances: 20,
           desireInstances: 7,
-          previousInstances: 4,
           lastScaledAt: t0 + 5 * minute,
           coolDownSeconds: 60,
           attributes: { replaced: ['entirely'] },
@@ -236,6 +233,24 @@ for (const backend of testBackends) {
           expect(read).toStrictEqual(after);
           expect(read).not.toHaveProperty('settlesAt');
           expect(await tx.groups.get('proj-a', 'group-2')).toStrictEqual(other);
+        });
+      });
+
+      it('counts the groups of the project only', async () => {
+        await store.resourceSession(async (tx) => {
+          await tx.groups.insert(group({ id: 'g-1' }));
+          await tx.groups.insert(group({ id: 'g-2' }));
+          await tx.groups.insert(group({ id: 'g-3', projectId: 'proj-b' }));
+        });
+        await store.resourceRead(async (tx) => {
+          expect(await tx.groups.count('proj-a')).toBe(2);
+          expect(await tx.groups.count('proj-b')).toBe(1);
+          expect(await tx.groups.count('proj-c')).toBe(0);
+        });
+        await store.resourceSession(async (tx) => {
+          await tx.groups.lockProject('proj-a');
+          await tx.groups.delete('proj-a', 'g-1');
+          expect(await tx.groups.count('proj-a')).toBe(1);
         });
       });
 
@@ -546,6 +561,30 @@ for (const backend of testBackends) {
             ['cfg-3', 'g-5'],
           ]);
           expect((await tx.groups.configurationUsers('proj-c')).size).toBe(0);
+        });
+      });
+
+      it('reads the names of several configurations in the project at once', async () => {
+        await store.resourceSession(async (tx) => {
+          await tx.configurations.insert(configuration({ id: 'c-1', name: 'one' }));
+          await tx.configurations.insert(configuration({ id: 'c-2', name: '雲-two' }));
+          await tx.configurations.insert(
+            configuration({ id: 'c-3', projectId: 'proj-b', name: 'theirs' }),
+          );
+        });
+        await store.resourceRead(async (tx) => {
+          const names = await tx.configurations.names('proj-a', [
+            'c-2',
+            'c-1',
+            'c-3',
+            'c-9',
+            'c-1',
+          ]);
+          expect([...names.entries()].sort()).toEqual([
+            ['c-1', 'one'],
+            ['c-2', '雲-two'],
+          ]);
+          expect((await tx.configurations.names('proj-a', [])).size).toBe(0);
         });
       });
     });
@@ -1324,6 +1363,34 @@ for (const backend of testBackends) {
         await store.resourceSession(async (tx) => {
           await tx.configurations.lockProject('proj-a');
           await store.resourceSession((other) => other.configurations.lockProject('proj-b'));
+        });
+      });
+
+      it("holds a project's groups: racing servers count one after the other", async () => {
+        const quota = 4;
+        const servers = await Promise.all([1, 2, 3].map(() => openStore(url)));
+        try {
+          // Each creates only while the project has fewer than `quota`, as the service does.
+          const create = (server: ResourceStore, n: number) =>
+            server.resourceSession(async (tx) => {
+              await tx.groups.lockProject('proj-a');
+              if ((await tx.groups.count('proj-a')) >= quota) return false;
+              await tx.groups.insert(group({ id: `race-${String(n)}` }));
+              return true;
+            });
+          const made = await Promise.all(
+            Array.from({ length: 15 }, (_, n) => create(servers[n % 3] ?? store, n)),
+          );
+          expect(made.filter(Boolean)).toHaveLength(quota);
+        } finally {
+          for (const server of servers) await server.close();
+        }
+        expect(await store.resourceRead((tx) => tx.groups.count('proj-a'))).toBe(quota);
+        // Another project's lock, and the project's configurations lock, are other keys.
+        await store.resourceSession(async (tx) => {
+          await tx.groups.lockProject('proj-a');
+          await store.resourceSession((other) => other.groups.lockProject('proj-b'));
+          await store.resourceSession((other) => other.configurations.lockProject('proj-a'));
         });
       });
 

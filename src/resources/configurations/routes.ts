@@ -40,7 +40,7 @@ const listParameterNames = Object.keys(configurationSchemas.listQuery.properties
 const createSchema = {
   summary: 'Create a scaling configuration',
   description:
-    'Required without source_scaling_configuration_id: scaling_configuration_name and instance_config (flavorRef, imageRef and disk unless instance_id; key_name or metadata.admin_pass). With a source, the fields given replace its own. At most 100 per project (AS.1024). Flavors, images and key pairs are not looked up.',
+    'Required without source_scaling_configuration_id: scaling_configuration_name and instance_config (flavorRef, imageRef and disk unless instance_id; key_name or metadata.admin_pass). With a source, the fields given replace its own. At most configurationQuota per project (default 100; AS.1024). Flavors, images and key pairs are not looked up.',
   tags,
   params: projectParams,
   body: configurationSchemas.createBody,

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { apiErrors } from '../../errors/api-error.js';
-import { configurationQuota } from '../../domain/scaling-configuration.js';
+import { defaultQuotaLimits } from '../../domain/quotas.js';
 import type { ScalingConfiguration } from '../../domain/scaling-configuration.js';
 import type {
   ConfigurationFilter,
@@ -41,7 +41,11 @@ export class ConfigurationService {
   readonly #now: () => number;
   readonly #quota: number;
 
-  constructor(store: ResourceStore, now: () => number, quota = configurationQuota) {
+  constructor(
+    store: ResourceStore,
+    now: () => number,
+    quota = defaultQuotaLimits.configurationQuota,
+  ) {
     this.#store = store;
     this.#now = now;
     this.#quota = quota;

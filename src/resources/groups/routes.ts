@@ -40,7 +40,7 @@ const listParameterNames = Object.keys(groupSchemas.groupListQuery.properties);
 const createSchema = {
   summary: 'Create a scaling group',
   description:
-    'Created PAUSED (the cloud creates groups disabled): resume it before its policies act. Required: scaling_group_name, vpc_id, networks. Defaults: min 0, max 0, desire = min, cool_down_time 300.',
+    'Created PAUSED (the cloud creates groups disabled): resume it before its policies act. Required: scaling_group_name, vpc_id, networks. Defaults: min 0, max 0, desire = min, cool_down_time 300. A scaling_configuration_id the project does not have: 400 AS.1004. At most groupQuota groups per project (default 25; AS.2023); max_instance_number at most groupInstanceQuota (default 200; AS.2045).',
   tags: ['scaling groups'],
   params: projectParams,
   body: groupSchemas.groupCreateBody,
@@ -76,7 +76,7 @@ const showSchema = {
 const updateSchema = {
   summary: 'Update a scaling group',
   description:
-    'Every field optional; vpc_id and tags cannot be changed. A new desire_instance_number starts an instance change (current_instance_number follows it). The bounds are checked on the result: AS.2004, AS.2005.',
+    "Every field optional; vpc_id and tags cannot be changed. A new desire_instance_number starts an instance change (current_instance_number follows it). The bounds are checked on the result: AS.2004, AS.2005. A new scaling_configuration_id must be one of the project's (AS.1004); it may change while the group has instances.",
   tags: ['scaling groups'],
   params: groupSchemas.groupParams,
   body: groupSchemas.groupUpdateBody,
@@ -154,13 +154,13 @@ async function listGroups({ groups, now }: GroupRoutesDeps, request: ProjectRequ
     total_number: total,
     start_number: paging.startNumber,
     limit: paging.limit,
-    scaling_groups: page.map((g) => groupToWire(g, nowMs)),
+    scaling_groups: page.map((view) => groupToWire(view, nowMs)),
   };
 }
 
 async function showGroup({ groups, now }: GroupRoutesDeps, request: GroupRequest) {
-  const group = await groups.show(request.projectId, request.params.scaling_group_id);
-  return { scaling_group: groupToWire(group, now()) };
+  const view = await groups.show(request.projectId, request.params.scaling_group_id);
+  return { scaling_group: groupToWire(view, now()) };
 }
 
 async function updateGroup(

@@ -4,6 +4,7 @@ import { followDesired, groupInstances } from '../../engine/group-scaling.js';
 import type { ScalingOptions } from '../../engine/group-scaling.js';
 import { isScaling } from '../../domain/scaling-group.js';
 import type { GroupFields, GroupStatus, ScalingGroup } from '../../domain/scaling-group.js';
+import type { QuotaLimits } from '../../domain/quotas.js';
 import type {
   ResourceStore,
   ResourceTransaction,
@@ -11,14 +12,19 @@ import type {
   Paging,
 } from '../../store/resource-store.js';
 
-/** The settings groups follow: how long instances take to follow a new desired number. */
-export type GroupServiceSettings = ScalingOptions;
+/** The settings groups follow: how instances follow a new desired number, and the quotas. */
+export interface GroupServiceSettings
+  extends ScalingOptions, Pick<QuotaLimits, 'groupQuota' | 'groupInstanceQuota'> {}
 
-/** A group as the API shows it: with the number of instances it has at the moment read. */
+/**
+ * A group as the API shows it: with the number of instances it has at the moment read, and
+ * the current name of its configuration.
+ */
 export interface GroupView {
   readonly group: ScalingGroup;
   /** `current_instance_number`: its instances in service or being removed. */
   readonly currentInstances: number;
+  readonly configurationName?: string;
 }
 
 /** What a group list is filtered by; absent filters match every group. */
@@ -30,6 +36,12 @@ export interface GroupListFilter {
   readonly configurationId?: string;
   /** The enterprise project the groups were created with; `all_granted_eps` matches all. */
   readonly enterpriseProjectId?: string;
+}
+
+/** A group as show and list answer it: with its configuration's current name, if any. */
+export interface GroupView {
+  readonly group: ScalingGroup;
+  readonly configurationName?: string;
 }
 
 /** Resume puts a group in service, pause takes it out: its policies then record FAIL. */
@@ -69,10 +81,18 @@ export class GroupService {
       id: randomUUID(),
       projectId,
       status: 'PAUSED',
-      previousInstances: 0,
       createTime: this.#now(),
     };
-    await this.#store.resourceSession((tx) => tx.groups.insert(group));
+    this.#checkInstanceQuota(group);
+    await this.#store.resourceSession(async (tx) => {
+      await lockConfiguration(tx, projectId, group);
+      // Held until the insert commits: servers creating at once count one after the other.
+      await tx.groups.lockProject(projectId);
+      if ((await tx.groups.count(projectId)) >= this.#settings.groupQuota) {
+        throw apiErrors.groupQuota(this.#settings.groupQuota);
+      }
+      await tx.groups.insert(group);
+    });
     return group;
   }
 
@@ -81,8 +101,8 @@ export class GroupService {
     return this.#store.resourceRead(async (tx) => {
       const group = await tx.groups.get(projectId, groupId);
       if (group === undefined) throw apiErrors.groupNotFound(groupId);
-      const counts = await tx.instances.currentCounts(projectId, [groupId], nowMs);
-      return { group, currentInstances: counts.get(groupId) ?? 0 };
+      const [view] = await groupViews(tx, projectId, [group], nowMs);
+      return view ?? { group, currentInstances: 0 };
     });
   }
 
@@ -109,15 +129,7 @@ export class GroupService {
     const nowMs = this.#now();
     return this.#store.resourceRead(async (tx) => {
       const { total, groups } = await tx.groups.list(projectId, storeFilter, paging);
-      const counts = await tx.instances.currentCounts(
-        projectId,
-        groups.map((g) => g.id),
-        nowMs,
-      );
-      return {
-        total,
-        groups: groups.map((group) => ({ group, currentInstances: counts.get(group.id) ?? 0 })),
-      };
+      return { total, groups: await groupViews(tx, projectId, groups, nowMs) };
     });
   }
 
@@ -131,6 +143,10 @@ export class GroupService {
       const group = await tx.groups.lock(projectId, groupId);
       if (group === undefined) throw apiErrors.groupNotFound(groupId);
       const updated: ScalingGroup = { ...group, ...edit(group) };
+      if (updated.maxInstances !== group.maxInstances) this.#checkInstanceQuota(updated);
+      if (configurationId(updated) !== configurationId(group)) {
+        await lockConfiguration(tx, projectId, updated);
+      }
       if (updated.desireInstances < group.desireInstances) {
         const { active } = await groupInstances(tx, group, this.#now());
         const held = active.filter((v) => v.instance.protectedFromScaleIn).length;
@@ -145,6 +161,13 @@ export class GroupService {
       await tx.groups.update(followed);
       return followed;
     });
+  }
+
+  /** A group's maximum number of instances is within the per-group instance quota: AS.2045. */
+  #checkInstanceQuota(group: ScalingGroup): void {
+    if (group.maxInstances > this.#settings.groupInstanceQuota) {
+      throw apiErrors.groupInstanceQuota(group.maxInstances, this.#settings.groupInstanceQuota);
+    }
   }
 
   /**
@@ -220,4 +243,53 @@ export class GroupService {
     );
     return outcome.group;
   }
+}
+
+/** The id of the scaling configuration a group uses, if it has one. */
+function configurationId(group: ScalingGroup): string | undefined {
+  const id = group.attributes['scaling_configuration_id'];
+  return typeof id === 'string' ? id : undefined;
+}
+
+/**
+ * Holds the configuration a group is to use until the group's session ends: 400 AS.1004 when
+ * the project has none of that id. A configuration being deleted at the same time is either
+ * gone by then (AS.1004) or waits for the group to commit, and then sees it (AS.1006).
+ */
+async function lockConfiguration(
+  tx: ResourceTransaction,
+  projectId: string,
+  group: ScalingGroup,
+): Promise<void> {
+  const id = configurationId(group);
+  if (id !== undefined && (await tx.configurations.lock(projectId, id)) === undefined) {
+    throw apiErrors.configurationNotFound(id);
+  }
+}
+
+/**
+ * The groups as shown at `nowMs`: their current instance numbers and the current names of
+ * their configurations, each read in one query for the whole page.
+ */
+async function groupViews(
+  tx: ResourceTransaction,
+  projectId: string,
+  groups: readonly ScalingGroup[],
+  nowMs: number,
+): Promise<GroupView[]> {
+  const ids = groups.map(configurationId).filter((id) => id !== undefined);
+  const names = await tx.configurations.names(projectId, ids);
+  const counts = await tx.instances.currentCounts(
+    projectId,
+    groups.map((g) => g.id),
+    nowMs,
+  );
+  return groups.map((group) => {
+    const id = configurationId(group);
+    const configurationName = id === undefined ? undefined : names.get(id);
+    const currentInstances = counts.get(group.id) ?? 0;
+    return configurationName === undefined
+      ? { group, currentInstances }
+      : { group, currentInstances, configurationName };
+  });
 }

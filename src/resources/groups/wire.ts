@@ -331,8 +331,10 @@ export function readGroupUpdate(group: ScalingGroup, raw: unknown): GroupFields 
 }
 
 /** The `scaling_group` object of the show and list answers. */
-export function groupToWire(view: GroupView, nowMs: number): Record<string, unknown> {
-  const { group } = view;
+export function groupToWire(
+  { group, configurationName, currentInstances }: GroupView,
+  nowMs: number,
+): Record<string, unknown> {
   const a = group.attributes;
   const pick = (key: string, fallback: unknown): unknown => a[key] ?? fallback;
   return {
@@ -340,8 +342,8 @@ export function groupToWire(view: GroupView, nowMs: number): Record<string, unkn
     scaling_group_id: group.id,
     scaling_group_status: group.status,
     scaling_configuration_id: pick('scaling_configuration_id', null),
-    scaling_configuration_name: null,
-    current_instance_number: view.currentInstances,
+    scaling_configuration_name: configurationName ?? null,
+    current_instance_number: currentInstances,
     desire_instance_number: group.desireInstances,
     min_instance_number: group.minInstances,
     max_instance_number: group.maxInstances,

@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { apiErrors } from '../../errors/api-error.js';
 import type { Bandwidth } from '../../domain/bandwidth.js';
-import { maxPoliciesPerResource } from '../../domain/scaling-policy.js';
+import { defaultQuotaLimits } from '../../domain/quotas.js';
+import type { QuotaLimits } from '../../domain/quotas.js';
+import type { ResourceType } from '../../domain/execution-log.js';
 import type { ScalingPolicy, StoredPolicyStatus } from '../../domain/scaling-policy.js';
 import { refusalError } from '../../engine/execution-rules.js';
 import type { PolicyEngine } from '../../engine/policy-engine.js';
@@ -17,11 +19,8 @@ import type { PolicyBatch } from './batch.js';
 import { newPolicy, updated, withStatus } from './changes.js';
 import type { PolicyFields } from './changes.js';
 
-/** The limits the service enforces. */
-export interface PolicySettings {
-  /** Policies one group or bandwidth may have (AS.3032 past it). */
-  readonly maxPoliciesPerResource: number;
-}
+/** The limits the service enforces: AS.3032 past either. */
+export type PolicySettings = Pick<QuotaLimits, 'groupPolicyQuota' | 'bandwidthPolicyQuota'>;
 
 export interface PolicyServiceDeps {
   readonly store: ResourceStore;
@@ -78,7 +77,11 @@ export class PolicyService {
     this.#store = deps.store;
     this.#now = deps.now;
     this.#engine = deps.engine;
-    this.#settings = Object.freeze({ maxPoliciesPerResource, ...deps.settings });
+    this.#settings = Object.freeze({
+      groupPolicyQuota: defaultQuotaLimits.groupPolicyQuota,
+      bandwidthPolicyQuota: defaultQuotaLimits.bandwidthPolicyQuota,
+      ...deps.settings,
+    });
   }
 
   /** Creates a scaling group policy (v1): AS.2007 when the project has no such group. */
@@ -151,7 +154,7 @@ export class PolicyService {
       const fields = update(policy, nowMs);
       if (fields.resourceId !== policy.resourceId || fields.resourceType !== policy.resourceType) {
         await lockResource(tx, projectId, fields);
-        await this.#checkQuota(tx, projectId, fields.resourceId);
+        await this.#checkQuota(tx, projectId, fields);
       }
       await tx.policies.update(updated(policy, fields, nowMs));
     });
@@ -263,11 +266,16 @@ export class PolicyService {
     });
   }
 
-  /** Checks the policy quota of a resource, which the caller has locked. */
-  async #checkQuota(tx: ResourceTransaction, projectId: string, resourceId: string): Promise<void> {
-    const max = this.#settings.maxPoliciesPerResource;
-    if ((await tx.policies.countOf(projectId, resourceId)) >= max) {
-      throw apiErrors.policyQuota(max);
+  /** Checks the policy quota of a group or bandwidth, which the caller has locked. */
+  async #checkQuota(
+    tx: ResourceTransaction,
+    projectId: string,
+    resource: { readonly resourceId: string; readonly resourceType: ResourceType },
+  ): Promise<void> {
+    const group = resource.resourceType === 'SCALING_GROUP';
+    const max = group ? this.#settings.groupPolicyQuota : this.#settings.bandwidthPolicyQuota;
+    if ((await tx.policies.countOf(projectId, resource.resourceId)) >= max) {
+      throw apiErrors.policyQuota(max, group ? 'A scaling group' : 'A bandwidth');
     }
   }
 
@@ -279,7 +287,7 @@ export class PolicyService {
     fields: PolicyFields,
     nowMs: number,
   ): Promise<void> {
-    await this.#checkQuota(tx, projectId, fields.resourceId);
+    await this.#checkQuota(tx, projectId, fields);
     await tx.policies.insert(newPolicy(projectId, id, fields, nowMs));
   }
 }

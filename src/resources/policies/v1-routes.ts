@@ -79,7 +79,7 @@ export function registerV1PolicyRoutes(
       schema: {
         summary: 'Create a scaling group policy (v1)',
         description:
-          'Required: scaling_policy_name, scaling_group_id (a group of the project: AS.2007 otherwise), scaling_policy_type, and alarm_id (ALARM) or scheduled_policy (SCHEDULED, RECURRENCE). Defaults: action ADD 1 instance, cool_down_time 300. At most 50 policies per group (AS.3032). The new policy is INSERVICE.',
+          'Required: scaling_policy_name, scaling_group_id (a group of the project: AS.2007 otherwise), scaling_policy_type, and alarm_id (ALARM) or scheduled_policy (SCHEDULED, RECURRENCE). Defaults: action ADD 1 instance, cool_down_time 300. At most groupPolicyQuota policies per group (default 50; AS.3032). The new policy is INSERVICE.',
         tags,
         params: projectParams,
         body: policySchemas.v1CreateBody,

@@ -86,7 +86,7 @@ export function registerV2PolicyRoutes(
       schema: {
         summary: 'Create a scaling group or bandwidth policy (v2)',
         description:
-          'Required: scaling_policy_name, scaling_resource_type, scaling_resource_id (a group or bandwidth of the project: AS.3042 otherwise), scaling_policy_type, and alarm_id (ALARM, INTERVAL_ALARM) or scheduled_policy (SCHEDULED, RECURRENCE). Defaults: action ADD size 1, cool_down_time 300. At most 50 policies per resource (AS.3032).',
+          'Required: scaling_policy_name, scaling_resource_type, scaling_resource_id (a group or bandwidth of the project: AS.3042 otherwise), scaling_policy_type, and alarm_id (ALARM, INTERVAL_ALARM) or scheduled_policy (SCHEDULED, RECURRENCE). Defaults: action ADD size 1, cool_down_time 300. At most groupPolicyQuota policies per group (default 50) and bandwidthPolicyQuota per bandwidth (default 10): AS.3032.',
         tags,
         params: projectParams,
         body: policySchemas.v2CreateBody,

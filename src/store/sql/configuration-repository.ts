@@ -72,6 +72,21 @@ async function countConfigurations(r: ResourceDb, projectId: string): Promise<nu
   return total;
 }
 
+async function configurationNames(
+  r: ResourceDb,
+  projectId: string,
+  ids: readonly string[],
+): Promise<Map<string, string>> {
+  if (ids.length === 0) return new Map();
+  const rows = await r.db
+    .selectFrom('scaling_configurations')
+    .where('project_id', '=', projectId)
+    .where('id', 'in', [...new Set(ids)])
+    .select(['id', 'name'])
+    .execute();
+  return new Map(rows.map((row) => [row.id, row.name]));
+}
+
 async function lockProject(r: ResourceDb, projectId: string): Promise<void> {
   // Without a key lock, the write transaction already excludes every other writer.
   await r.lockKey?.(r.db, `scaling_configurations/${projectId}`);
@@ -82,5 +97,6 @@ export const configurationRepository = (r: ResourceDb): ConfigurationRepository 
   ...configurationCrud(r),
   list: (projectId, filter, paging) => listConfigurations(r, projectId, filter, paging),
   count: (projectId) => countConfigurations(r, projectId),
+  names: (projectId, ids) => configurationNames(r, projectId, ids),
   lockProject: (projectId) => lockProject(r, projectId),
 });

@@ -16,7 +16,6 @@ function rowToGroup(row: Selectable<ScalingGroupsTable>): ScalingGroup {
     minInstances: row.min_instances,
     maxInstances: row.max_instances,
     desireInstances: row.desire_instances,
-    previousInstances: row.previous_instances,
     coolDownSeconds: row.cool_down_seconds,
     createTime: row.create_time,
     attributes: JSON.parse(row.attributes) as Record<string, unknown>,
@@ -35,7 +34,9 @@ function groupToRow(g: ScalingGroup): ScalingGroupsTable {
     min_instances: g.minInstances,
     max_instances: g.maxInstances,
     desire_instances: g.desireInstances,
-    previous_instances: g.previousInstances,
+    // Unused since instances are rows of their own; kept filled for servers of the version
+    // before during a rolling upgrade, which read it as the instances before a change.
+    previous_instances: g.desireInstances,
     settles_at: g.settlesAt ?? null,
     cool_down_seconds: g.coolDownSeconds,
     last_scaled_at: g.lastScaledAt ?? null,
@@ -90,9 +91,25 @@ async function configurationUsers(
   return users;
 }
 
+async function countGroups(r: ResourceDb, projectId: string): Promise<number> {
+  const { total } = await r.db
+    .selectFrom('scaling_groups')
+    .where('project_id', '=', projectId)
+    .select((eb) => eb.fn.countAll<number>().as('total'))
+    .executeTakeFirstOrThrow();
+  return total;
+}
+
+async function lockProject(r: ResourceDb, projectId: string): Promise<void> {
+  // Without a key lock, the write transaction already excludes every other writer.
+  await r.lockKey?.(r.db, `scaling_groups/${projectId}`);
+}
+
 /** The group repository of a session's connection. */
 export const groupRepository = (r: ResourceDb): GroupRepository => ({
   ...groupCrud(r),
   list: (projectId, filter, paging) => listGroups(r, projectId, filter, paging),
   configurationUsers: (projectId) => configurationUsers(r, projectId),
+  count: (projectId) => countGroups(r, projectId),
+  lockProject: (projectId) => lockProject(r, projectId),
 });

@@ -112,8 +112,9 @@ async function settleDue(r: ResourceDb, nowMs: UnixMs, limit: number): Promise<n
       )
       .execute();
   }
+  let changed = 0;
   if (gone.length > 0) {
-    await r.db
+    const result = await r.db
       .deleteFrom('scaling_instances')
       .where(
         'id',
@@ -122,10 +123,11 @@ async function settleDue(r: ResourceDb, nowMs: UnixMs, limit: number): Promise<n
       )
       .where('life_cycle_state', '=', 'REMOVING')
       .where('settles_at', '<=', nowMs)
-      .execute();
+      .executeTakeFirst();
+    changed += Number(result.numDeletedRows);
   }
   if (served.length > 0) {
-    await r.db
+    const result = await r.db
       .updateTable('scaling_instances')
       .set({ life_cycle_state: 'INSERVICE', settles_at: null })
       .where(
@@ -135,9 +137,10 @@ async function settleDue(r: ResourceDb, nowMs: UnixMs, limit: number): Promise<n
       )
       .where('life_cycle_state', '=', 'PENDING')
       .where('settles_at', '<=', nowMs)
-      .execute();
+      .executeTakeFirst();
+    changed += Number(result.numUpdatedRows);
   }
-  return gone.length + served.length;
+  return changed;
 }
 
 /** The instance repository of a session's connection. */

@@ -27,7 +27,6 @@ const group = (id: string, projectId = project): ScalingGroup => ({
   minInstances: 0,
   maxInstances: 10,
   desireInstances: 2,
-  previousInstances: 2,
   coolDownSeconds: 300,
   createTime: 1_700_000_000_000,
   attributes: {},

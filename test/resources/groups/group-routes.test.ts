@@ -107,7 +107,7 @@ for (const backend of testBackends) {
     it('keeps the fields the cloud accepts and returns them as sent', async () => {
       const api = await openTestApi(backend);
       const extra = {
-        scaling_configuration_id: '47683a91-93ee-462a-a7d7-484c006f4440',
+        scaling_configuration_id: await createConfiguration(api),
         available_zones: ['az-1a', 'az-1b'],
         networks: [
           { id: 'n-1', ipv6_enable: false, allowed_address_pairs: [{ ip_address: '1.1.1.1/0' }] },
@@ -335,11 +335,13 @@ for (const backend of testBackends) {
     it('lists newest first, filtered and paged', async () => {
       const api = await openTestApi(backend);
       const ids: string[] = [];
+      const cfg = await createConfiguration(api, 'cfg');
+      const cfgB = await createConfiguration(api, 'cfg-b');
       for (const name of ['a', 'b', 'c']) {
         ids.push(
           await createGroup(api, {
             scaling_group_name: name,
-            scaling_configuration_id: name === 'b' ? 'cfg-b' : 'cfg',
+            scaling_configuration_id: name === 'b' ? cfgB : cfg,
           }),
         );
         api.clock.advance(1000);
@@ -368,7 +370,7 @@ for (const backend of testBackends) {
         ids: [ids[1]],
       });
       expect(await list('?scaling_group_name=c')).toMatchObject({ total_number: 1, ids: [ids[2]] });
-      expect(await list('?scaling_configuration_id=cfg-b')).toMatchObject({
+      expect(await list(`?scaling_configuration_id=${cfgB}`)).toMatchObject({
         total_number: 1,
         ids: [ids[1]],
       });

@@ -38,7 +38,6 @@ async function setup(
       minInstances: 0,
       maxInstances: 10,
       desireInstances: 2,
-      previousInstances: 2,
       coolDownSeconds: 300,
       createTime: api.clock.now(),
       attributes: {},

@@ -135,7 +135,9 @@ export async function followDesired(
       : changeDescription([
           {
             ...cause.reason,
-            oldValue: oldDesire,
+            // A DIFF is told as the cloud tells it: from the instances the group has to the
+            // number it desires; a policy's change from the old desired number to the new.
+            oldValue: cause.type === 'DIFF' ? active.length : oldDesire,
             newValue: group.desireInstances,
             changeTime: nowMs,
           },

@@ -156,7 +156,7 @@ export class GroupService {
       }
       const followed =
         updated.desireInstances !== group.desireInstances
-          ? await this.#follow(tx, updated, group.desireInstances)
+          ? await this.#follow(tx, updated)
           : updated;
       await tx.groups.update(followed);
       return followed;
@@ -220,18 +220,15 @@ export class GroupService {
       const status: GroupStatus = action === 'resume' ? 'INSERVICE' : 'PAUSED';
       if (group.status === status) return;
       const changed: ScalingGroup = { ...group, status };
-      await tx.groups.update(
-        status === 'INSERVICE' ? await this.#follow(tx, changed, group.desireInstances) : changed,
-      );
+      await tx.groups.update(status === 'INSERVICE' ? await this.#follow(tx, changed) : changed);
     });
   }
 
-  /** An INSERVICE group's instances brought to its desired number; a paused group as it is. */
-  async #follow(
-    tx: ResourceTransaction,
-    group: ScalingGroup,
-    oldDesire: number,
-  ): Promise<ScalingGroup> {
+  /**
+   * An INSERVICE group's instances brought to its desired number (a DIFF activity, told from
+   * the instances it has to the number it desires); a paused group as it is.
+   */
+  async #follow(tx: ResourceTransaction, group: ScalingGroup): Promise<ScalingGroup> {
     if (group.status !== 'INSERVICE') return group;
     const outcome = await followDesired(
       tx,
@@ -239,7 +236,6 @@ export class GroupService {
       this.#now(),
       { type: 'DIFF', reason: { changeReason: 'DIFF' } },
       this.#settings,
-      oldDesire,
     );
     return outcome.group;
   }

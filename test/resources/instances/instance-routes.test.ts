@@ -92,6 +92,12 @@ for (const backend of testBackends) {
         desireValue: 2,
         scalingValue: 2,
       });
+      // Told as the cloud tells a DIFF: from the instances the group had to the number it desires.
+      expect(JSON.parse(built?.description ?? '')).toEqual({
+        reason: [
+          { change_reason: 'DIFF', old_value: 0, change_time: wireTime(startedAt), new_value: 2 },
+        ],
+      });
       expect(built?.added.map((a) => a.id).sort()).toEqual(
         served.scaling_group_instances.map((i) => i.instance_id).sort(),
       );

@@ -15,6 +15,7 @@ import { assertBuilt, ScalelogProcess } from './scalelog-process.js';
 
 const project = devCredentials.projectId;
 const v1 = `/autoscaling-api/v1/${project}`;
+const v2 = `/autoscaling-api/v2/${project}`;
 const settleMs = 1500;
 const wireTime = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/;
 
@@ -225,5 +226,72 @@ describe("a scaling group's whole life, signed by the official SDK signer", () =
       desire_value: '1',
       type: 'REMOVE',
     });
+
+    // The activity logs: what changed in the group, newest first, typed as the SDK models
+    // them (v1: instance names joined by commas; v2: typed lists and the activity's type).
+    const v1Log = await json<{
+      total_number: number;
+      scaling_activity_log: Record<string, unknown>[];
+    }>(await call('GET', `${v1}/scaling_activity_log/${groupId}`));
+    expect(v1Log.total_number).toBe(3);
+    const [scaleIn, addedOne, addedTwo] = v1Log.scaling_activity_log;
+    for (const entry of v1Log.scaling_activity_log) {
+      expect(entry).toMatchObject({
+        status: 'SUCCESS',
+        start_time: expect.stringMatching(wireTime) as unknown,
+        end_time: expect.stringMatching(wireTime) as unknown,
+        id: expect.any(String) as unknown,
+        scaling_value: expect.any(Number) as unknown,
+        instance_value: expect.any(Number) as unknown,
+        desire_value: expect.any(Number) as unknown,
+        description: expect.any(String) as unknown,
+      });
+    }
+    expect(addedTwo).toMatchObject({ instance_value: 0, desire_value: 2, scaling_value: 2 });
+    expect(String(addedTwo?.instance_added_list).split(',').sort()).toEqual(
+      pending.map((i) => i.instance_name).sort(),
+    );
+    expect(addedOne).toMatchObject({ instance_value: 2, desire_value: 3, scaling_value: 1 });
+    expect(scaleIn).toMatchObject({
+      instance_value: 3,
+      desire_value: 1,
+      scaling_value: 2,
+      instance_added_list: null,
+    });
+    expect(String(scaleIn?.instance_deleted_list).split(',')).not.toContain(oldest?.instance_name);
+    const reason = JSON.parse(String(scaleIn?.description)) as {
+      reason: Record<string, unknown>[];
+    };
+    expect(reason.reason[0]).toMatchObject({
+      change_reason: 'MANUAL',
+      old_value: 3,
+      new_value: 1,
+      scaling_policy_id: removeTwo,
+      scaling_policy_name: 'remove-two',
+    });
+    const v2Log = await json<{
+      total_number: number;
+      scaling_activity_log: Record<string, unknown>[];
+    }>(
+      await call('GET', `${v2}/scaling_activity_log/${groupId}`, undefined, {
+        type: 'NORMAL',
+        status: 'SUCCESS',
+        limit: '1',
+      }),
+    );
+    expect(v2Log.total_number).toBe(3);
+    const [latest] = v2Log.scaling_activity_log;
+    expect(latest).toMatchObject({ id: scaleIn?.id, type: 'NORMAL', status: 'SUCCESS' });
+    const deleted = latest?.instance_deleted_list as Record<string, unknown>[];
+    expect(deleted).toHaveLength(2);
+    for (const instance of deleted) {
+      expect(instance).toMatchObject({
+        instance_id: expect.any(String) as unknown,
+        instance_name: expect.stringMatching(/^web-cfg-/) as unknown,
+      });
+      expect(instance.instance_id).not.toBe(oldest?.instance_id);
+    }
+    expect(latest?.instance_added_list).toEqual([]);
+    expect(latest?.lb_bind_success_list).toEqual([]);
   });
 });

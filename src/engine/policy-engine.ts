@@ -5,7 +5,8 @@ import type { ScalingPolicy } from '../domain/scaling-policy.js';
 import { formatWireTimeMs } from '../domain/wire-time.js';
 import type { ResourceStore, ResourceTransaction } from '../store/resource-store.js';
 import { StoreTimeoutError, StoreUnavailableError } from '../store/store.js';
-import { logBase, recordRefusal, settleExecution, startExecution } from './policy-executor.js';
+import { logBase, recordRefusal, startExecution } from './policy-executor.js';
+import { settleExecution } from './settle-execution.js';
 import type { ExecutionOutcome, ExecutorOptions } from './policy-executor.js';
 
 /** Where the engine takes the time from (Unix ms): the wall clock, or a test's. */

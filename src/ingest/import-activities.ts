@@ -2,7 +2,7 @@ import type { ScalingActivity } from '../domain/scaling-activity.js';
 import { activityFromLine, activityToLine } from '../log-format/activity-wire.js';
 import { WireLogError } from '../log-format/log-wire.js';
 import type { ResourceStore, ResourceTransaction } from '../store/resource-store.js';
-import { ImportAbortedError, maxLineBytes, maxSkippedDetails, readLines } from './import-ndjson.js';
+import { maxLineBytes, readLines, skippedLines, yieldToEventLoop } from './import-ndjson.js';
 import type { ImportReport, SkippedLine } from './import-ndjson.js';
 
 /**
@@ -15,7 +15,7 @@ import type { ImportReport, SkippedLine } from './import-ndjson.js';
  *   DOING by a stale copy; otherwise the line replaces the stored activity. An id that
  *   already belongs to another project or group is refused.
  * - By default the first bad line aborts the import and nothing is written
- *   ({@link ImportAbortedError} names the line and what was wrong); with `skipInvalid`,
+ *   (`ImportAbortedError` names the line and what was wrong); with `skipInvalid`,
  *   good lines are written and bad ones reported.
  * - Streams: lines are read, parsed and written in batches inside one transaction, so memory
  *   stays flat for any input size.
@@ -94,11 +94,6 @@ function parseLine(text: string): ScalingActivity {
   return activityFromLine(value);
 }
 
-const yieldToEventLoop = (): Promise<void> =>
-  new Promise((resolve) => {
-    setImmediate(resolve);
-  });
-
 export async function importActivities(
   store: ResourceStore,
   input: AsyncIterable<Buffer | string>,
@@ -110,19 +105,7 @@ export async function importActivities(
   let inserted = 0;
   let updated = 0;
   let unchanged = 0;
-  let skippedCount = 0;
-  const skipped: SkippedLine[] = [];
-  const skip = (line: number, message: string): void => {
-    if (!options.skipInvalid) throw new ImportAbortedError(line, message);
-    skippedCount += 1;
-    // A batch's refusals come after later lines were read: keep `skipped` in line order.
-    const last = skipped[skipped.length - 1];
-    if (skipped.length >= maxSkippedDetails && last !== undefined && last.line < line) return;
-    let i = skipped.length;
-    while (i > 0 && (skipped[i - 1]?.line ?? 0) > line) i -= 1;
-    skipped.splice(i, 0, { line, message });
-    if (skipped.length > maxSkippedDetails) skipped.pop();
-  };
+  const { skip, count: skippedCount, first: skipped } = skippedLines(options.skipInvalid);
 
   await store.resourceSession(async (tx) => {
     let batch: Parsed[] = [];
@@ -161,5 +144,5 @@ export async function importActivities(
     }
     await flush();
   });
-  return { lines, inserted, updated, unchanged, skippedCount, skipped };
+  return { lines, inserted, updated, unchanged, skippedCount: skippedCount(), skipped };
 }

@@ -144,10 +144,36 @@ function parseLine(text: string, projectId: string | undefined): ExecutionLog {
   return log;
 }
 
-const yieldToEventLoop = (): Promise<void> =>
+/** Lets timers and other connections run between batches of a long import. */
+export const yieldToEventLoop = (): Promise<void> =>
   new Promise((resolve) => {
     setImmediate(resolve);
   });
+
+/**
+ * The record of skipped lines both imports keep: `skip` throws {@link ImportAbortedError}
+ * unless `skipInvalid`, else counts the line and keeps the first {@link maxSkippedDetails} in
+ * line order (a batch's refusals arrive after later lines were read).
+ */
+export function skippedLines(skipInvalid: boolean): {
+  readonly skip: (line: number, message: string) => void;
+  readonly count: () => number;
+  readonly first: readonly SkippedLine[];
+} {
+  let count = 0;
+  const first: SkippedLine[] = [];
+  const skip = (line: number, message: string): void => {
+    if (!skipInvalid) throw new ImportAbortedError(line, message);
+    count += 1;
+    const last = first[first.length - 1];
+    if (first.length >= maxSkippedDetails && last !== undefined && last.line < line) return;
+    let i = first.length;
+    while (i > 0 && (first[i - 1]?.line ?? 0) > line) i -= 1;
+    first.splice(i, 0, { line, message });
+    if (first.length > maxSkippedDetails) first.pop();
+  };
+  return { skip, count: () => count, first };
+}
 
 export async function importNdjson(
   store: LogStore,
@@ -160,20 +186,7 @@ export async function importNdjson(
   let inserted = 0;
   let updated = 0;
   let unchanged = 0;
-  let skippedCount = 0;
-  const skipped: SkippedLine[] = [];
-  const skip = (line: number, message: string): void => {
-    if (!options.skipInvalid) throw new ImportAbortedError(line, message);
-    skippedCount += 1;
-    // Store rejections arrive when their batch is written, after later lines were skipped
-    // while reading: insert in line order so `skipped` really holds the first lines.
-    const last = skipped[skipped.length - 1];
-    if (skipped.length >= maxSkippedDetails && last !== undefined && last.line < line) return;
-    let i = skipped.length;
-    while (i > 0 && (skipped[i - 1]?.line ?? 0) > line) i -= 1;
-    skipped.splice(i, 0, { line, message });
-    if (skipped.length > maxSkippedDetails) skipped.pop();
-  };
+  const { skip, count: skippedCount, first: skipped } = skippedLines(options.skipInvalid);
 
   await store.writeSession(async (writer) => {
     let batch: ExecutionLog[] = [];
@@ -241,5 +254,5 @@ export async function importNdjson(
       throw e;
     }
   });
-  return { lines, inserted, updated, unchanged, skippedCount, skipped };
+  return { lines, inserted, updated, unchanged, skippedCount: skippedCount(), skipped };
 }

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { testBackends } from '../../support/backends.js';
 import { expectAsError, openTestApi, project } from '../../support/api-harness.js';
 import type { TestApi } from '../../support/api-harness.js';
+import { createTestConfiguration } from '../../support/test-configuration.js';
 
 /** Groups and the scaling configurations they use: checked on create and update, named on reads. */
 
@@ -28,20 +29,6 @@ const send = (
     ...(body === undefined ? {} : { headers: json, payload: JSON.stringify(body) }),
   });
 
-async function createConfiguration(api: TestApi, name: string, projectId = project) {
-  const res = await send(api, 'POST', configsUrl(projectId), {
-    scaling_configuration_name: name,
-    instance_config: {
-      flavorRef: 's3.xlarge.4',
-      imageRef: '627a1223-2ca3-46a7-8d5f-7aef22c74ee6',
-      disk: [{ size: 40, volume_type: 'SATA', disk_type: 'SYS' }],
-      key_name: 'key-1',
-    },
-  });
-  expect(res.statusCode, res.body).toBe(200);
-  return res.json<{ scaling_configuration_id: string }>().scaling_configuration_id;
-}
-
 async function createGroup(api: TestApi, body: Record<string, unknown> = {}) {
   const res = await send(api, 'POST', groupsUrl, { ...minimalGroup, ...body });
   expect(res.statusCode, res.body).toBe(200);
@@ -60,7 +47,7 @@ for (const backend of testBackends) {
   describe.skipIf(!backend.available)(`groups and their configurations: ${backend.name}`, () => {
     it('refuses to create a group with a configuration the project does not have (AS.1004)', async () => {
       const api = await openTestApi(backend);
-      const theirs = await createConfiguration(api, 'theirs', otherProject);
+      const theirs = await createTestConfiguration(api, 'theirs', otherProject);
       for (const id of [unknownId, theirs, '']) {
         const res = await send(api, 'POST', groupsUrl, {
           ...minimalGroup,
@@ -76,8 +63,8 @@ for (const backend of testBackends) {
 
     it('refuses to update a group to a configuration the project does not have, and changes nothing', async () => {
       const api = await openTestApi(backend);
-      const mine = await createConfiguration(api, 'mine');
-      const theirs = await createConfiguration(api, 'theirs', otherProject);
+      const mine = await createTestConfiguration(api, 'mine');
+      const theirs = await createTestConfiguration(api, 'theirs', otherProject);
       const id = await createGroup(api, { scaling_configuration_id: mine });
       for (const other of [unknownId, theirs]) {
         const res = await send(api, 'PUT', `${groupsUrl}/${id}`, {
@@ -95,8 +82,8 @@ for (const backend of testBackends) {
 
     it('shows and lists the name of the configuration a group uses, and null without one', async () => {
       const api = await openTestApi(backend);
-      const first = await createConfiguration(api, 'first-cfg');
-      const second = await createConfiguration(api, 'second-cfg');
+      const first = await createTestConfiguration(api, 'first-cfg');
+      const second = await createTestConfiguration(api, 'second-cfg');
       const a = await createGroup(api, {
         scaling_group_name: 'a',
         scaling_configuration_id: first,
@@ -149,7 +136,7 @@ for (const backend of testBackends) {
     it('never leaves a group with a configuration deleted at the same time', async () => {
       const api = await openTestApi(backend);
       for (let round = 0; round < 5; round += 1) {
-        const cfg = await createConfiguration(api, `cfg-${String(round)}`);
+        const cfg = await createTestConfiguration(api, `cfg-${String(round)}`);
         const [deleted, ...created] = await Promise.all([
           send(api, 'DELETE', `${configsUrl()}/${cfg}`),
           ...Array.from({ length: 4 }, (_, i) =>
@@ -178,7 +165,7 @@ for (const backend of testBackends) {
 
     it('keeps updating a group whose configuration is unchanged', async () => {
       const api = await openTestApi(backend);
-      const cfg = await createConfiguration(api, 'cfg');
+      const cfg = await createTestConfiguration(api, 'cfg');
       const id = await createGroup(api, { scaling_configuration_id: cfg });
       const res = await send(api, 'PUT', `${groupsUrl}/${id}`, {
         scaling_configuration_id: cfg,

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { testBackends } from '../../support/backends.js';
 import { expectAsError, openTestApi, project } from '../../support/api-harness.js';
 import type { TestApi } from '../../support/api-harness.js';
+import { createTestConfiguration } from '../../support/test-configuration.js';
 
 const groupsUrl = (projectId = project): string => `/autoscaling-api/v1/${projectId}/scaling_group`;
 const json = { 'content-type': 'application/json' };
@@ -32,21 +33,6 @@ async function createGroup(api: TestApi, body: Record<string, unknown> = {}): Pr
   const reply = res.json<{ scaling_group_id: string }>();
   expect(Object.keys(reply)).toEqual(['scaling_group_id']);
   return reply.scaling_group_id;
-}
-
-/** A scaling configuration of the project, for groups that build instances. */
-async function createConfiguration(api: TestApi, name = 'web-config'): Promise<string> {
-  const res = await send(api, 'POST', `/autoscaling-api/v1/${project}/scaling_configuration`, {
-    scaling_configuration_name: name,
-    instance_config: {
-      flavorRef: 's6.small.1',
-      imageRef: 'img-1',
-      key_name: 'k',
-      disk: [{ size: 40, volume_type: 'SSD', disk_type: 'SYS' }],
-    },
-  });
-  expect(res.statusCode, res.body).toBe(200);
-  return res.json<{ scaling_configuration_id: string }>().scaling_configuration_id;
 }
 
 async function resume(api: TestApi, id: string): Promise<void> {
@@ -107,7 +93,7 @@ for (const backend of testBackends) {
     it('keeps the fields the cloud accepts and returns them as sent', async () => {
       const api = await openTestApi(backend);
       const extra = {
-        scaling_configuration_id: await createConfiguration(api),
+        scaling_configuration_id: await createTestConfiguration(api),
         available_zones: ['az-1a', 'az-1b'],
         networks: [
           { id: 'n-1', ipv6_enable: false, allowed_address_pairs: [{ ip_address: '1.1.1.1/0' }] },
@@ -132,7 +118,7 @@ for (const backend of testBackends) {
     it('follows the desired number after the settle delay, once resumed', async () => {
       const api = await openTestApi(backend, { config: { instanceSettleMs: 60_000 } });
       const id = await createGroup(api, {
-        scaling_configuration_id: await createConfiguration(api),
+        scaling_configuration_id: await createTestConfiguration(api),
         min_instance_number: 1,
         max_instance_number: 4,
         desire_instance_number: 2,
@@ -335,8 +321,8 @@ for (const backend of testBackends) {
     it('lists newest first, filtered and paged', async () => {
       const api = await openTestApi(backend);
       const ids: string[] = [];
-      const cfg = await createConfiguration(api, 'cfg');
-      const cfgB = await createConfiguration(api, 'cfg-b');
+      const cfg = await createTestConfiguration(api, 'cfg');
+      const cfgB = await createTestConfiguration(api, 'cfg-b');
       for (const name of ['a', 'b', 'c']) {
         ids.push(
           await createGroup(api, {
@@ -453,7 +439,7 @@ for (const backend of testBackends) {
       expectAsError(await send(api, 'GET', `${groupsUrl()}/${empty}`), 400, 'AS.2007');
 
       const busy = await createGroup(api, {
-        scaling_configuration_id: await createConfiguration(api),
+        scaling_configuration_id: await createTestConfiguration(api),
         max_instance_number: 3,
         desire_instance_number: 2,
       });

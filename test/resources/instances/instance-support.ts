@@ -2,6 +2,7 @@ import type { LightMyRequestResponse } from 'fastify';
 import { expect } from 'vitest';
 import { project } from '../../support/api-harness.js';
 import type { SendAs, TestApi } from '../../support/api-harness.js';
+import { createTestConfiguration } from '../../support/test-configuration.js';
 
 /** Shared steps of the instance and server tests: requests as a client sends them. */
 
@@ -27,20 +28,6 @@ export function send(
   );
 }
 
-export async function createConfiguration(api: TestApi, name = 'web-config'): Promise<string> {
-  const res = await send(api, 'POST', `${v1()}/scaling_configuration`, {
-    scaling_configuration_name: name,
-    instance_config: {
-      flavorRef: 's6.small.1',
-      imageRef: 'img-1',
-      key_name: 'k',
-      disk: [{ size: 40, volume_type: 'SSD', disk_type: 'SYS' }],
-    },
-  });
-  expect(res.statusCode, res.body).toBe(200);
-  return res.json<{ scaling_configuration_id: string }>().scaling_configuration_id;
-}
-
 /** A group with a configuration, resumed: its instances are being built toward `desire`. */
 export async function createGroup(
   api: TestApi,
@@ -49,7 +36,7 @@ export async function createGroup(
 ): Promise<string> {
   const res = await send(api, 'POST', groupsUrl(), {
     scaling_group_name: 'web',
-    scaling_configuration_id: await createConfiguration(api),
+    scaling_configuration_id: await createTestConfiguration(api),
     vpc_id: 'vpc-1',
     networks: [{ id: 'net-1' }],
     min_instance_number: numbers.min ?? 0,

@@ -5,6 +5,7 @@ import type { ScalingPolicy } from '../../../src/domain/scaling-policy.js';
 import { formatWireTime } from '../../../src/domain/wire-time.js';
 import { project, uuidPattern } from '../../support/api-harness.js';
 import type { SendAs, TestApi } from '../../support/api-harness.js';
+import { createTestConfiguration } from '../../support/test-configuration.js';
 
 /** What the scaling policy route tests share: paths, fixtures, requests and the error tables' runner. */
 
@@ -47,26 +48,6 @@ export async function send(
   );
 }
 
-/** A scaling configuration for the groups to build their instances from. */
-export async function createConfiguration(api: TestApi): Promise<string> {
-  const res = await send(
-    api,
-    'POST',
-    groupsUrl().replace(/scaling_group$/, 'scaling_configuration'),
-    {
-      scaling_configuration_name: 'web-config',
-      instance_config: {
-        flavorRef: 's6.small.1',
-        imageRef: 'img-1',
-        key_name: 'k',
-        disk: [{ size: 40, volume_type: 'SSD', disk_type: 'SYS' }],
-      },
-    },
-  );
-  expect(res.statusCode, res.body).toBe(200);
-  return res.json<{ scaling_configuration_id: string }>().scaling_configuration_id;
-}
-
 /**
  * A group with a configuration, created through the group API and resumed, as a client would
  * set one up.
@@ -77,7 +58,7 @@ export async function createGroup(
 ): Promise<string> {
   const res = await send(api, 'POST', groupsUrl(), {
     scaling_group_name: 'web',
-    scaling_configuration_id: await createConfiguration(api),
+    scaling_configuration_id: await createTestConfiguration(api),
     vpc_id: 'a8327883-6b07-4497-9c61-68d03ee193a1',
     networks: [{ id: '3cd35bca-5a10-416f-8994-f79169559870' }],
     min_instance_number: bounds.min ?? 0,

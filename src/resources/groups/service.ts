@@ -154,8 +154,11 @@ export class GroupService {
           throw apiErrors.desireUnderProtected(updated.desireInstances, held);
         }
       }
+      // A new desired number, or a configuration where the group may have lacked one to
+      // build from: its instances follow now.
       const followed =
-        updated.desireInstances !== group.desireInstances
+        updated.desireInstances !== group.desireInstances ||
+        configurationId(updated) !== configurationId(group)
           ? await this.#follow(tx, updated)
           : updated;
       await tx.groups.update(followed);

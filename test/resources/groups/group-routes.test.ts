@@ -182,6 +182,12 @@ for (const backend of testBackends) {
         scalingValue: 0,
       });
       expect(activities.activities[0]?.description).toContain('No AS configuration');
+      // Given a configuration, the group builds the instances it desires at once.
+      const put = await send(api, 'PUT', `${groupsUrl()}/${id}`, {
+        scaling_configuration_id: await createTestConfiguration(api),
+      });
+      expect(put.statusCode, put.body).toBe(200);
+      expect(await showGroup(api, id)).toMatchObject({ current_instance_number: 2 });
     });
 
     it('updates names, bounds and cooldown, checking the bounds on the result', async () => {

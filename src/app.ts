@@ -25,6 +25,7 @@ import { docsPrefix, registerDocs } from './http/register-docs.js';
 import type { CredentialService } from './auth/credential-service.js';
 import { configurationRoutes, configurationsPrefix } from './resources/configurations/routes.js';
 import { instanceRoutes, instancesPrefix } from './resources/instances/routes.js';
+import { warmPoolRoutes } from './resources/warm-pools/routes.js';
 import { serverRoutes, serversPrefix } from './resources/servers/routes.js';
 import { quotaRoutes, quotasPrefix } from './resources/quotas/routes.js';
 import { activitiesPrefix, activityRoutes } from './resources/activities/routes.js';
@@ -231,6 +232,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   void app.register(activityRoutes({ activities: services.activities }), {
     prefix: activitiesPrefix,
   });
+  void app.register(warmPoolRoutes({ warmPools: services.warmPools }));
   const { bandwidths } = services;
   void app.register(scalelogBandwidthRoutes({ bandwidths }), { prefix: scalelogBandwidthsPrefix });
   void app.register(vpcBandwidthRoutes({ bandwidths }), { prefix: vpcBandwidthsPrefix });

@@ -18,7 +18,9 @@ import {
   terminatePolicies,
 } from '../domain/scaling-instance.js';
 import type { InstanceView, ScalingInstance, TerminatePolicy } from '../domain/scaling-instance.js';
+import { withWarmPoolNote } from '../domain/warm-pool.js';
 import type { ResourceTransaction } from '../store/resource-store.js';
+import { markWarmPoolDue, takeFromWarmPool } from './warm-pool.js';
 
 /**
  * How a group's instances follow its desired number: the one place where instances are
@@ -173,8 +175,10 @@ export async function followDesired(
       return { group, activity };
     }
     const random = options.random ?? Math.random;
+    // The warm pool's instances first: they join without being built.
+    const pooled = await takeFromWarmPool(tx, group, delta, nowMs);
     const built: ScalingInstance[] = [];
-    for (let n = 0; n < delta; n += 1) {
+    for (let n = pooled.length; n < delta; n += 1) {
       built.push({
         id: newId(),
         projectId: group.projectId,
@@ -198,18 +202,24 @@ export async function followDesired(
         createTime: nowMs,
       });
     }
-    await tx.instances.insert(built);
+    const added = [...pooled, ...built];
+    await tx.instances.insert(added);
+    // Built ones settle after the delay; pooled ones when READY (at once, when they are).
+    const addedSettle = Math.max(nowMs, ...added.map((i) => i.settlesAt ?? nowMs));
     const activity: ScalingActivity = {
       ...base,
+      description: withWarmPoolNote(base.description, pooled.length),
       status: 'DOING',
-      settlesAt,
-      scalingValue: built.length,
-      added: built.map(toActivityInstance),
+      settlesAt: addedSettle,
+      scalingValue: added.length,
+      added: added.map(toActivityInstance),
     };
     await tx.activities.insert(activity);
-    return { group: { ...group, settlesAt }, activity };
+    return { group: { ...group, settlesAt: addedSettle }, activity };
   }
 
+  // A smaller desired number may call for a larger pool (its size follows the group's).
+  await markWarmPoolDue(tx, group, nowMs);
   const configuration = group.attributes['scaling_configuration_id'];
   const candidates = active
     .filter((v) => !v.instance.protectedFromScaleIn && v.state === 'INSERVICE')

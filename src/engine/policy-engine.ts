@@ -7,6 +7,7 @@ import type { ResourceStore, ResourceTransaction } from '../store/resource-store
 import { StoreTimeoutError, StoreUnavailableError } from '../store/store.js';
 import { logBase, recordRefusal, startExecution } from './policy-executor.js';
 import { settleExecution } from './settle-execution.js';
+import { refillDueWarmPools } from './warm-pool.js';
 import type { ExecutionOutcome, ExecutorOptions } from './policy-executor.js';
 
 /** Where the engine takes the time from (Unix ms): the wall clock, or a test's. */
@@ -175,6 +176,7 @@ export class PolicyEngine {
     for (;;) {
       const now = this.#clock();
       await this.#settleInstances(now, batch);
+      await refillDueWarmPools(this.#store, now, batch, this.#options);
       const executions = await this.#store.resourceRead((tx) => tx.executions.due(now, batch));
       for (const execution of executions) {
         if (await this.#store.resourceSession((tx) => settleExecution(tx, execution))) {

@@ -72,6 +72,11 @@ export function registerDocs(app: FastifyInstance): void {
             "The cloud API (AS v1): a group's instances, removed one by one or in batches.",
         },
         {
+          name: 'warm pools',
+          description:
+            "The cloud API (its first and V2 paths): a group's warm pool of instances built ahead of need.",
+        },
+        {
           name: 'servers',
           description: "Scalelog's own: stand-in servers to add to groups by hand.",
         },

@@ -238,6 +238,32 @@ export interface ScalingActivitiesTable {
   instances: string;
 }
 
+/** Groups' warm pools, one per group at most. Times in Unix milliseconds. */
+export interface WarmPoolsTable {
+  project_id: string;
+  group_id: string;
+  /** The size the client set; null: the group's maximum less its desired number. */
+  capacity: number | null;
+  instance_init_wait_seconds: number;
+  status: string;
+  create_time: UnixMs;
+  /** When the pool is due to be refilled; null when it is not. */
+  refill_at: UnixMs | null;
+}
+
+/** The instances in warm pools, each a stand-in server. Times in Unix milliseconds. */
+export interface WarmPoolInstancesTable {
+  id: string;
+  server_id: string;
+  project_id: string;
+  group_id: string;
+  name: string;
+  configuration_id: string;
+  configuration_name: string;
+  create_time: UnixMs;
+  ready_at: UnixMs;
+}
+
 export interface Database {
   execution_logs: ExecutionLogsTable;
   policy_log_counts: PolicyLogCountsTable;
@@ -254,4 +280,6 @@ export interface Database {
   servers: ServersTable;
   scaling_instances: ScalingInstancesTable;
   scaling_activities: ScalingActivitiesTable;
+  warm_pools: WarmPoolsTable;
+  warm_pool_instances: WarmPoolInstancesTable;
 }

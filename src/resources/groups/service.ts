@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { apiErrors } from '../../errors/api-error.js';
 import { followDesired, groupInstances } from '../../engine/group-scaling.js';
 import type { ScalingOptions } from '../../engine/group-scaling.js';
+import { closeWarmPool } from '../../engine/warm-pool.js';
 import { isScaling } from '../../domain/scaling-group.js';
 import type { GroupFields, GroupStatus, ScalingGroup } from '../../domain/scaling-group.js';
 import type { QuotaLimits } from '../../domain/quotas.js';
@@ -207,6 +208,7 @@ export class GroupService {
       for (const instance of stored) {
         if (instance.deleteOnRemoval) await tx.servers.delete(projectId, instance.id);
       }
+      await closeWarmPool(tx, projectId, groupId);
       await tx.policies.deleteOf(projectId, groupId);
       await tx.groups.delete(projectId, groupId);
     });

@@ -134,6 +134,13 @@ async function resources(api: TestApi): Promise<Resources> {
     },
     'scaling_policy_id',
   );
+  const pool = await api.inject({
+    method: 'PUT',
+    url: `/v2/${project}/scaling-groups/${groupId}/warm-pool`,
+    headers: json,
+    payload: JSON.stringify({ min_capacity: 1, max_capacity: 1 }),
+  });
+  expect(pool.statusCode, pool.body).toBe(204);
   const instances = await api.inject({
     method: 'GET',
     url: `${v1}/scaling_group_instance/${groupId}/list`,
@@ -284,6 +291,27 @@ function bodilessCalls(r: Resources): BodilessCall[] {
         );
       },
     },
+    ...['/autoscaling-api', '/v2'].flatMap((base): BodilessCall[] => [
+      {
+        method: 'GET',
+        route: `${base}/{project_id}/scaling-groups/{scaling_group_id}/warm-pool`,
+        pathParams: { scaling_group_id: r.groupId },
+        status: 200,
+        check: (b) => {
+          expect(b.warm_pool).toMatchObject({ min_capacity: 1, status: 'ACTIVE' });
+        },
+      },
+      {
+        method: 'GET',
+        route: `${base}/{project_id}/scaling-groups/{scaling_group_id}/warm-pool-instances`,
+        pathParams: { scaling_group_id: r.groupId },
+        queryParams: { limit: '10' },
+        status: 200,
+        check: (b) => {
+          expect(b.warm_pool_instances).toHaveLength(1);
+        },
+      },
+    ]),
     {
       method: 'GET',
       route: '/scalelog/v1/{project_id}/servers',
@@ -412,6 +440,14 @@ function bodilessCalls(r: Resources): BodilessCall[] {
         expect(b.total_number).toBe(1);
       },
     },
+    ...['/autoscaling-api', '/v2'].map(
+      (base): BodilessCall => ({
+        method: 'DELETE',
+        route: `${base}/{project_id}/scaling-groups/{scaling_group_id}/warm-pool`,
+        pathParams: { scaling_group_id: r.groupId },
+        status: 204,
+      }),
+    ),
     {
       method: 'DELETE',
       route: '/autoscaling-api/v1/{project_id}/scaling_policy/{scaling_policy_id}',

@@ -248,6 +248,8 @@ describe('probes and docs', () => {
       '/autoscaling-api/v2/{project_id}/scaling_policy',
       '/autoscaling-api/v2/{project_id}/scaling_policy/{scaling_policy_id}',
       '/autoscaling-api/v2/{project_id}/scaling_policy/{scaling_resource_id}/list',
+      '/autoscaling-api/{project_id}/scaling-groups/{scaling_group_id}/warm-pool',
+      '/autoscaling-api/{project_id}/scaling-groups/{scaling_group_id}/warm-pool-instances',
       '/healthz',
       '/readyz',
       '/scalelog/v1/{project_id}/alarms/{alarm_id}/fire',
@@ -260,6 +262,8 @@ describe('probes and docs', () => {
       '/v1',
       '/v1/{project_id}/bandwidths/{bandwidth_id}',
       '/v2',
+      '/v2/{project_id}/scaling-groups/{scaling_group_id}/warm-pool',
+      '/v2/{project_id}/scaling-groups/{scaling_group_id}/warm-pool-instances',
     ]);
     // Every tag a route uses is declared, with its description.
     const declared = new Set((doc.tags ?? []).map((t) => t.name));

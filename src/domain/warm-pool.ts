@@ -57,11 +57,14 @@ export const pooledInstanceStatus = (i: PooledInstance, nowMs: number): PooledIn
   nowMs >= i.readyAt ? 'READY' : 'INITIALIZING';
 
 /**
- * How many instances the pool keeps for `group`: the size the client set, else the group's
- * maximum less its desired number (never below 0).
+ * How many instances the pool keeps for `group`: the size the client set (at most the group's
+ * maximum, which may have been lowered since), else the group's maximum less its desired
+ * number (never below 0).
  */
 export const warmPoolTarget = (pool: WarmPool, group: ScalingGroup): number =>
-  pool.capacity ?? Math.max(0, group.maxInstances - group.desireInstances);
+  pool.capacity === undefined
+    ? Math.max(0, group.maxInstances - group.desireInstances)
+    : Math.min(pool.capacity, group.maxInstances);
 
 /**
  * The order in which a scale-out takes pool instances: READY ones first, then those ready

@@ -182,6 +182,45 @@ for (const backend of testBackends) {
       expect(g?.settlesAt).toBe(t0 + 3 * minute);
     });
 
+    it('a pool sized from the group follows its desired number; a scale-in does not return instances to it', async () => {
+      const removeTwo: ScalingPolicy = {
+        ...addThree,
+        id: 'a0000000-0000-4000-8000-000000000002',
+        name: 'remove-two',
+        alarmId: 'al-cpu-low',
+        action: { operation: 'REMOVE', number: 2 },
+      };
+      const fromGroup: WarmPool = { ...pool };
+      delete (fromGroup as { capacity?: number }).capacity;
+      await store.resourceSession(async (tx) => {
+        await tx.policies.insert(removeTwo);
+        await tx.warmPools.put(fromGroup);
+      });
+      await engine().runDue();
+      expect(await pooled()).toHaveLength(6);
+      now = t0 + 3 * minute;
+      await engine().execute(project, addThree.id, 'MANUAL');
+      // Three taken, and three is what the pool keeps beside a group desiring three of six.
+      await engine().runDue();
+      expect(await pooled()).toHaveLength(3);
+      now = t0 + 10 * minute;
+      await engine().execute(project, removeTwo.id, 'MANUAL');
+      const removing = (
+        await store.resourceRead((tx) => tx.instances.ofGroup(project, groupId))
+      ).filter((i) => i.state === 'REMOVING');
+      expect(removing).toHaveLength(2);
+      now = t0 + 13 * minute;
+      await engine().runDue();
+      const after = await pooled();
+      expect(after).toHaveLength(5);
+      expect(after.some((p) => removing.some((r) => r.id === p.serverId))).toBe(false);
+      for (const r of removing) {
+        expect(
+          await store.resourceRead((tx) => tx.servers.get(project, r.id, now)),
+        ).toBeUndefined();
+      }
+    });
+
     it('refills exactly once when several servers run the pass at the same time', async () => {
       const others = await Promise.all([1, 2].map(() => openStore(url, { queryTimeoutMs: 5000 })));
       try {

@@ -165,7 +165,7 @@ export async function closeWarmPool(
 
 /**
  * Refills the pools due at `nowMs`, each in its own transaction holding its group's row. A
- * pool is refilled by the one session whose conditional claim of its due time succeeds, so
+ * pool is refilled by the one transaction whose conditional claim of its due time succeeds, so
  * every server may run this at once. Returns how many pools this call refilled.
  */
 export async function refillDueWarmPools(

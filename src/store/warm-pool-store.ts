@@ -36,7 +36,7 @@ export interface WarmPoolRepository {
   ): Promise<{ projectId: string; groupId: string; dueAt: UnixMs }[]>;
   /**
    * Clears a pool's refill time, only if it is still `dueAt`. True for exactly one of the
-   * sessions that try: the one that refills the pool.
+   * transactions that try: the one that refills the pool.
    */
   claimRefill(projectId: string, groupId: string, dueAt: UnixMs): Promise<boolean>;
 }

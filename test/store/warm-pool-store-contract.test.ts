@@ -6,7 +6,7 @@ import { testBackends } from '../support/backends.js';
 
 /**
  * The warm pool repository, on every backend: pools and their instances read back as
- * written, pages by marker, and a due refill claimed by exactly one of the sessions that try.
+ * written, pages by marker, and a due refill claimed by exactly one of the transactions that try.
  */
 
 const t0 = 1_700_000_000_000;
@@ -115,7 +115,7 @@ for (const backend of testBackends) {
       });
     });
 
-    it('lists due refills and lets exactly one session claim each', async () => {
+    it('lists due refills and lets exactly one transaction claim each', async () => {
       await store.resourceSession(async (tx) => {
         await tx.warmPools.put(pool());
         await tx.warmPools.put(pool({ groupId: 'group-2' }));

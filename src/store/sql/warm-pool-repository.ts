@@ -81,7 +81,7 @@ async function page(
   return { instances: rows.slice(0, limit).map(rowToInstance), more: rows.length > limit };
 }
 
-/** The warm pool repository of a session's connection. */
+/** The warm pool repository of a transaction's connection. */
 export const warmPoolRepository = (r: ResourceDb): WarmPoolRepository => ({
   get: async (projectId, groupId) => {
     const row = await r.db
@@ -165,7 +165,7 @@ export const warmPoolRepository = (r: ResourceDb): WarmPoolRepository => ({
     }));
   },
   claimRefill: async (projectId, groupId, dueAt) => {
-    // Conditional on the time read: of the sessions that try, one finds it still there.
+    // Conditional on the time read: of the transactions that try, one finds it still there.
     const result = await r.db
       .updateTable('warm_pools')
       .set({ refill_at: null })

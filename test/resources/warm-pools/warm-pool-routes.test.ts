@@ -183,6 +183,10 @@ for (const backend of testBackends) {
         expectAsError(await send(api, 'GET', poolUrl(path, unknown)), 400, 'AS.2007');
         expectAsError(await send(api, 'DELETE', poolUrl(path, unknown)), 400, 'AS.2007');
         expectAsError(await send(api, 'GET', poolInstancesUrl(path, unknown)), 400, 'AS.2007');
+        // Credentials first, as for every route.
+        const anonymous = await api.inject({ method: 'GET', url: poolUrl(path, id) }, 'anonymous');
+        expect(anonymous.statusCode).toBe(401);
+        expect(anonymous.json()).toMatchObject({ error_code: 'APIGW.0301' });
         // The body.
         const empty = await api.inject({
           method: 'PUT',

@@ -187,6 +187,11 @@ for (const backend of testBackends) {
         const anonymous = await api.inject({ method: 'GET', url: poolUrl(path, id) }, 'anonymous');
         expect(anonymous.statusCode).toBe(401);
         expect(anonymous.json()).toMatchObject({ error_code: 'APIGW.0301' });
+        // Another method on a known path.
+        const post = await send(api, 'POST', poolUrl(path, id), {});
+        expect(post.statusCode).toBe(405);
+        expect(post.headers.allow).toBe('GET, HEAD, DELETE, PUT');
+        expect(post.json()).toMatchObject({ error_code: 'APIGW.0201' });
         // The body.
         const empty = await api.inject({
           method: 'PUT',

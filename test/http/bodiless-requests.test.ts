@@ -440,14 +440,12 @@ function bodilessCalls(r: Resources): BodilessCall[] {
         expect(b.total_number).toBe(1);
       },
     },
-    ...['/autoscaling-api', '/v2'].map(
-      (base): BodilessCall => ({
-        method: 'DELETE',
-        route: `${base}/{project_id}/scaling-groups/{scaling_group_id}/warm-pool`,
-        pathParams: { scaling_group_id: r.groupId },
-        status: 204,
-      }),
-    ),
+    ...['/autoscaling-api', '/v2'].map((base): BodilessCall => ({
+      method: 'DELETE',
+      route: `${base}/{project_id}/scaling-groups/{scaling_group_id}/warm-pool`,
+      pathParams: { scaling_group_id: r.groupId },
+      status: 204,
+    })),
     {
       method: 'DELETE',
       route: '/autoscaling-api/v1/{project_id}/scaling_policy/{scaling_policy_id}',

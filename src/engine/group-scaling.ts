@@ -19,6 +19,7 @@ import {
 } from '../domain/scaling-instance.js';
 import type { InstanceView, ScalingInstance, TerminatePolicy } from '../domain/scaling-instance.js';
 import type { ResourceTransaction } from '../store/resource-store.js';
+import { holdForHooks } from './lifecycle-hold.js';
 
 /**
  * How a group's instances follow its desired number: the one place where instances are
@@ -198,16 +199,24 @@ export async function followDesired(
         createTime: nowMs,
       });
     }
-    await tx.instances.insert(built);
-    const activity: ScalingActivity = {
+    const draft: ScalingActivity = {
       ...base,
       status: 'DOING',
       settlesAt,
       scalingValue: built.length,
       added: built.map(toActivityInstance),
     };
-    await tx.activities.insert(activity);
-    return { group: { ...group, settlesAt }, activity };
+    const held = await holdForHooks(
+      tx,
+      group,
+      'INSTANCE_LAUNCHING',
+      { instances: built, activity: draft },
+      nowMs,
+      newId,
+    );
+    await tx.instances.insert(held.instances);
+    await tx.activities.insert(held.activity);
+    return { group: { ...group, settlesAt }, activity: held.activity };
   }
 
   const configuration = group.attributes['scaling_configuration_id'];
@@ -221,8 +230,7 @@ export async function followDesired(
   ).slice(0, -delta);
   if (picked.length === 0) return { group };
   const removing = picked.map((i): ScalingInstance => ({ ...i, state: 'REMOVING', settlesAt }));
-  await tx.instances.update(removing);
-  const activity: ScalingActivity = {
+  const draft: ScalingActivity = {
     ...base,
     status: 'DOING',
     settlesAt,
@@ -230,6 +238,15 @@ export async function followDesired(
     removed: removing.filter((i) => !i.deleteOnRemoval).map(toActivityInstance),
     deleted: removing.filter((i) => i.deleteOnRemoval).map(toActivityInstance),
   };
-  await tx.activities.insert(activity);
-  return { group: { ...group, settlesAt }, activity };
+  const held = await holdForHooks(
+    tx,
+    group,
+    'INSTANCE_TERMINATING',
+    { instances: removing, activity: draft },
+    nowMs,
+    newId,
+  );
+  await tx.instances.update(held.instances);
+  await tx.activities.insert(held.activity);
+  return { group: { ...group, settlesAt }, activity: held.activity };
 }

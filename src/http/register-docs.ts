@@ -72,6 +72,11 @@ export function registerDocs(app: FastifyInstance): void {
             "The cloud API (AS v1): a group's instances, removed one by one or in batches.",
         },
         {
+          name: 'lifecycle hooks',
+          description:
+            "The cloud API (AS v1): a group's lifecycle hooks, their holds on its instances, and the callback.",
+        },
+        {
           name: 'servers',
           description: "Scalelog's own: stand-in servers to add to groups by hand.",
         },

@@ -7,6 +7,7 @@ import type { HealthStatus, LifeCycleState, ScalingInstance } from '../domain/sc
 import type { StandInServer } from '../domain/stand-in-server.js';
 import type { PolicyType, ScalingPolicy, StoredPolicyStatus } from '../domain/scaling-policy.js';
 import type { UnixMs } from '../domain/unix-time.js';
+import type { LifecycleHookRepository } from './lifecycle-hook-repository.js';
 import type { WriteResult } from './log-store.js';
 
 /** An execution that has started and not finished: its log is EXECUTING until it settles. */
@@ -281,6 +282,7 @@ export interface ResourceTransaction {
   readonly servers: ServerRepository;
   readonly instances: InstanceRepository;
   readonly activities: ActivityRepository;
+  readonly lifecycleHooks: LifecycleHookRepository;
   readonly logs: SessionLogs;
 }
 

@@ -238,6 +238,35 @@ export interface ScalingActivitiesTable {
   instances: string;
 }
 
+/** A group's lifecycle hooks. Times in Unix milliseconds. */
+export interface LifecycleHooksTable {
+  project_id: string;
+  group_id: string;
+  name: string;
+  type: string;
+  default_result: string;
+  /** Seconds. */
+  default_timeout: number;
+  topic_urn: string;
+  metadata: string | null;
+  create_time: UnixMs;
+}
+
+/** The holds of lifecycle hooks on instances. Times in Unix milliseconds. */
+export interface LifecycleHookWaitsTable {
+  action_key: string;
+  project_id: string;
+  group_id: string;
+  instance_id: string;
+  hook_name: string;
+  hook_type: string;
+  default_result: string;
+  timeout_at: UnixMs;
+  status: string;
+  activity_id: string;
+  create_time: UnixMs;
+}
+
 export interface Database {
   execution_logs: ExecutionLogsTable;
   policy_log_counts: PolicyLogCountsTable;
@@ -254,4 +283,6 @@ export interface Database {
   servers: ServersTable;
   scaling_instances: ScalingInstancesTable;
   scaling_activities: ScalingActivitiesTable;
+  lifecycle_hooks: LifecycleHooksTable;
+  lifecycle_hook_waits: LifecycleHookWaitsTable;
 }

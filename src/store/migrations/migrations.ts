@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { ColumnDefinitionBuilder, Kysely } from 'kysely';
 import { instancesAndActivities } from './instances-and-activities.js';
+import { lifecycleHooks } from './lifecycle-hooks.js';
 import type { Migration } from './migration.js';
 
 
@@ -357,4 +358,5 @@ export const migrations: Readonly<Record<string, Migration>> = {
     },
   },
   '0009_instances_and_activities': instancesAndActivities,
+  '0013_lifecycle_hooks': lifecycleHooks,
 };

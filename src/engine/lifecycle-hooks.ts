@@ -53,7 +53,12 @@ export async function endHold(
   if (instance?.state === waitStateOf(wait.hookType)) {
     const next = result === 'CONTINUE' ? await nextHook(tx, wait) : undefined;
     if (next !== undefined) {
-      const hold = holdBy(next, instance.id, wait.activityId, nowMs, options.newId);
+      // Listed after the hold it follows, even within one millisecond.
+      const at = Math.max(nowMs, wait.createTime + 1);
+      const hold = {
+        ...holdBy(next, instance.id, wait.activityId, nowMs, options.newId),
+        createTime: at,
+      };
       await tx.lifecycleHooks.insertWaits([hold]);
       note += ` Lifecycle hook ${next.name} holds it next, until ${formatWireTimeMs(hold.timeoutAt)}.`;
     } else if (launching && result === 'CONTINUE') {

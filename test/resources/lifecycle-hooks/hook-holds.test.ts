@@ -10,7 +10,17 @@ import {
   send,
   showGroup,
 } from '../instances/instance-support.js';
-import { addHook, callback, holds, hooksUrl, runEngine, setDesire } from './hook-support.js';
+import {
+  addHook,
+  callback,
+  holds,
+  holdsUrl,
+  hooksUrl,
+  runEngine,
+  setDesire,
+} from './hook-support.js';
+
+const otherProject = '9b7e35ad379141fc9df3e178bd64f55c';
 
 const settle = 10_000;
 const wireTime = (ms: number): string => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
@@ -262,6 +272,39 @@ for (const backend of testBackends) {
       const one = await holds(api, group, `?instance_id=${all[1]?.instance_id ?? ''}`);
       expect(one).toEqual([all[1]]);
       expect(await holds(api, group, '?instance_id=nothing')).toEqual([]);
+      expectAsError(
+        await send(api, 'GET', `${holdsUrl(group)}/list?instance_id=a&instance_id=b`),
+        400,
+        'AS.0022',
+      );
+      // A hold is called back only through its own group, and only by its own project.
+      const other = await createGroup(api, { max: 3 });
+      const key = all[0]?.lifecycle_action_key;
+      expectAsError(
+        await callback(api, other, {
+          lifecycle_action_key: key,
+          lifecycle_action_result: 'CONTINUE',
+        }),
+        400,
+        'AS.7042',
+      );
+      expectAsError(
+        await send(api, 'PUT', `${holdsUrl(group, otherProject)}/callback`, {
+          lifecycle_action_key: key,
+          lifecycle_action_result: 'CONTINUE',
+        }),
+        400,
+        'AS.2007',
+      );
+      expectAsError(
+        await send(api, 'GET', `${holdsUrl(group, otherProject)}/list`),
+        400,
+        'AS.2007',
+      );
+      expect((await holds(api, group)).map((h) => h.lifecycle_hook_status)).toEqual([
+        'HANGING',
+        'HANGING',
+      ]);
     });
 
     it('deletes the hooks and holds of a group deleted by force', async () => {

@@ -26,6 +26,7 @@ import type { CredentialService } from './auth/credential-service.js';
 import { configurationRoutes, configurationsPrefix } from './resources/configurations/routes.js';
 import { instanceRoutes, instancesPrefix } from './resources/instances/routes.js';
 import { warmPoolRoutes } from './resources/warm-pools/routes.js';
+import { lifecycleHookRoutes, lifecycleHooksPrefix } from './resources/lifecycle-hooks/routes.js';
 import { serverRoutes, serversPrefix } from './resources/servers/routes.js';
 import { quotaRoutes, quotasPrefix } from './resources/quotas/routes.js';
 import { activitiesPrefix, activityRoutes } from './resources/activities/routes.js';
@@ -223,6 +224,9 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   });
   void app.register(instanceRoutes({ instances: services.instances }), {
     prefix: instancesPrefix,
+  });
+  void app.register(lifecycleHookRoutes({ lifecycleHooks: services.lifecycleHooks }), {
+    prefix: lifecycleHooksPrefix,
   });
   void app.register(serverRoutes({ servers: services.servers }), { prefix: serversPrefix });
   void app.register(quotaRoutes({ quotas: services.quotas }), { prefix: quotasPrefix });

@@ -7,6 +7,7 @@ import { bandwidthToWire } from './resources/bandwidths/wire.js';
 import { ConfigurationService } from './resources/configurations/service.js';
 import { GroupService } from './resources/groups/service.js';
 import { InstanceService } from './resources/instances/service.js';
+import { LifecycleHookService } from './resources/lifecycle-hooks/service.js';
 import { LogService } from './resources/logs/service.js';
 import { PolicyService } from './resources/policies/service.js';
 import { ServerService } from './resources/servers/service.js';
@@ -28,6 +29,7 @@ export interface Services {
   readonly groups: GroupService;
   readonly configurations: ConfigurationService;
   readonly instances: InstanceService;
+  readonly lifecycleHooks: LifecycleHookService;
   readonly servers: ServerService;
   readonly policies: PolicyService;
   readonly bandwidths: BandwidthService;
@@ -66,6 +68,7 @@ export function buildServices(
     groups: new GroupService(store, now, config),
     configurations: new ConfigurationService(store, now, config.configurationQuota),
     instances: new InstanceService(store, now, config),
+    lifecycleHooks: new LifecycleHookService(store, now, config),
     servers: new ServerService(store, now),
     policies: new PolicyService({ store, engine, now, settings: config }),
     bandwidths: new BandwidthService(store, now),

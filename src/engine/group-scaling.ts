@@ -21,6 +21,7 @@ import type { InstanceView, ScalingInstance, TerminatePolicy } from '../domain/s
 import { withWarmPoolNote } from '../domain/warm-pool.js';
 import type { ResourceTransaction } from '../store/resource-store.js';
 import { markWarmPoolDue, takeFromWarmPool } from './warm-pool.js';
+import { holdForHooks } from './lifecycle-hold.js';
 
 /**
  * How a group's instances follow its desired number: the one place where instances are
@@ -203,10 +204,9 @@ export async function followDesired(
       });
     }
     const added = [...pooled, ...built];
-    await tx.instances.insert(added);
     // Built ones settle after the delay; pooled ones when READY (at once, when they are).
     const addedSettle = Math.max(nowMs, ...added.map((i) => i.settlesAt ?? nowMs));
-    const activity: ScalingActivity = {
+    const draft: ScalingActivity = {
       ...base,
       description: withWarmPoolNote(base.description, pooled.length),
       status: 'DOING',
@@ -214,8 +214,18 @@ export async function followDesired(
       scalingValue: added.length,
       added: added.map(toActivityInstance),
     };
-    await tx.activities.insert(activity);
-    return { group: { ...group, settlesAt: addedSettle }, activity };
+    // Instances from the warm pool join the group as built ones do: through its launching hooks.
+    const held = await holdForHooks(
+      tx,
+      group,
+      'INSTANCE_LAUNCHING',
+      { instances: added, activity: draft },
+      nowMs,
+      newId,
+    );
+    await tx.instances.insert(held.instances);
+    await tx.activities.insert(held.activity);
+    return { group: { ...group, settlesAt: addedSettle }, activity: held.activity };
   }
 
   // A smaller desired number may call for a larger pool (its size follows the group's).
@@ -231,8 +241,7 @@ export async function followDesired(
   ).slice(0, -delta);
   if (picked.length === 0) return { group };
   const removing = picked.map((i): ScalingInstance => ({ ...i, state: 'REMOVING', settlesAt }));
-  await tx.instances.update(removing);
-  const activity: ScalingActivity = {
+  const draft: ScalingActivity = {
     ...base,
     status: 'DOING',
     settlesAt,
@@ -240,6 +249,15 @@ export async function followDesired(
     removed: removing.filter((i) => !i.deleteOnRemoval).map(toActivityInstance),
     deleted: removing.filter((i) => i.deleteOnRemoval).map(toActivityInstance),
   };
-  await tx.activities.insert(activity);
-  return { group: { ...group, settlesAt }, activity };
+  const held = await holdForHooks(
+    tx,
+    group,
+    'INSTANCE_TERMINATING',
+    { instances: removing, activity: draft },
+    nowMs,
+    newId,
+  );
+  await tx.instances.update(held.instances);
+  await tx.activities.insert(held.activity);
+  return { group: { ...group, settlesAt }, activity: held.activity };
 }

@@ -5,6 +5,7 @@ import type { ScalingPolicy } from '../domain/scaling-policy.js';
 import { formatWireTimeMs } from '../domain/wire-time.js';
 import type { ResourceStore, ResourceTransaction } from '../store/resource-store.js';
 import { StoreTimeoutError, StoreUnavailableError } from '../store/store.js';
+import { applyHookTimeouts } from './lifecycle-hooks.js';
 import { logBase, recordRefusal, startExecution } from './policy-executor.js';
 import { settleExecution } from './settle-execution.js';
 import { refillDueWarmPools } from './warm-pool.js';
@@ -177,6 +178,7 @@ export class PolicyEngine {
       const now = this.#clock();
       await this.#settleInstances(now, batch);
       await refillDueWarmPools(this.#store, now, batch, this.#options);
+      await applyHookTimeouts(this.#store, now, batch, this.#options);
       const executions = await this.#store.resourceRead((tx) => tx.executions.due(now, batch));
       for (const execution of executions) {
         if (await this.#store.resourceSession((tx) => settleExecution(tx, execution))) {

@@ -1037,6 +1037,89 @@ export const apiErrors = {
    * queue): refused at once, before any work, so a retry later finds it answering. `why`
    * is for the log, never shown to the client.
    */
+  // 400: lifecycle hooks (AS.70xx), in the reference's words, then what was wrong
+  hookTimeoutInvalid: (value: string) =>
+    badRequest(
+      'AS.7030',
+      'Invalid lifecycle hook default timeout.',
+      `Got default_timeout ${value}: expected a whole number of seconds from 60 to 86400.`,
+    ),
+  hookNameInvalid: (value: string) =>
+    badRequest(
+      'AS.7031',
+      'Invalid lifecycle hook name.',
+      `Got lifecycle_hook_name ${value}: expected 1 to 32 letters, digits, underscores (_) or hyphens (-).`,
+    ),
+  hookNameEmpty: () =>
+    badRequest(
+      'AS.7032',
+      'The name of the lifecycle hook is empty.',
+      'lifecycle_hook_name is required.',
+    ),
+  hookTypeInvalid: (value: string) =>
+    badRequest(
+      'AS.7033',
+      'Invalid lifecycle hook type.',
+      `Got lifecycle_hook_type ${value}: expected INSTANCE_LAUNCHING or INSTANCE_TERMINATING.`,
+    ),
+  hookResultInvalid: (field: string, value: string, accepted: string) =>
+    badRequest(
+      'AS.7034',
+      'Invalid lifecycle hook callback action result.',
+      `Got ${field} ${value}: expected ${accepted}.`,
+    ),
+  hookMetadataTooLong: (length: number) =>
+    badRequest(
+      'AS.7035',
+      'The metadata of the lifecycle hook is too long.',
+      `notification_metadata has ${String(length)} characters: at most 256 are accepted.`,
+    ),
+  hookNotFound: (groupId: string, name: string) =>
+    badRequest(
+      'AS.7036',
+      'The lifecycle hook is null.',
+      `The scaling group ${show(groupId)} has no lifecycle hook ${show(name)}.`,
+    ),
+  hookTypeEmpty: () =>
+    badRequest(
+      'AS.7037',
+      'The type of the lifecycle hook is empty.',
+      'lifecycle_hook_type is required: INSTANCE_LAUNCHING or INSTANCE_TERMINATING.',
+    ),
+  hooksTooMany: (groupId: string) =>
+    badRequest(
+      'AS.7038',
+      'The number of hooks in the AS group exceeds the upper limit.',
+      `The scaling group ${show(groupId)} has 5 lifecycle hooks already, the most a group takes.`,
+    ),
+  hookCallbackResultEmpty: () =>
+    badRequest(
+      'AS.7039',
+      'The lifecycle hook callback action result is empty.',
+      'lifecycle_action_result is required: CONTINUE, ABANDON or EXTEND.',
+    ),
+  hookCallbackObjectEmpty: () =>
+    badRequest(
+      'AS.7040',
+      'The lifecycle hook callback object is empty.',
+      'Name the hold by lifecycle_action_key, or by instance_id and lifecycle_hook_name.',
+    ),
+  hookNameExists: (groupId: string, name: string) =>
+    badRequest(
+      'AS.7041',
+      'The lifecycle hook callback object is empty.',
+      `The scaling group ${show(groupId)} has a lifecycle hook named ${show(name)} already.`,
+    ),
+  hookCallbackObjectNotFound: (detail: string) =>
+    badRequest('AS.7042', 'The lifecycle hook callback object does not exist.', detail),
+  hookTopicInvalid: (detail: string) =>
+    badRequest('AS.7043', 'The lifecycle hook topic urn does not exist.', detail),
+  hookMetadataCharacters: () =>
+    badRequest(
+      'AS.7055',
+      'The metadata of the lifecycle hook has special character.',
+      "notification_metadata may not hold any of < > & ' ( ).",
+    ),
   overloaded: (retryAfterSeconds: number, why: string) =>
     new ApiError(
       503,

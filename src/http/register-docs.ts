@@ -77,6 +77,11 @@ export function registerDocs(app: FastifyInstance): void {
             "The cloud API (its first and V2 paths): a group's warm pool of instances built ahead of need.",
         },
         {
+          name: 'lifecycle hooks',
+          description:
+            "The cloud API (AS v1): a group's lifecycle hooks, their holds on its instances, and the callback.",
+        },
+        {
           name: 'servers',
           description: "Scalelog's own: stand-in servers to add to groups by hand.",
         },

@@ -7,6 +7,7 @@ import type { HealthStatus, LifeCycleState, ScalingInstance } from '../domain/sc
 import type { StandInServer } from '../domain/stand-in-server.js';
 import type { PolicyType, ScalingPolicy, StoredPolicyStatus } from '../domain/scaling-policy.js';
 import type { UnixMs } from '../domain/unix-time.js';
+import type { LifecycleHookRepository } from './lifecycle-hook-repository.js';
 import type { WriteResult } from './log-store.js';
 import type { WarmPoolRepository } from './warm-pool-store.js';
 
@@ -283,6 +284,7 @@ export interface ResourceTransaction {
   readonly instances: InstanceRepository;
   readonly activities: ActivityRepository;
   readonly warmPools: WarmPoolRepository;
+  readonly lifecycleHooks: LifecycleHookRepository;
   readonly logs: SessionLogs;
 }
 

@@ -264,6 +264,35 @@ export interface WarmPoolInstancesTable {
   ready_at: UnixMs;
 }
 
+/** A group's lifecycle hooks. Times in Unix milliseconds. */
+export interface LifecycleHooksTable {
+  project_id: string;
+  group_id: string;
+  name: string;
+  type: string;
+  default_result: string;
+  /** Seconds. */
+  default_timeout: number;
+  topic_urn: string;
+  metadata: string | null;
+  create_time: UnixMs;
+}
+
+/** The holds of lifecycle hooks on instances. Times in Unix milliseconds. */
+export interface LifecycleHookWaitsTable {
+  action_key: string;
+  project_id: string;
+  group_id: string;
+  instance_id: string;
+  hook_name: string;
+  hook_type: string;
+  default_result: string;
+  timeout_at: UnixMs;
+  status: string;
+  activity_id: string;
+  create_time: UnixMs;
+}
+
 export interface Database {
   execution_logs: ExecutionLogsTable;
   policy_log_counts: PolicyLogCountsTable;
@@ -282,4 +311,6 @@ export interface Database {
   scaling_activities: ScalingActivitiesTable;
   warm_pools: WarmPoolsTable;
   warm_pool_instances: WarmPoolInstancesTable;
+  lifecycle_hooks: LifecycleHooksTable;
+  lifecycle_hook_waits: LifecycleHookWaitsTable;
 }

@@ -141,6 +141,16 @@ async function resources(api: TestApi): Promise<Resources> {
     payload: JSON.stringify({ min_capacity: 1, max_capacity: 1 }),
   });
   expect(pool.statusCode, pool.body).toBe(204);
+  await created(
+    api,
+    `${v1}/scaling_lifecycle_hook/${groupId}`,
+    {
+      lifecycle_hook_name: 'drain',
+      lifecycle_hook_type: 'INSTANCE_TERMINATING',
+      notification_topic_urn: 'urn:smn:region-1:0428982a1b8039f42f01c005edde7c0d:hooks',
+    },
+    'lifecycle_hook_name',
+  );
   const instances = await api.inject({
     method: 'GET',
     url: `${v1}/scaling_group_instance/${groupId}/list`,
@@ -312,6 +322,44 @@ function bodilessCalls(r: Resources): BodilessCall[] {
         },
       },
     ]),
+    {
+      method: 'GET',
+      route: '/autoscaling-api/v1/{project_id}/scaling_lifecycle_hook/{scaling_group_id}/list',
+      pathParams: { scaling_group_id: r.groupId },
+      status: 200,
+      check: (b) => {
+        expect(b.lifecycle_hooks).toEqual([
+          expect.objectContaining({ lifecycle_hook_name: 'drain' }),
+        ]);
+      },
+    },
+    {
+      method: 'GET',
+      route:
+        '/autoscaling-api/v1/{project_id}/scaling_lifecycle_hook/{scaling_group_id}/{lifecycle_hook_name}',
+      pathParams: { scaling_group_id: r.groupId, lifecycle_hook_name: 'drain' },
+      status: 200,
+      check: (b) => {
+        expect(b.notification_topic_name).toBe('hooks');
+      },
+    },
+    {
+      method: 'GET',
+      route: '/autoscaling-api/v1/{project_id}/scaling_instance_hook/{scaling_group_id}/list',
+      pathParams: { scaling_group_id: r.groupId },
+      queryParams: { instance_id: r.instanceId },
+      status: 200,
+      check: (b) => {
+        expect(b.instance_hanging_info).toEqual([]);
+      },
+    },
+    {
+      method: 'DELETE',
+      route:
+        '/autoscaling-api/v1/{project_id}/scaling_lifecycle_hook/{scaling_group_id}/{lifecycle_hook_name}',
+      pathParams: { scaling_group_id: r.groupId, lifecycle_hook_name: 'drain' },
+      status: 204,
+    },
     {
       method: 'GET',
       route: '/scalelog/v1/{project_id}/servers',

@@ -105,8 +105,8 @@ describe('the HTTP protocol around the API', () => {
       // `/`, `/v1` and `/v2` are the API version documents; another version is unknown.
       '/v3',
       '/nope',
-      // An AS resource Scalelog does not serve (lifecycle hooks).
-      '/autoscaling-api/v1/p/scaling_lifecycle_hook/x',
+      // A resource the AS API does not have.
+      '/autoscaling-api/v1/p/scaling_unknown_resource/x',
       '/autoscaling-api/v2/p/scaling_policy_execute_log/x',
     ]) {
       const message = expectGatewayError(await inject({ method: 'GET', url }), 404, 'APIGW.0101');

@@ -175,7 +175,7 @@ export class GroupService {
   }
 
   /**
-   * Deletes a group and its policies; their execution logs and its activity log stay
+   * Deletes a group, its policies and its lifecycle hooks; their execution logs and its activity log stay
    * queryable. Unless `force`, only a group with no instances, no instance change and no
    * execution under way: 400 AS.2021 otherwise. Forced, its instances go with it (the servers
    * built from its configuration are deleted, those added by hand are kept).
@@ -210,6 +210,7 @@ export class GroupService {
       }
       await closeWarmPool(tx, projectId, groupId);
       await tx.policies.deleteOf(projectId, groupId);
+      await tx.lifecycleHooks.deleteOfGroup(projectId, groupId);
       await tx.groups.delete(projectId, groupId);
     });
   }

@@ -1,9 +1,9 @@
 import { sql } from 'kysely';
 import type { ColumnDefinitionBuilder, Kysely } from 'kysely';
 import { instancesAndActivities } from './instances-and-activities.js';
+import { lifecycleHooks } from './lifecycle-hooks.js';
 import type { Migration } from './migration.js';
 import { warmPools } from './warm-pools.js';
-
 
 /**
  * Every schema change, in name order, written once for both backends. Never edit a
@@ -358,5 +358,6 @@ export const migrations: Readonly<Record<string, Migration>> = {
     },
   },
   '0009_instances_and_activities': instancesAndActivities,
+  '0013_lifecycle_hooks': lifecycleHooks,
   '0014_warm_pools': warmPools,
 };

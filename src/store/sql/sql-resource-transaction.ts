@@ -7,6 +7,7 @@ import { configurationRepository } from './configuration-repository.js';
 import { executionRepository } from './execution-repository.js';
 import { groupRepository } from './group-repository.js';
 import { instanceRepository } from './instance-repository.js';
+import { lifecycleHookRepository } from './lifecycle-hook-repository.js';
 import { policyRepository } from './policy-repository.js';
 import type { ResourceDb } from './resource-table.js';
 import { serverRepository } from './server-repository.js';
@@ -35,6 +36,7 @@ export function sqlResourceTransaction(
     instances: instanceRepository(resources),
     activities: activityRepository(resources),
     warmPools: warmPoolRepository(resources),
+    lifecycleHooks: lifecycleHookRepository(resources),
     logs: {
       get: readLog,
       write: async (logs) => {

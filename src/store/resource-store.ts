@@ -7,6 +7,7 @@ import type { HealthStatus, LifeCycleState, ScalingInstance } from '../domain/sc
 import type { StandInServer } from '../domain/stand-in-server.js';
 import type { PolicyType, ScalingPolicy, StoredPolicyStatus } from '../domain/scaling-policy.js';
 import type { UnixMs } from '../domain/unix-time.js';
+import type { ResourceTag, TagResourceType, TagToDelete } from '../domain/resource-tag.js';
 import type { WriteResult } from './log-store.js';
 
 /** An execution that has started and not finished: its log is EXECUTING until it settles. */
@@ -259,6 +260,49 @@ export type ActivityExportCursor = Pick<
   'projectId' | 'groupId' | 'startTime' | 'id'
 >;
 
+/** A tag with the resource it is on. */
+export interface StoredTag extends ResourceTag {
+  readonly resourceId: string;
+}
+
+/** Tags on resources, by the tag API's resource type and the resource's id. */
+export interface TagRepository {
+  /** The resource's tags in the order first created. */
+  ofResource(
+    projectId: string,
+    resourceType: TagResourceType,
+    resourceId: string,
+  ): Promise<ResourceTag[]>;
+  /**
+   * Every tag on the project's resources of the type: oldest first, and the tags of one
+   * resource in the order first created.
+   */
+  ofProject(projectId: string, resourceType: TagResourceType): Promise<StoredTag[]>;
+  /**
+   * Sets tags (keys distinct): a key the resource has takes the new value and keeps its
+   * place, a new key comes after the others.
+   */
+  put(
+    projectId: string,
+    resourceType: TagResourceType,
+    resourceId: string,
+    tags: readonly ResourceTag[],
+    nowMs: UnixMs,
+  ): Promise<void>;
+  /**
+   * Deletes tags by key; one given with a value only when it has that value. Keys the
+   * resource does not have are passed over. Returns how many were deleted.
+   */
+  remove(
+    projectId: string,
+    resourceType: TagResourceType,
+    resourceId: string,
+    tags: readonly TagToDelete[],
+  ): Promise<number>;
+  /** Deletes every tag of the resource (when the resource goes); returns how many. */
+  deleteOf(projectId: string, resourceType: TagResourceType, resourceId: string): Promise<number>;
+}
+
 /** The execution logs as the engine reads and writes them inside its session. */
 export interface SessionLogs {
   get(projectId: string, logId: string): Promise<ExecutionLog | undefined>;
@@ -281,6 +325,7 @@ export interface ResourceTransaction {
   readonly servers: ServerRepository;
   readonly instances: InstanceRepository;
   readonly activities: ActivityRepository;
+  readonly tags: TagRepository;
   readonly logs: SessionLogs;
 }
 

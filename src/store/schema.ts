@@ -238,6 +238,20 @@ export interface ScalingActivitiesTable {
   instances: string;
 }
 
+/**
+ * Tags on resources, by the tag API's resource type (`scaling_group_tag`). `position` keeps a
+ * resource's tags in the order first created. Times in Unix milliseconds.
+ */
+export interface ResourceTagsTable {
+  project_id: string;
+  resource_type: string;
+  resource_id: string;
+  tag_key: string;
+  tag_value: string;
+  position: number;
+  create_time: UnixMs;
+}
+
 export interface Database {
   execution_logs: ExecutionLogsTable;
   policy_log_counts: PolicyLogCountsTable;
@@ -254,4 +268,5 @@ export interface Database {
   servers: ServersTable;
   scaling_instances: ScalingInstancesTable;
   scaling_activities: ScalingActivitiesTable;
+  resource_tags: ResourceTagsTable;
 }

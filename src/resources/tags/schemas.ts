@@ -202,8 +202,8 @@ export const tagSchemas = {
     },
   },
   queryAnswer: {
+    // No required list: it would put total_count first, where the cloud writes it last.
     type: 'object',
-    required: ['total_count'],
     properties: {
       resources: {
         type: 'array',

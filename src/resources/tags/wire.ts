@@ -284,7 +284,7 @@ const checkQuery = bodyCheck(resourceQueryBody, {
         return n >= 1 && n <= maxQueryLimit
           ? undefined
           : apiErrors.badRequestBody(
-              `Invalid limit ${showValue(limit)}: expected 1 to ${String(maxQueryLimit)}.`,
+              `Invalid limit ${showValue(limit)}: expected 1 to ${String(maxQueryLimit)} resources per page, as a string such as "100".`,
             );
       },
     },

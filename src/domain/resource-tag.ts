@@ -1,3 +1,5 @@
+import { isObject } from '../shared/is-object.js';
+
 /**
  * Tags on AS resources and the query of resources by tag ("Creating or Deleting a Tag",
  * "Querying Resources by Tag"): the resource types that carry tags, their limits, and the
@@ -107,4 +109,47 @@ export function tagsByKey(tags: readonly ResourceTag[]): { key: string; values: 
     else if (!values.includes(value)) values.push(value);
   }
   return [...byKey].map(([key, values]) => ({ key, values }));
+}
+
+/** Why a list of tags as sent is refused (see {@link readTags}). */
+export type TagFault =
+  | { readonly kind: 'notTag'; readonly value: unknown }
+  | { readonly kind: 'keyEmpty' }
+  | { readonly kind: 'keyTooLong'; readonly key: string }
+  | { readonly kind: 'valueTooLong'; readonly value: string }
+  | { readonly kind: 'characters'; readonly text: string }
+  | { readonly kind: 'duplicateKey'; readonly key: string };
+
+const tagText = new RegExp(tagTextPattern, 'u');
+const length = (text: string): number => Array.from(text).length;
+
+function readTag(item: unknown): ResourceTag | TagFault {
+  if (!isObject(item) || Object.keys(item).some((k) => k !== 'key' && k !== 'value')) {
+    return { kind: 'notTag', value: item };
+  }
+  const { key, value = '' } = item;
+  if (key === undefined || key === null || key === '') return { kind: 'keyEmpty' };
+  if (typeof key !== 'string') return { kind: 'notTag', value: item };
+  if (length(key) > maxTagKeyLength) return { kind: 'keyTooLong', key };
+  if (!tagText.test(key)) return { kind: 'characters', text: key };
+  const text = value ?? '';
+  if (typeof text !== 'string') return { kind: 'notTag', value: item };
+  if (length(text) > maxTagValueLength) return { kind: 'valueTooLong', value: text };
+  if (!tagText.test(text)) return { kind: 'characters', text };
+  return { key, value: text };
+}
+
+/**
+ * The tags of a list as sent (`{"key", "value"}` objects; no value is the empty value), or
+ * the first fault: the rules of the tag API's create.
+ */
+export function readTags(items: readonly unknown[]): ResourceTag[] | TagFault {
+  const tags: ResourceTag[] = [];
+  for (const item of items) {
+    const tag = readTag(item);
+    if ('kind' in tag) return tag;
+    if (tags.some((t) => t.key === tag.key)) return { kind: 'duplicateKey', key: tag.key };
+    tags.push(tag);
+  }
+  return tags;
 }

@@ -1,5 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { apiErrors } from '../../errors/api-error.js';
+import { tagFaultError } from '../../errors/tag-fault-error.js';
+import { readTags } from '../../domain/resource-tag.js';
+import type { ResourceTag } from '../../domain/resource-tag.js';
 import { followDesired, groupInstances } from '../../engine/group-scaling.js';
 import type { ScalingOptions } from '../../engine/group-scaling.js';
 import { isScaling } from '../../domain/scaling-group.js';
@@ -84,6 +87,7 @@ export class GroupService {
       createTime: this.#now(),
     };
     this.#checkInstanceQuota(group);
+    const tags = createdTags(group.attributes['tags']);
     await this.#store.resourceSession(async (tx) => {
       await lockConfiguration(tx, projectId, group);
       // Held until the insert commits: servers creating at once count one after the other.
@@ -92,6 +96,9 @@ export class GroupService {
         throw apiErrors.groupQuota(this.#settings.groupQuota);
       }
       await tx.groups.insert(group);
+      if (tags.length > 0) {
+        await tx.tags.put(projectId, 'scaling_group_tag', group.id, tags, group.createTime);
+      }
     });
     return group;
   }
@@ -292,4 +299,15 @@ async function groupViews(
       ? { group, currentInstances }
       : { group, currentInstances, configurationName };
   });
+}
+
+/**
+ * The tags a group is created with, which the tag API then serves: the rules of its create
+ * (AS.7046, AS.7047, AS.7050, AS.7062, AS.7063).
+ */
+function createdTags(sent: unknown): ResourceTag[] {
+  if (!Array.isArray(sent)) return [];
+  const tags = readTags(sent);
+  if (!Array.isArray(tags)) throw tagFaultError(tags, 'tags');
+  return tags;
 }

@@ -48,6 +48,8 @@ for (const backend of testBackends) {
         { key: 'env', value: 'dev' },
         { key: 'team', value: 'x' },
       ]);
+      // Tags created at one moment may list either way: b's come a second later.
+      api.clock.advance(1000);
       await tagGroup(api, b, [
         { key: 'env', value: 'prod' },
         { key: 'team', value: 'x' },

@@ -32,6 +32,7 @@ import { quotaRoutes, quotasPrefix } from './resources/quotas/routes.js';
 import { activitiesPrefix, activityRoutes } from './resources/activities/routes.js';
 import { groupRoutes, groupsPrefix } from './resources/groups/routes.js';
 import { policiesPrefix, policyRoutes } from './resources/policies/routes.js';
+import { tagRoutes, tagsPrefix } from './resources/tags/routes.js';
 import {
   scalelogBandwidthRoutes,
   scalelogBandwidthsPrefix,
@@ -237,6 +238,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     prefix: activitiesPrefix,
   });
   void app.register(warmPoolRoutes({ warmPools: services.warmPools }));
+  void app.register(tagRoutes({ tags: services.tags }), { prefix: tagsPrefix });
   const { bandwidths } = services;
   void app.register(scalelogBandwidthRoutes({ bandwidths }), { prefix: scalelogBandwidthsPrefix });
   void app.register(vpcBandwidthRoutes({ bandwidths }), { prefix: vpcBandwidthsPrefix });

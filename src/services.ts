@@ -11,6 +11,7 @@ import { LifecycleHookService } from './resources/lifecycle-hooks/service.js';
 import { LogService } from './resources/logs/service.js';
 import { PolicyService } from './resources/policies/service.js';
 import { ServerService } from './resources/servers/service.js';
+import { TagService } from './resources/tags/service.js';
 import { QuotaService } from './resources/quotas/service.js';
 import { TriggerService } from './resources/triggers/service.js';
 import { WarmPoolService } from './resources/warm-pools/service.js';
@@ -37,6 +38,7 @@ export interface Services {
   readonly quotas: QuotaService;
   readonly activities: ActivityService;
   readonly warmPools: WarmPoolService;
+  readonly tags: TagService;
 }
 
 /** The policy engine of a store, on a clock, with the settings of `config`. */
@@ -76,5 +78,6 @@ export function buildServices(
     quotas: new QuotaService(store, now, config),
     activities: new ActivityService(store, now),
     warmPools: new WarmPoolService(store, now, config),
+    tags: new TagService(store, now),
   };
 }

@@ -897,6 +897,39 @@ export const apiErrors = {
       `Got status ${show(value)}: expected SUCCESS, FAIL or DOING.`,
     ),
 
+  // 400: tags (AS.7044 to AS.7063). Each takes what was wrong, said for the field it names.
+  tagsNull: (detail: string) => badRequest('AS.7044', 'The tag of this resource is null.', detail),
+  tagsTooMany: (detail: string) => badRequest('AS.7045', 'The number of tags exceeded.', detail),
+  tagInvalid: (detail: string) =>
+    badRequest('AS.7046', 'The tags in the resource is invalid.', detail),
+  tagValueTooLong: (detail: string) =>
+    badRequest('AS.7047', 'The value of tag in the resource is too long.', detail),
+  tagResourceTypeInvalid: (value: string, accepted: readonly string[]) =>
+    badRequest(
+      'AS.7048',
+      'The resource type in this operation with tag is invalid.',
+      `Got resource type ${show(value)}: expected ${accepted.join(' or ')}.`,
+    ),
+  tagActionInvalid: (detail: string) =>
+    badRequest('AS.7049', 'The action in this operation with tag is invalid.', detail),
+  tagKeyDuplicate: (key: string, where: string) =>
+    badRequest(
+      'AS.7050',
+      'The key of tag cannot be duplicate.',
+      `Key ${show(key)} is given more than once in ${where}.`,
+    ),
+  tagMatchesInvalid: (detail: string) =>
+    badRequest('AS.7052', 'The matches in the resource is invalid.', detail),
+  tagValueDuplicate: (key: string, value: string) =>
+    badRequest(
+      'AS.7054',
+      'The value of tag cannot be duplicate.',
+      `Value ${show(value)} is given more than once for key ${show(key)}.`,
+    ),
+  tagKeyNull: (detail: string) => badRequest('AS.7062', 'The key of scaling tag is null.', detail),
+  tagKeyTooLong: (detail: string) =>
+    badRequest('AS.7063', 'The key of scaling tag is too long.', detail),
+
   // 401: authentication (contract §4, §5)
   credentialsMissing: () =>
     iam(

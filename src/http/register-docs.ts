@@ -103,6 +103,10 @@ export function registerDocs(app: FastifyInstance): void {
             "Bandwidths that bandwidth policies resize: the VPC service's paths, and Scalelog's own.",
         },
         {
+          name: 'tags',
+          description: 'The cloud API (AS v1): tags of groups, and the query of groups by tag.',
+        },
+        {
           name: 'triggers',
           description: "Scalelog's own: fire an alarm, or a schedule's trigger now (developer).",
         },

@@ -8,6 +8,7 @@ import type { StandInServer } from '../domain/stand-in-server.js';
 import type { PolicyType, ScalingPolicy, StoredPolicyStatus } from '../domain/scaling-policy.js';
 import type { UnixMs } from '../domain/unix-time.js';
 import type { LifecycleHookRepository } from './lifecycle-hook-repository.js';
+import type { ResourceTag, TagResourceType, TagToDelete } from '../domain/resource-tag.js';
 import type { WriteResult } from './log-store.js';
 import type { WarmPoolRepository } from './warm-pool-store.js';
 
@@ -261,6 +262,49 @@ export type ActivityExportCursor = Pick<
   'projectId' | 'groupId' | 'startTime' | 'id'
 >;
 
+/** A tag with the resource it is on. */
+export interface StoredTag extends ResourceTag {
+  readonly resourceId: string;
+}
+
+/** Tags on resources, by the tag API's resource type and the resource's id. */
+export interface TagRepository {
+  /** The resource's tags in the order first created. */
+  ofResource(
+    projectId: string,
+    resourceType: TagResourceType,
+    resourceId: string,
+  ): Promise<ResourceTag[]>;
+  /**
+   * Every tag on the project's resources of the type: oldest first, and the tags of one
+   * resource in the order first created.
+   */
+  ofProject(projectId: string, resourceType: TagResourceType): Promise<StoredTag[]>;
+  /**
+   * Sets tags (keys distinct): a key the resource has takes the new value and keeps its
+   * place, a new key comes after the others.
+   */
+  put(
+    projectId: string,
+    resourceType: TagResourceType,
+    resourceId: string,
+    tags: readonly ResourceTag[],
+    nowMs: UnixMs,
+  ): Promise<void>;
+  /**
+   * Deletes tags by key; one given with a value only when it has that value. Keys the
+   * resource does not have are passed over. Returns how many were deleted.
+   */
+  remove(
+    projectId: string,
+    resourceType: TagResourceType,
+    resourceId: string,
+    tags: readonly TagToDelete[],
+  ): Promise<number>;
+  /** Deletes every tag of the resource (when the resource goes); returns how many. */
+  deleteOf(projectId: string, resourceType: TagResourceType, resourceId: string): Promise<number>;
+}
+
 /** The execution logs as the engine reads and writes them inside its session. */
 export interface SessionLogs {
   get(projectId: string, logId: string): Promise<ExecutionLog | undefined>;
@@ -285,6 +329,7 @@ export interface ResourceTransaction {
   readonly activities: ActivityRepository;
   readonly warmPools: WarmPoolRepository;
   readonly lifecycleHooks: LifecycleHookRepository;
+  readonly tags: TagRepository;
   readonly logs: SessionLogs;
 }
 

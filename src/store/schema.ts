@@ -293,6 +293,20 @@ export interface LifecycleHookWaitsTable {
   create_time: UnixMs;
 }
 
+/**
+ * Tags on resources, by the tag API's resource type (`scaling_group_tag`). `position` keeps a
+ * resource's tags in the order first created. Times in Unix milliseconds.
+ */
+export interface ResourceTagsTable {
+  project_id: string;
+  resource_type: string;
+  resource_id: string;
+  tag_key: string;
+  tag_value: string;
+  position: number;
+  create_time: UnixMs;
+}
+
 export interface Database {
   execution_logs: ExecutionLogsTable;
   policy_log_counts: PolicyLogCountsTable;
@@ -313,4 +327,5 @@ export interface Database {
   warm_pool_instances: WarmPoolInstancesTable;
   lifecycle_hooks: LifecycleHooksTable;
   lifecycle_hook_waits: LifecycleHookWaitsTable;
+  resource_tags: ResourceTagsTable;
 }

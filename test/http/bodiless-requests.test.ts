@@ -362,6 +362,24 @@ function bodilessCalls(r: Resources): BodilessCall[] {
     },
     {
       method: 'GET',
+      route: '/autoscaling-api/v1/{project_id}/{resource_type}/{resource_id}/tags',
+      pathParams: { resource_type: 'scaling_group_tag', resource_id: r.groupId },
+      status: 200,
+      check: (b) => {
+        expect(b).toEqual({ tags: [], sys_tags: null });
+      },
+    },
+    {
+      method: 'GET',
+      route: '/autoscaling-api/v1/{project_id}/{resource_type}/tags',
+      pathParams: { resource_type: 'scaling_group_tag' },
+      status: 200,
+      check: (b) => {
+        expect(b).toEqual({ tags: [] });
+      },
+    },
+    {
+      method: 'GET',
       route: '/scalelog/v1/{project_id}/servers',
       pathParams: {},
       status: 200,

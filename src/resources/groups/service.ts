@@ -1,5 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { apiErrors } from '../../errors/api-error.js';
+import { tagFaultError } from '../../errors/tag-fault-error.js';
+import { readTags } from '../../domain/resource-tag.js';
+import type { ResourceTag } from '../../domain/resource-tag.js';
 import { followDesired, groupInstances } from '../../engine/group-scaling.js';
 import type { ScalingOptions } from '../../engine/group-scaling.js';
 import { closeWarmPool } from '../../engine/warm-pool.js';
@@ -85,6 +88,7 @@ export class GroupService {
       createTime: this.#now(),
     };
     this.#checkInstanceQuota(group);
+    const tags = createdTags(group.attributes['tags']);
     await this.#store.resourceSession(async (tx) => {
       await lockConfiguration(tx, projectId, group);
       // Held until the insert commits: servers creating at once count one after the other.
@@ -93,6 +97,9 @@ export class GroupService {
         throw apiErrors.groupQuota(this.#settings.groupQuota);
       }
       await tx.groups.insert(group);
+      if (tags.length > 0) {
+        await tx.tags.put(projectId, 'scaling_group_tag', group.id, tags, group.createTime);
+      }
     });
     return group;
   }
@@ -175,7 +182,7 @@ export class GroupService {
   }
 
   /**
-   * Deletes a group, its policies and its lifecycle hooks; their execution logs and its activity log stay
+   * Deletes a group, its policies, its lifecycle hooks and its tags; their execution logs and its activity log stay
    * queryable. Unless `force`, only a group with no instances, no instance change and no
    * execution under way: 400 AS.2021 otherwise. Forced, its instances go with it (the servers
    * built from its configuration are deleted, those added by hand are kept).
@@ -211,6 +218,7 @@ export class GroupService {
       await closeWarmPool(tx, projectId, groupId);
       await tx.policies.deleteOf(projectId, groupId);
       await tx.lifecycleHooks.deleteOfGroup(projectId, groupId);
+      await tx.tags.deleteOf(projectId, 'scaling_group_tag', groupId);
       await tx.groups.delete(projectId, groupId);
     });
   }
@@ -294,4 +302,15 @@ async function groupViews(
       ? { group, currentInstances }
       : { group, currentInstances, configurationName };
   });
+}
+
+/**
+ * The tags a group is created with, which the tag API then serves: the rules of its create
+ * (AS.7046, AS.7047, AS.7050, AS.7062, AS.7063).
+ */
+function createdTags(sent: unknown): ResourceTag[] {
+  if (!Array.isArray(sent)) return [];
+  const tags = readTags(sent);
+  if (!Array.isArray(tags)) throw tagFaultError(tags, 'tags');
+  return tags;
 }

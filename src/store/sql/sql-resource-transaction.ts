@@ -12,6 +12,7 @@ import { policyRepository } from './policy-repository.js';
 import type { ResourceDb } from './resource-table.js';
 import { serverRepository } from './server-repository.js';
 import { warmPoolRepository } from './warm-pool-repository.js';
+import { tagRepository } from './tag-repository.js';
 
 /**
  * The engine's reads and writes on one connection: each resource's repository over it.
@@ -37,6 +38,7 @@ export function sqlResourceTransaction(
     activities: activityRepository(resources),
     warmPools: warmPoolRepository(resources),
     lifecycleHooks: lifecycleHookRepository(resources),
+    tags: tagRepository(resources),
     logs: {
       get: readLog,
       write: async (logs) => {

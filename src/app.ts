@@ -28,6 +28,7 @@ import { instanceRoutes, instancesPrefix } from './resources/instances/routes.js
 import { serverRoutes, serversPrefix } from './resources/servers/routes.js';
 import { quotaRoutes, quotasPrefix } from './resources/quotas/routes.js';
 import { activitiesPrefix, activityRoutes } from './resources/activities/routes.js';
+import { scheduledTaskRoutes, scheduledTasksPrefix } from './resources/scheduled-tasks/routes.js';
 import { groupRoutes, groupsPrefix } from './resources/groups/routes.js';
 import { policiesPrefix, policyRoutes } from './resources/policies/routes.js';
 import {
@@ -230,6 +231,9 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   });
   void app.register(activityRoutes({ activities: services.activities }), {
     prefix: activitiesPrefix,
+  });
+  void app.register(scheduledTaskRoutes({ scheduledTasks: services.scheduledTasks, now }), {
+    prefix: scheduledTasksPrefix,
   });
   const { bandwidths } = services;
   void app.register(scalelogBandwidthRoutes({ bandwidths }), { prefix: scalelogBandwidthsPrefix });

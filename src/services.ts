@@ -11,6 +11,7 @@ import { LogService } from './resources/logs/service.js';
 import { PolicyService } from './resources/policies/service.js';
 import { ServerService } from './resources/servers/service.js';
 import { QuotaService } from './resources/quotas/service.js';
+import { ScheduledTaskService } from './resources/scheduled-tasks/service.js';
 import { TriggerService } from './resources/triggers/service.js';
 import type { ResourceStore } from './store/resource-store.js';
 import type { Store } from './store/store.js';
@@ -33,6 +34,7 @@ export interface Services {
   readonly triggers: TriggerService;
   readonly quotas: QuotaService;
   readonly activities: ActivityService;
+  readonly scheduledTasks: ScheduledTaskService;
 }
 
 /** The policy engine of a store, on a clock, with the settings of `config`. */
@@ -70,5 +72,6 @@ export function buildServices(
     triggers: new TriggerService(engine),
     quotas: new QuotaService(store, now, config),
     activities: new ActivityService(store, now),
+    scheduledTasks: new ScheduledTaskService(store, now),
   };
 }

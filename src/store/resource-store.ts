@@ -8,6 +8,7 @@ import type { StandInServer } from '../domain/stand-in-server.js';
 import type { PolicyType, ScalingPolicy, StoredPolicyStatus } from '../domain/scaling-policy.js';
 import type { UnixMs } from '../domain/unix-time.js';
 import type { WriteResult } from './log-store.js';
+import type { ScheduledTaskRepository } from './scheduled-task-store.js';
 
 /** An execution that has started and not finished: its log is EXECUTING until it settles. */
 export interface PendingExecution {
@@ -281,6 +282,7 @@ export interface ResourceTransaction {
   readonly servers: ServerRepository;
   readonly instances: InstanceRepository;
   readonly activities: ActivityRepository;
+  readonly scheduledTasks: ScheduledTaskRepository;
   readonly logs: SessionLogs;
 }
 

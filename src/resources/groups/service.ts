@@ -174,7 +174,7 @@ export class GroupService {
   }
 
   /**
-   * Deletes a group and its policies; their execution logs and its activity log stay
+   * Deletes a group with its policies and scheduled tasks; their execution logs and its activity log stay
    * queryable. Unless `force`, only a group with no instances, no instance change and no
    * execution under way: 400 AS.2021 otherwise. Forced, its instances go with it (the servers
    * built from its configuration are deleted, those added by hand are kept).
@@ -208,6 +208,7 @@ export class GroupService {
         if (instance.deleteOnRemoval) await tx.servers.delete(projectId, instance.id);
       }
       await tx.policies.deleteOf(projectId, groupId);
+      await tx.scheduledTasks.deleteOfGroup(projectId, groupId);
       await tx.groups.delete(projectId, groupId);
     });
   }

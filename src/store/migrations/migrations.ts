@@ -1,8 +1,8 @@
 import { sql } from 'kysely';
 import type { ColumnDefinitionBuilder, Kysely } from 'kysely';
 import { instancesAndActivities } from './instances-and-activities.js';
+import { scheduledTasks } from './scheduled-tasks.js';
 import type { Migration } from './migration.js';
-
 
 /**
  * Every schema change, in name order, written once for both backends. Never edit a
@@ -357,4 +357,5 @@ export const migrations: Readonly<Record<string, Migration>> = {
     },
   },
   '0009_instances_and_activities': instancesAndActivities,
+  '0012_scheduled_tasks': scheduledTasks,
 };

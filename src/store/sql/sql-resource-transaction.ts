@@ -10,6 +10,7 @@ import { instanceRepository } from './instance-repository.js';
 import { policyRepository } from './policy-repository.js';
 import type { ResourceDb } from './resource-table.js';
 import { serverRepository } from './server-repository.js';
+import { scheduledTaskRepository } from './scheduled-task-repository.js';
 
 /**
  * The engine's reads and writes on one connection: each resource's repository over it.
@@ -33,6 +34,7 @@ export function sqlResourceTransaction(
     servers: serverRepository(resources),
     instances: instanceRepository(resources),
     activities: activityRepository(resources),
+    scheduledTasks: scheduledTaskRepository(resources),
     logs: {
       get: readLog,
       write: async (logs) => {

@@ -30,6 +30,7 @@ import { lifecycleHookRoutes, lifecycleHooksPrefix } from './resources/lifecycle
 import { serverRoutes, serversPrefix } from './resources/servers/routes.js';
 import { quotaRoutes, quotasPrefix } from './resources/quotas/routes.js';
 import { activitiesPrefix, activityRoutes } from './resources/activities/routes.js';
+import { scheduledTaskRoutes, scheduledTasksPrefix } from './resources/scheduled-tasks/routes.js';
 import { groupRoutes, groupsPrefix } from './resources/groups/routes.js';
 import { policiesPrefix, policyRoutes } from './resources/policies/routes.js';
 import { tagRoutes, tagsPrefix } from './resources/tags/routes.js';
@@ -239,6 +240,9 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   });
   void app.register(warmPoolRoutes({ warmPools: services.warmPools }));
   void app.register(tagRoutes({ tags: services.tags }), { prefix: tagsPrefix });
+  void app.register(scheduledTaskRoutes({ scheduledTasks: services.scheduledTasks, now }), {
+    prefix: scheduledTasksPrefix,
+  });
   const { bandwidths } = services;
   void app.register(scalelogBandwidthRoutes({ bandwidths }), { prefix: scalelogBandwidthsPrefix });
   void app.register(vpcBandwidthRoutes({ bandwidths }), { prefix: vpcBandwidthsPrefix });

@@ -13,6 +13,7 @@ import { PolicyService } from './resources/policies/service.js';
 import { ServerService } from './resources/servers/service.js';
 import { TagService } from './resources/tags/service.js';
 import { QuotaService } from './resources/quotas/service.js';
+import { ScheduledTaskService } from './resources/scheduled-tasks/service.js';
 import { TriggerService } from './resources/triggers/service.js';
 import { WarmPoolService } from './resources/warm-pools/service.js';
 import type { ResourceStore } from './store/resource-store.js';
@@ -39,6 +40,7 @@ export interface Services {
   readonly activities: ActivityService;
   readonly warmPools: WarmPoolService;
   readonly tags: TagService;
+  readonly scheduledTasks: ScheduledTaskService;
 }
 
 /** The policy engine of a store, on a clock, with the settings of `config`. */
@@ -79,5 +81,6 @@ export function buildServices(
     activities: new ActivityService(store, now),
     warmPools: new WarmPoolService(store, now, config),
     tags: new TagService(store, now),
+    scheduledTasks: new ScheduledTaskService(store, now),
   };
 }

@@ -9,6 +9,7 @@ import { applyHookTimeouts } from './lifecycle-hooks.js';
 import { logBase, recordRefusal, startExecution } from './policy-executor.js';
 import { settleExecution } from './settle-execution.js';
 import { refillDueWarmPools } from './warm-pool.js';
+import { ScheduledTaskEngine } from './scheduled-tasks.js';
 import type { ExecutionOutcome, ExecutorOptions } from './policy-executor.js';
 
 /** Where the engine takes the time from (Unix ms): the wall clock, or a test's. */
@@ -60,11 +61,14 @@ export class PolicyEngine {
   readonly #clock: EngineClock;
   readonly #options: PolicyEngineOptions;
   readonly #passes: PassHistory = {};
+  /** The groups' scheduled tasks, fired in the same passes as the policies' triggers. */
+  readonly tasks: ScheduledTaskEngine;
 
   constructor(store: ResourceStore, clock: EngineClock, options: PolicyEngineOptions) {
     this.#store = store;
     this.#clock = clock;
     this.#options = Object.freeze({ ...options });
+    this.tasks = new ScheduledTaskEngine(store, clock, this.#options);
   }
 
   /**
@@ -195,9 +199,13 @@ export class PolicyEngine {
           await this.#settleAtOnce(outcome);
         }
       }
+      const tasks = await this.tasks.runDue(now, batch);
+      fired += tasks.fired;
       // A trigger claimed late may have moved on to an occurrence that is due already (the
       // one within the grace after a missed one): look again until a pass finds nothing.
-      if (executions.length === 0 && due.length === 0) return { fired, settled };
+      if (executions.length === 0 && due.length === 0 && tasks.due === 0) {
+        return { fired, settled };
+      }
     }
   }
 

@@ -591,6 +591,45 @@ export const apiErrors = {
       'Invalid multi az priority policy.',
       `Got ${show(value)}: expected EQUILIBRIUM_DISTRIBUTE or PICK_FIRST.`,
     ),
+
+  // 400: scheduled tasks. The cloud documents no codes of their own: a schedule is refused
+  // with the policy schedule's codes (AS.3003 to AS.3033), numbers with the group's.
+  taskScheduleNull: () =>
+    badRequest(
+      'AS.3003',
+      'The information about the AS policy is null.',
+      'A scheduled task needs scheduled_policy, an object with launch_time and, for a recurring task, recurrence_type and end_time.',
+    ),
+  taskRecurrenceTypeInvalid: (value: string) =>
+    badRequest(
+      'AS.3004',
+      'Invalid recurrence type in the AS policy.',
+      `Got recurrence_type ${show(value)}: expected DAILY, WEEKLY or MONTHLY, or none for a one-off task.`,
+    ),
+  taskEndTimeNull: () =>
+    badRequest(
+      'AS.3005',
+      'The end time of the scaling action triggered periodically is empty.',
+      'A recurring task needs scheduled_policy.end_time, YYYY-MM-DDThh:mmZ (UTC).',
+    ),
+  taskQuota: (max: number) =>
+    badRequest(
+      'AS.0022',
+      'Request body error',
+      `A scaling group has at most ${String(max)} scheduled tasks; delete one first.`,
+    ),
+  taskListMarker: (value: string) =>
+    badRequest(
+      'AS.0022',
+      'Request body error',
+      `Invalid marker ${show(value)}: expected the task_id of a task of this group, as page_info.next_marker gives it.`,
+    ),
+  taskListLimit: (value: string) =>
+    badRequest(
+      'AS.0022',
+      'Request body error',
+      `Invalid limit ${show(value)}: expected an integer from 1 to 100.`,
+    ),
   policyTypeInvalid: (value: string, accepted: string) =>
     badRequest('AS.3002', 'Invalid AS policy type.', `Got ${show(value)}: expected ${accepted}.`),
   scheduledPolicyNull: (type: string) =>
@@ -994,6 +1033,13 @@ export const apiErrors = {
   /** Scalelog's trigger endpoint on a policy with no trigger pending (its own code: not a cloud API). */
   noPendingTrigger: (detail: string) =>
     new ApiError(409, 'SCALELOG.0409', `The policy has no trigger pending. ${detail}`),
+  /** The same endpoint for a scheduled task with no occurrence to come. */
+  noPendingTask: (taskId: string) =>
+    new ApiError(
+      409,
+      'SCALELOG.0409',
+      `The scheduled task ${show(taskId)} has no occurrence pending: a one-off task that has run, or a recurrence that has ended.`,
+    ),
   /** A developer endpoint that this server does not serve (off unless configured). */
   devEndpointOff: () =>
     new ApiError(

@@ -94,6 +94,11 @@ export function registerDocs(app: FastifyInstance): void {
           description: 'The cloud API (AS v1 and v2): policies, their triggers and executions.',
         },
         {
+          name: 'scheduled tasks',
+          description:
+            "The cloud API (AS v1): a group's tasks that set its numbers at their times.",
+        },
+        {
           name: 'quotas',
           description: 'The cloud API (AS v1): quotas and what is used of them.',
         },

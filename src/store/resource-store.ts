@@ -11,6 +11,7 @@ import type { LifecycleHookRepository } from './lifecycle-hook-repository.js';
 import type { ResourceTag, TagResourceType, TagToDelete } from '../domain/resource-tag.js';
 import type { WriteResult } from './log-store.js';
 import type { WarmPoolRepository } from './warm-pool-store.js';
+import type { ScheduledTaskRepository } from './scheduled-task-store.js';
 
 /** An execution that has started and not finished: its log is EXECUTING until it settles. */
 export interface PendingExecution {
@@ -330,6 +331,7 @@ export interface ResourceTransaction {
   readonly warmPools: WarmPoolRepository;
   readonly lifecycleHooks: LifecycleHookRepository;
   readonly tags: TagRepository;
+  readonly scheduledTasks: ScheduledTaskRepository;
   readonly logs: SessionLogs;
 }
 

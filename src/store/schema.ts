@@ -307,6 +307,21 @@ export interface ResourceTagsTable {
   create_time: UnixMs;
 }
 
+/** Scheduled tasks of scaling groups. Times in Unix milliseconds. */
+export interface ScheduledTasksTable {
+  id: string;
+  project_id: string;
+  group_id: string;
+  name: string;
+  /** JSON object: the schedule as the client wrote it. */
+  scheduled_policy: string;
+  /** JSON object: the min, max and desire numbers it sets. */
+  instance_number: string;
+  create_time: UnixMs;
+  update_time: UnixMs;
+  next_fire_at: UnixMs | null;
+}
+
 export interface Database {
   execution_logs: ExecutionLogsTable;
   policy_log_counts: PolicyLogCountsTable;
@@ -328,4 +343,5 @@ export interface Database {
   lifecycle_hooks: LifecycleHooksTable;
   lifecycle_hook_waits: LifecycleHookWaitsTable;
   resource_tags: ResourceTagsTable;
+  scheduled_tasks: ScheduledTasksTable;
 }

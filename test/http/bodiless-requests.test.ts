@@ -47,6 +47,7 @@ interface Resources {
   readonly configurationId: string;
   readonly instanceId: string;
   readonly serverId: string;
+  readonly scheduledTaskId: string;
 }
 
 /**
@@ -166,7 +167,14 @@ async function resources(api: TestApi): Promise<Resources> {
   });
   expect(server.statusCode, server.body).toBe(201);
   const serverId = server.json<{ server: { id: string } }>().server.id;
+  const scheduledTaskId = await created(
+    api,
+    `${v1}/scaling-groups/${groupId}/scheduled-tasks`,
+    { name: 'peak', scheduled_policy: { launch_time: launch }, instance_number: { max: 4 } },
+    'task_id',
+  );
   return {
+    scheduledTaskId,
     groupId,
     alarmPolicyId,
     scheduledPolicyId,
@@ -535,6 +543,33 @@ function bodilessCalls(r: Resources): BodilessCall[] {
       method: 'DELETE',
       route: '/scalelog/v1/{project_id}/servers/{server_id}',
       pathParams: { server_id: r.serverId },
+      status: 204,
+    },
+    {
+      method: 'GET',
+      route: '/autoscaling-api/v1/{project_id}/scaling-groups/{scaling_group_id}/scheduled-tasks',
+      pathParams: { scaling_group_id: r.groupId },
+      queryParams: { limit: '10' },
+      status: 200,
+      check: (b) => {
+        expect(b.scheduled_tasks).toMatchObject([{ task_id: r.scheduledTaskId }]);
+      },
+    },
+    {
+      method: 'POST',
+      route:
+        '/scalelog/v1/{project_id}/scaling-groups/{scaling_group_id}/scheduled-tasks/{scheduled_task_id}/trigger',
+      pathParams: { scaling_group_id: r.groupId, scheduled_task_id: r.scheduledTaskId },
+      status: 200,
+      check: (b) => {
+        expect(b).toMatchObject({ task_id: r.scheduledTaskId, status: 'SUCCESS' });
+      },
+    },
+    {
+      method: 'DELETE',
+      route:
+        '/autoscaling-api/v1/{project_id}/scaling-groups/{scaling_group_id}/scheduled-tasks/{scheduled_task_id}',
+      pathParams: { scaling_group_id: r.groupId, scheduled_task_id: r.scheduledTaskId },
       status: 204,
     },
     {

@@ -182,7 +182,7 @@ export class GroupService {
   }
 
   /**
-   * Deletes a group, its policies, its lifecycle hooks and its tags; their execution logs and its activity log stay
+   * Deletes a group, its policies, scheduled tasks, lifecycle hooks and tags; their execution logs and its activity log stay
    * queryable. Unless `force`, only a group with no instances, no instance change and no
    * execution under way: 400 AS.2021 otherwise. Forced, its instances go with it (the servers
    * built from its configuration are deleted, those added by hand are kept).
@@ -219,6 +219,7 @@ export class GroupService {
       await tx.policies.deleteOf(projectId, groupId);
       await tx.lifecycleHooks.deleteOfGroup(projectId, groupId);
       await tx.tags.deleteOf(projectId, 'scaling_group_tag', groupId);
+      await tx.scheduledTasks.deleteOfGroup(projectId, groupId);
       await tx.groups.delete(projectId, groupId);
     });
   }

@@ -2,6 +2,7 @@ import type { FastifyPluginCallback, FastifyRequest } from 'fastify';
 import type { Config } from '../../config/config.js';
 import { apiErrors } from '../../errors/api-error.js';
 import type { ExecutionOutcome } from '../../engine/policy-executor.js';
+import type { TaskOutcome } from '../../engine/scheduled-tasks.js';
 import { acceptAsIs } from '../../http/accept-as-is.js';
 import { engineErrorResponses, projectAnd } from '../../http/resource-schemas.js';
 import { asErrorOf } from '../../http/error-schemas.js';
@@ -30,6 +31,9 @@ interface AlarmRoute {
 }
 interface PolicyTriggerRoute {
   Params: { project_id: string; scaling_policy_id: string };
+}
+interface TaskTriggerRoute {
+  Params: { project_id: string; scaling_group_id: string; scheduled_task_id: string };
 }
 
 /** Alarm ids are opaque to Scalelog, which stands in for the monitoring service. */
@@ -85,6 +89,36 @@ const fireTriggerSchema = {
   },
 };
 
+const fireTaskSchema = {
+  summary: "Fire a group's scheduled task now (developer endpoint)",
+  description:
+    "Served only with devTriggers (SCALELOG_DEV_TRIGGERS=true, or serve --dev); otherwise 404 APIGW.0101. Fires the task's pending occurrence now: the group's numbers are set and the answer names the activity that records it (FAIL when the numbers break the group's rules). The schedule moves on to its next occurrence after now. 409 SCALELOG.0409 when nothing is pending (a one-off task that has run, a recurrence that has ended). No body.",
+  tags: ['triggers'],
+  params: {
+    type: 'object',
+    required: ['project_id', 'scaling_group_id', 'scheduled_task_id'],
+    properties: {
+      ...projectAnd('scaling_group_id', 'The scaling group.').properties,
+      scheduled_task_id: { type: 'string', description: 'The task. Unknown: 404 AS.0007.' },
+    },
+  },
+  response: {
+    200: {
+      type: 'object',
+      required: ['task_id', 'activity_id', 'status', 'description'],
+      properties: {
+        task_id: { type: 'string' },
+        activity_id: { type: 'string', description: 'The scaling activity that records it.' },
+        status: { type: 'string', enum: ['SUCCESS', 'DOING', 'FAIL'] },
+        description: { type: 'string' },
+      },
+    },
+    ...engineErrorResponses([400, 401, 403, 406, 500, 503]),
+    404: asErrorOf(['AS.0007'], 'The group has no such scheduled task.'),
+    409: asErrorOf(['SCALELOG.0409'], 'The task has no occurrence pending.'),
+  },
+};
+
 /**
  * Scalelog's own trigger endpoints (not the cloud's), mounted at {@link triggersPrefix}:
  *
@@ -95,6 +129,8 @@ const fireTriggerSchema = {
  *   developer endpoint: served only with `devTriggers`. Without it the route is still there,
  *   refusing with a 404 APIGW.0101 that says how to turn it on, which a path the router
  *   does not know could not say (its 404 is answered before any route is chosen).
+ * - `POST /scalelog/v1/{project_id}/scaling-groups/{group}/scheduled-tasks/{task}/trigger`:
+ *   fires a scheduled task's pending occurrence now, on the same terms.
  */
 export function triggerRoutes(deps: TriggerRoutesDeps): FastifyPluginCallback {
   return (app, _options, done) => {
@@ -108,6 +144,11 @@ export function triggerRoutes(deps: TriggerRoutesDeps): FastifyPluginCallback {
       '/scaling_policy/:scaling_policy_id/trigger',
       { schema: fireTriggerSchema },
       deps.config.devTriggers ? (request) => fireTriggerNow(deps, request) : refuseDevEndpoint,
+    );
+    app.post<TaskTriggerRoute>(
+      '/scaling-groups/:scaling_group_id/scheduled-tasks/:scheduled_task_id/trigger',
+      { schema: fireTaskSchema },
+      deps.config.devTriggers ? (request) => fireTaskNow(deps, request) : refuseDevEndpoint,
     );
     done();
   };
@@ -125,6 +166,20 @@ async function fireTriggerNow(
   request: FastifyRequest<PolicyTriggerRoute>,
 ): Promise<ExecutionReport> {
   return report(await triggers.fireTriggerNow(request.projectId, request.params.scaling_policy_id));
+}
+
+async function fireTaskNow(
+  { triggers }: TriggerRoutesDeps,
+  request: FastifyRequest<TaskTriggerRoute>,
+) {
+  const { scaling_group_id: groupId, scheduled_task_id: taskId } = request.params;
+  const outcome: TaskOutcome = await triggers.fireTaskNow(request.projectId, groupId, taskId);
+  return {
+    task_id: outcome.task.id,
+    activity_id: outcome.activity.id,
+    status: outcome.activity.status,
+    description: outcome.activity.description,
+  };
 }
 
 /** The developer endpoint while `devTriggers` is off: refused once the caller is authenticated. */

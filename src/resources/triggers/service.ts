@@ -1,6 +1,7 @@
 import { apiErrors } from '../../errors/api-error.js';
 import type { PolicyEngine } from '../../engine/policy-engine.js';
 import type { ExecutionOutcome } from '../../engine/policy-executor.js';
+import type { TaskOutcome } from '../../engine/scheduled-tasks.js';
 
 /**
  * What sets policies off from outside the scheduler: an alarm, as the monitoring service
@@ -34,6 +35,17 @@ export class TriggerService {
         'Only an INSERVICE SCHEDULED or RECURRENCE policy whose schedule has an occurrence to come has one.',
       );
     }
+    return outcome;
+  }
+
+  /**
+   * Fires a scheduled task's pending occurrence now, as if its time had come: 404 AS.0007 for a
+   * task the group does not have, 409 SCALELOG.0409 when nothing is pending.
+   */
+  async fireTaskNow(projectId: string, groupId: string, taskId: string): Promise<TaskOutcome> {
+    const outcome = await this.#engine.tasks.fireNow(projectId, groupId, taskId);
+    if (outcome === undefined) throw apiErrors.resourceMissing('scheduled task', taskId);
+    if (outcome === 'no-trigger') throw apiErrors.noPendingTask(taskId);
     return outcome;
   }
 }

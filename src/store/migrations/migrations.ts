@@ -3,8 +3,9 @@ import type { ColumnDefinitionBuilder, Kysely } from 'kysely';
 import { instancesAndActivities } from './instances-and-activities.js';
 import { lifecycleHooks } from './lifecycle-hooks.js';
 import type { Migration } from './migration.js';
-import { warmPools } from './warm-pools.js';
 import { resourceTags } from './resource-tags.js';
+import { scheduledTasks } from './scheduled-tasks.js';
+import { warmPools } from './warm-pools.js';
 
 /**
  * Every schema change, in name order, written once for both backends. Never edit a
@@ -360,6 +361,7 @@ export const migrations: Readonly<Record<string, Migration>> = {
   },
   '0009_instances_and_activities': instancesAndActivities,
   '0010_tags': resourceTags,
+  '0012_scheduled_tasks': scheduledTasks,
   '0013_lifecycle_hooks': lifecycleHooks,
   '0014_warm_pools': warmPools,
 };

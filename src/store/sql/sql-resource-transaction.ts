@@ -13,6 +13,7 @@ import type { ResourceDb } from './resource-table.js';
 import { serverRepository } from './server-repository.js';
 import { warmPoolRepository } from './warm-pool-repository.js';
 import { tagRepository } from './tag-repository.js';
+import { scheduledTaskRepository } from './scheduled-task-repository.js';
 
 /**
  * The engine's reads and writes on one connection: each resource's repository over it.
@@ -39,6 +40,7 @@ export function sqlResourceTransaction(
     warmPools: warmPoolRepository(resources),
     lifecycleHooks: lifecycleHookRepository(resources),
     tags: tagRepository(resources),
+    scheduledTasks: scheduledTaskRepository(resources),
     logs: {
       get: readLog,
       write: async (logs) => {

@@ -8,6 +8,7 @@ import { ConfigurationService } from './resources/configurations/service.js';
 import { GroupService } from './resources/groups/service.js';
 import { InstanceService } from './resources/instances/service.js';
 import { LogService } from './resources/logs/service.js';
+import { NotificationService } from './resources/notifications/service.js';
 import { PolicyService } from './resources/policies/service.js';
 import { ServerService } from './resources/servers/service.js';
 import { QuotaService } from './resources/quotas/service.js';
@@ -33,6 +34,7 @@ export interface Services {
   readonly triggers: TriggerService;
   readonly quotas: QuotaService;
   readonly activities: ActivityService;
+  readonly notifications: NotificationService;
 }
 
 /** The policy engine of a store, on a clock, with the settings of `config`. */
@@ -70,5 +72,6 @@ export function buildServices(
     triggers: new TriggerService(engine),
     quotas: new QuotaService(store, now, config),
     activities: new ActivityService(store, now),
+    notifications: new NotificationService(store, now),
   };
 }

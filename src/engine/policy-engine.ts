@@ -7,6 +7,7 @@ import type { ResourceStore, ResourceTransaction } from '../store/resource-store
 import { StoreTimeoutError, StoreUnavailableError } from '../store/store.js';
 import { logBase, recordRefusal, startExecution } from './policy-executor.js';
 import { settleExecution } from './settle-execution.js';
+import { settleActivities } from './record-notifications.js';
 import type { ExecutionOutcome, ExecutorOptions } from './policy-executor.js';
 
 /** Where the engine takes the time from (Unix ms): the wall clock, or a test's. */
@@ -211,7 +212,7 @@ export class PolicyEngine {
       const written = await this.#store.resourceSession(
         async (tx) =>
           (await tx.instances.settleDue(nowMs, batch)) +
-          (await tx.activities.settleDue(nowMs, batch)),
+          (await settleActivities(tx, nowMs, batch)),
       );
       if (written === 0) return;
     }

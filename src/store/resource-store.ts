@@ -8,6 +8,7 @@ import type { StandInServer } from '../domain/stand-in-server.js';
 import type { PolicyType, ScalingPolicy, StoredPolicyStatus } from '../domain/scaling-policy.js';
 import type { UnixMs } from '../domain/unix-time.js';
 import type { WriteResult } from './log-store.js';
+import type { NotificationRepository } from './notification-repository.js';
 
 /** An execution that has started and not finished: its log is EXECUTING until it settles. */
 export interface PendingExecution {
@@ -229,6 +230,11 @@ export interface ActivityRepository {
   ): Promise<{ total: number; activities: ScalingActivity[] }>;
   /** Writes down the ends due at `nowMs` (DOING to SUCCESS). Idempotent. Returns how many. */
   settleDue(nowMs: UnixMs, limit: number): Promise<number>;
+  /**
+   * As `settleDue`, returning the activities this call wrote down (as settled): a second
+   * server that races it gets none of them.
+   */
+  settleDueReturning(nowMs: UnixMs, limit: number): Promise<ScalingActivity[]>;
   /** Whether any activity's end is due at `nowMs`. */
   anyDue(nowMs: UnixMs): Promise<boolean>;
   /** Inserts many at once, in as few statements as the backend allows (import, bench). */
@@ -281,6 +287,7 @@ export interface ResourceTransaction {
   readonly servers: ServerRepository;
   readonly instances: InstanceRepository;
   readonly activities: ActivityRepository;
+  readonly notifications: NotificationRepository;
   readonly logs: SessionLogs;
 }
 

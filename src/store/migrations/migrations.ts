@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { ColumnDefinitionBuilder, Kysely } from 'kysely';
 import { instancesAndActivities } from './instances-and-activities.js';
 import type { Migration } from './migration.js';
+import { notifications } from './notifications.js';
 
 
 /**
@@ -357,4 +358,5 @@ export const migrations: Readonly<Record<string, Migration>> = {
     },
   },
   '0009_instances_and_activities': instancesAndActivities,
+  '0011_notifications': notifications,
 };

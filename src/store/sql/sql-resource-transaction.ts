@@ -7,6 +7,7 @@ import { configurationRepository } from './configuration-repository.js';
 import { executionRepository } from './execution-repository.js';
 import { groupRepository } from './group-repository.js';
 import { instanceRepository } from './instance-repository.js';
+import { notificationRepository } from './notification-repository.js';
 import { policyRepository } from './policy-repository.js';
 import type { ResourceDb } from './resource-table.js';
 import { serverRepository } from './server-repository.js';
@@ -33,6 +34,7 @@ export function sqlResourceTransaction(
     servers: serverRepository(resources),
     instances: instanceRepository(resources),
     activities: activityRepository(resources),
+    notifications: notificationRepository(resources),
     logs: {
       get: readLog,
       write: async (logs) => {

@@ -35,7 +35,8 @@ export interface GroupNotification {
  * message service's rule (1 to 255 letters, digits, `-`, `_`, starting with a letter or a
  * digit).
  */
-const topicUrnPattern = /^urn:smn:([a-z0-9-]{1,64}):([A-Za-z0-9_-]{1,64}):([A-Za-z0-9][A-Za-z0-9_-]{0,254})$/;
+const topicUrnPattern =
+  /^urn:smn:([a-z0-9-]{1,64}):([A-Za-z0-9_-]{1,64}):([A-Za-z0-9][A-Za-z0-9_-]{0,254})$/;
 
 /** What a topic URN names, or why it cannot be accepted from `projectId`. */
 export type ParsedTopicUrn =

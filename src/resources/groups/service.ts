@@ -208,6 +208,7 @@ export class GroupService {
         if (instance.deleteOnRemoval) await tx.servers.delete(projectId, instance.id);
       }
       await tx.policies.deleteOf(projectId, groupId);
+      await tx.notifications.deleteTopicsOf(projectId, groupId);
       await tx.groups.delete(projectId, groupId);
     });
   }

@@ -1,11 +1,7 @@
 import type { FastifyPluginCallback, FastifyReply, FastifyRequest } from 'fastify';
 import { acceptAsIs } from '../../http/accept-as-is.js';
 import { bodyObject } from '../../http/body-fields.js';
-import {
-  engineErrorResponses,
-  noContent,
-  projectParams,
-} from '../../http/resource-schemas.js';
+import { engineErrorResponses, noContent, projectParams } from '../../http/resource-schemas.js';
 import type { NotificationService } from './service.js';
 import { notificationSchemas } from './schemas.js';
 import { parseSentQuery, parseWebhookPut, sentToWire, webhookToWire } from './wire.js';

@@ -49,7 +49,8 @@ export const webhookPutBody = {
       type: 'string',
       minLength: 16,
       maxLength: 256,
-      description: 'The HMAC-SHA256 key of the signature header, 16 to 256 characters. Never shown in full.',
+      description:
+        'The HMAC-SHA256 key of the signature header, 16 to 256 characters. Never shown in full.',
     },
   },
 } as const;
@@ -113,7 +114,11 @@ export const notificationSchemas = {
     },
   },
   topic,
-  list: { type: 'object', required: ['topics'], properties: { topics: { type: 'array', items: topic } } },
+  list: {
+    type: 'object',
+    required: ['topics'],
+    properties: { topics: { type: 'array', items: topic } },
+  },
   webhookBody: webhookPutBody,
   webhookParams: projectAnd('topic_urn', "A topic URN in the caller's project."),
   webhookShow: { type: 'object', required: ['topic'], properties: { topic: webhook } },

@@ -26,7 +26,9 @@ const view = (t: GroupNotification): TopicView => ({
 function acceptedUrn(projectId: string, topicUrn: string): string {
   const parsed = parseTopicUrn(topicUrn, projectId);
   if (!parsed.ok) {
-    throw apiErrors.notificationInvalid(`Invalid topic_urn ${JSON.stringify(topicUrn)}: ${parsed.reason}.`);
+    throw apiErrors.notificationInvalid(
+      `Invalid topic_urn ${JSON.stringify(topicUrn)}: ${parsed.reason}.`,
+    );
   }
   return topicUrn;
 }

@@ -35,7 +35,9 @@ const checkCreate = bodyCheck(notificationCreateBody, {
     {
       field: 'topic_scene',
       missing: () =>
-        apiErrors.notificationInvalid(`Give topic_scene, a list of one or more of ${scenesAccepted}.`),
+        apiErrors.notificationInvalid(
+          `Give topic_scene, a list of one or more of ${scenesAccepted}.`,
+        ),
       invalid: (value, errors) =>
         apiErrors.notificationInvalid(
           failed(errors, 'type') && errors.every((e) => e.path === '')
@@ -82,7 +84,9 @@ const checkWebhook = bodyCheck(webhookPutBody, {
         try {
           parsed = new URL(url);
         } catch {
-          return apiErrors.badRequestBody('Invalid url: not an absolute URL; give an http or https URL.');
+          return apiErrors.badRequestBody(
+            'Invalid url: not an absolute URL; give an http or https URL.',
+          );
         }
         return parsed.protocol === 'http:' || parsed.protocol === 'https:'
           ? undefined

@@ -1,9 +1,6 @@
 import type { Expression, SqlBool } from 'kysely';
 import type { GroupNotification, SentNotification, TopicScene } from '../../domain/notification.js';
-import type {
-  NotificationRepository,
-  SentNotificationFilter,
-} from '../notification-repository.js';
+import type { NotificationRepository, SentNotificationFilter } from '../notification-repository.js';
 import { notificationDelivery } from './notification-delivery-queries.js';
 import { rowToSent, rowToWebhook, sentToRow } from './notification-rows.js';
 import type { ResourceDb } from './resource-table.js';
@@ -20,15 +17,13 @@ async function topicsOf(r: ResourceDb, projectId: string, groupId: string) {
     .orderBy('create_time')
     .orderBy('topic_urn')
     .execute();
-  return rows.map(
-    (row): GroupNotification => ({
-      projectId: row.project_id,
-      groupId: row.group_id,
-      topicUrn: row.topic_urn,
-      scenes: JSON.parse(row.topic_scenes) as TopicScene[],
-      createTime: Number(row.create_time),
-    }),
-  );
+  return rows.map((row): GroupNotification => ({
+    projectId: row.project_id,
+    groupId: row.group_id,
+    topicUrn: row.topic_urn,
+    scenes: JSON.parse(row.topic_scenes) as TopicScene[],
+    createTime: row.create_time,
+  }));
 }
 
 async function putTopic(r: ResourceDb, topic: GroupNotification): Promise<void> {
@@ -98,7 +93,7 @@ async function list(
           .limit(paging.limit)
           .offset(paging.startNumber)
           .execute();
-  return { total: Number(total), notifications: rows.map(rowToSent) };
+  return { total: total, notifications: rows.map(rowToSent) };
 }
 
 /** The notification repository of a session's connection. */
@@ -181,4 +176,3 @@ export const notificationRepository = (r: ResourceDb): NotificationRepository =>
   },
   ...notificationDelivery(r),
 });
-

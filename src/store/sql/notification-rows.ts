@@ -18,16 +18,16 @@ export function rowToSent(row: Selectable<SentNotificationsTable>): SentNotifica
     topicUrn: row.topic_urn,
     scene: row.scene as TopicScene,
     eventKey: row.event_key,
-    eventTime: Number(row.event_time),
+    eventTime: row.event_time,
     message: row.message,
     deliveryStatus: row.delivery_status as DeliveryStatus,
-    attempts: Number(row.attempts),
+    attempts: row.attempts,
   };
   if (row.activity_id !== null) n.activityId = row.activity_id;
   if (row.last_error !== null) n.lastError = row.last_error;
-  if (row.last_attempt_at !== null) n.lastAttemptAt = Number(row.last_attempt_at);
-  if (row.next_attempt_at !== null) n.nextAttemptAt = Number(row.next_attempt_at);
-  if (row.delivered_at !== null) n.deliveredAt = Number(row.delivered_at);
+  if (row.last_attempt_at !== null) n.lastAttemptAt = row.last_attempt_at;
+  if (row.next_attempt_at !== null) n.nextAttemptAt = row.next_attempt_at;
+  if (row.delivered_at !== null) n.deliveredAt = row.delivered_at;
   return n;
 }
 
@@ -58,6 +58,6 @@ export const rowToWebhook = (row: Selectable<NotificationTopicsTable>): Notifica
   topicUrn: row.topic_urn,
   url: row.url,
   secret: row.secret,
-  createTime: Number(row.create_time),
-  updateTime: Number(row.update_time),
+  createTime: row.create_time,
+  updateTime: row.update_time,
 });

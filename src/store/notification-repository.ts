@@ -52,7 +52,7 @@ export type AttemptOutcome =
  * holds a delivery (`claim`).
  */
 export interface NotificationRepository {
-  /** The group's topics, in the order they were first added. */
+  /** The group's topics, in the order they were first added (then by URN). */
   topicsOf(projectId: string, groupId: string): Promise<GroupNotification[]>;
   /** Adds the topic to the group, or sets its scenes when the group has it already. */
   putTopic(topic: GroupNotification): Promise<void>;

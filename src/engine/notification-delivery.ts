@@ -39,6 +39,8 @@ export class NotificationDelivery {
   #timer: NodeJS.Timeout | undefined;
   #running: Promise<void> | undefined;
   #stopped = true;
+  /** Set by `stop`: a pass in progress ends after its current attempts. */
+  #stopping = false;
 
   constructor(store: ResourceStore, clock: () => number, options: NotificationDeliveryOptions) {
     this.#store = store;
@@ -50,12 +52,14 @@ export class NotificationDelivery {
   start(): void {
     if (!this.#stopped) return;
     this.#stopped = false;
+    this.#stopping = false;
     this.#schedule(0);
   }
 
   /** Stops looking and waits for the deliveries in progress (each bounded by the timeout). */
   async stop(): Promise<void> {
     this.#stopped = true;
+    this.#stopping = true;
     if (this.#timer !== undefined) clearTimeout(this.#timer);
     this.#timer = undefined;
     await this.#running;
@@ -76,7 +80,7 @@ export class NotificationDelivery {
       const made = tried.filter(Boolean).length;
       attempts += made;
       // A delivered notification lets its group's next one go at once; a failed one waits.
-      if (made === 0 || this.#stopped) return attempts;
+      if (made === 0 || this.#stopping) return attempts;
     }
   }
 

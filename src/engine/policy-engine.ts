@@ -211,8 +211,7 @@ export class PolicyEngine {
       if (!due.instances && !due.activities) return;
       const written = await this.#store.resourceSession(
         async (tx) =>
-          (await tx.instances.settleDue(nowMs, batch)) +
-          (await settleActivities(tx, nowMs, batch)),
+          (await tx.instances.settleDue(nowMs, batch)) + (await settleActivities(tx, nowMs, batch)),
       );
       if (written === 0) return;
     }

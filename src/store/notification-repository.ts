@@ -100,6 +100,8 @@ export interface NotificationRepository {
   ): Promise<SentNotification[]>;
   /** The notifications with these ids, whatever their project (import checks ids). */
   byIds(ids: readonly string[]): Promise<SentNotification[]>;
+  /** The notifications of these events, whatever their topic (import checks events). */
+  byEventKeys(eventKeys: readonly string[]): Promise<SentNotification[]>;
   /** Inserts or replaces these notifications as they are (import). */
   upsertMany(notifications: readonly SentNotification[]): Promise<void>;
 }

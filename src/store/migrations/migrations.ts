@@ -4,7 +4,6 @@ import { instancesAndActivities } from './instances-and-activities.js';
 import type { Migration } from './migration.js';
 import { notifications } from './notifications.js';
 
-
 /**
  * Every schema change, in name order, written once for both backends. Never edit a
  * migration that has shipped: add a new one.

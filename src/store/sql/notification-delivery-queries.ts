@@ -137,7 +137,13 @@ export const notificationDelivery = (
   r: ResourceDb,
 ): Pick<
   NotificationRepository,
-  'deliveryHeads' | 'claim' | 'finishAttempt' | 'exportPage' | 'byIds' | 'upsertMany'
+  | 'deliveryHeads'
+  | 'claim'
+  | 'finishAttempt'
+  | 'exportPage'
+  | 'byIds'
+  | 'byEventKeys'
+  | 'upsertMany'
 > => ({
   deliveryHeads: (nowMs, limit) => deliveryHeads(r, nowMs, limit),
   claim: (id, owner, nowMs, leaseUntil) => claim(r, id, owner, nowMs, leaseUntil),
@@ -149,6 +155,15 @@ export const notificationDelivery = (
       .selectFrom('sent_notifications')
       .selectAll()
       .where('id', 'in', [...ids])
+      .execute();
+    return rows.map(rowToSent);
+  },
+  byEventKeys: async (eventKeys) => {
+    if (eventKeys.length === 0) return [];
+    const rows = await r.db
+      .selectFrom('sent_notifications')
+      .selectAll()
+      .where('event_key', 'in', [...eventKeys])
       .execute();
     return rows.map(rowToSent);
   },

@@ -34,7 +34,9 @@ async function receiver(plan: number[], delayMs = 0) {
     req.on('end', () => {
       received.push({ headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
       const status = plan.shift() ?? 200;
-      setTimeout(() => res.writeHead(status).end('ok'), delayMs);
+      setTimeout(() => {
+        res.writeHead(status).end('ok');
+      }, delayMs);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -45,7 +47,9 @@ async function receiver(plan: number[], delayMs = 0) {
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
-        server.close(() => resolve());
+        server.close(() => {
+          resolve();
+        });
       }),
   };
 }

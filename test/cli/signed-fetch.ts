@@ -9,7 +9,7 @@ export interface ClientCredential {
 }
 
 export interface ClientRequest {
-  readonly method?: 'GET' | 'POST';
+  readonly method?: 'GET' | 'POST' | 'PUT' | 'DELETE';
   /** Path only; the query goes in `query`. */
   readonly path: string;
   readonly query?: Readonly<Record<string, string>>;

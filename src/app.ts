@@ -260,7 +260,10 @@ export function buildApp(deps: AppDeps): FastifyInstance {
       backoffMs: 1_000,
       maxBackoffMs: 300_000,
       onError: (e: unknown) => {
-        app.log.error({ err: e }, 'notification delivery pass failed; retrying at the next interval');
+        app.log.error(
+          { err: e },
+          'notification delivery pass failed; retrying at the next interval',
+        );
       },
     });
     app.addHook('onListen', (done) => {

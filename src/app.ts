@@ -41,6 +41,12 @@ import {
   vpcBandwidthsPrefix,
 } from './resources/bandwidths/routes.js';
 import { Scheduler } from './engine/scheduler.js';
+import { NotificationDelivery } from './engine/notification-delivery.js';
+import { notificationRoutes, notificationsPrefix } from './resources/notifications/routes.js';
+import {
+  scalelogNotificationRoutes,
+  scalelogNotificationsPrefix,
+} from './resources/notifications/scalelog-routes.js';
 import { buildServices } from './services.js';
 import type { Store } from './store/store.js';
 
@@ -243,6 +249,11 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   void app.register(scheduledTaskRoutes({ scheduledTasks: services.scheduledTasks, now }), {
     prefix: scheduledTasksPrefix,
   });
+  const { notifications } = services;
+  void app.register(notificationRoutes({ notifications }), { prefix: notificationsPrefix });
+  void app.register(scalelogNotificationRoutes({ notifications }), {
+    prefix: scalelogNotificationsPrefix,
+  });
   const { bandwidths } = services;
   void app.register(scalelogBandwidthRoutes({ bandwidths }), { prefix: scalelogBandwidthsPrefix });
   void app.register(vpcBandwidthRoutes({ bandwidths }), { prefix: vpcBandwidthsPrefix });
@@ -253,12 +264,28 @@ export function buildApp(deps: AppDeps): FastifyInstance {
         app.log.error({ err: e }, 'policy scheduler pass failed; retrying at the next interval');
       },
     });
+    // Webhook deliveries run in a loop of their own: a slow receiver never holds up a pass.
+    const delivery = new NotificationDelivery(store, now, {
+      intervalMs: config.schedulerIntervalMs,
+      timeoutMs: config.webhookTimeoutMs,
+      maxAttempts: config.webhookMaxAttempts,
+      backoffMs: 1_000,
+      maxBackoffMs: 300_000,
+      onError: (e: unknown) => {
+        app.log.error(
+          { err: e },
+          'notification delivery pass failed; retrying at the next interval',
+        );
+      },
+    });
     app.addHook('onListen', (done) => {
       scheduler.start();
+      delivery.start();
       done();
     });
     app.addHook('onClose', async () => {
       await scheduler.stop();
+      await delivery.stop();
     });
   }
   void app.register(ingestRoutes({ store, bodyLimitBytes: config.bodyLimitBytes }), {

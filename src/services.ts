@@ -9,6 +9,7 @@ import { GroupService } from './resources/groups/service.js';
 import { InstanceService } from './resources/instances/service.js';
 import { LifecycleHookService } from './resources/lifecycle-hooks/service.js';
 import { LogService } from './resources/logs/service.js';
+import { NotificationService } from './resources/notifications/service.js';
 import { PolicyService } from './resources/policies/service.js';
 import { ServerService } from './resources/servers/service.js';
 import { TagService } from './resources/tags/service.js';
@@ -41,6 +42,7 @@ export interface Services {
   readonly warmPools: WarmPoolService;
   readonly tags: TagService;
   readonly scheduledTasks: ScheduledTaskService;
+  readonly notifications: NotificationService;
 }
 
 /** The policy engine of a store, on a clock, with the settings of `config`. */
@@ -82,5 +84,6 @@ export function buildServices(
     warmPools: new WarmPoolService(store, now, config),
     tags: new TagService(store, now),
     scheduledTasks: new ScheduledTaskService(store, now),
+    notifications: new NotificationService(store, now),
   };
 }

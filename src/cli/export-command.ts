@@ -12,6 +12,7 @@ import type {
 } from '../store/resource-store.js';
 import type { CliContext } from './cli-context.js';
 import { exitCodes } from './exit-codes.js';
+import { exportNotifications } from './export-notifications.js';
 import type { ExitCode } from './exit-codes.js';
 import { withCommandStore } from './open-command-store.js';
 import { UsageError } from './usage-error.js';
@@ -28,6 +29,8 @@ export interface ExportCommandOptions {
   readonly activities?: boolean | undefined;
   /** With `activities` and `project`: only this scaling group's. */
   readonly group?: string | undefined;
+  /** Export the recorded notifications instead of execution logs. */
+  readonly notifications?: boolean | undefined;
 }
 
 const checkId = (flag: string, value: string, what: 'log' | 'activity' = 'log'): string => {
@@ -147,6 +150,12 @@ export async function exportCommand(
   config: Config,
   context: CliContext,
 ): Promise<ExitCode> {
+  if (options.notifications === true) {
+    if (options.activities === true) {
+      throw new UsageError('--activities and --notifications export different files: give one.');
+    }
+    return exportNotifications(options, config, context);
+  }
   if (options.activities === true) return exportActivities(options, config, context);
   const filter = exportFilter(options);
   let lines = 0;

@@ -2,6 +2,7 @@ import { open } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import type { Config } from '../config/config.js';
 import { importActivities } from '../ingest/import-activities.js';
+import { importNotifications } from '../ingest/import-notifications.js';
 import { ImportAbortedError, importNdjson } from '../ingest/import-ndjson.js';
 import type { ImportReport } from '../ingest/import-ndjson.js';
 import type { CliContext, SignalSource } from './cli-context.js';
@@ -17,6 +18,8 @@ export interface ImportCommandOptions {
   readonly skipInvalid: boolean;
   /** The file holds scaling activities (`export --activities`), not execution logs. */
   readonly activities?: boolean;
+  /** The file holds recorded notifications (`export --notifications`). */
+  readonly notifications?: boolean;
 }
 
 interface Input {
@@ -124,9 +127,11 @@ export async function importCommand(
         ...(progress === undefined ? {} : { onProgress: progress.update }),
       };
       report =
-        options.activities === true
-          ? await importActivities(store, input.stream, importOptions)
-          : await importNdjson(store, input.stream, importOptions);
+        options.notifications === true
+          ? await importNotifications(store, input.stream, importOptions)
+          : options.activities === true
+            ? await importActivities(store, input.stream, importOptions)
+            : await importNdjson(store, input.stream, importOptions);
     } catch (e: unknown) {
       const signal = interruption.received();
       if (signal !== undefined && !(e instanceof ImportAbortedError)) {

@@ -187,6 +187,10 @@ export async function runCli(argv: readonly string[], context: CliContext): Prom
       .option(
         '--activities',
         'the file holds scaling activities (from export --activities), not execution logs',
+      )
+      .option(
+        '--notifications',
+        'the file holds recorded notifications (from export --notifications), not execution logs',
       ),
     'the store to import into: a file path, sqlite:PATH or postgres://...; a missing SQLite database is created (in a folder that exists, or data/)',
     '\nThe import is one transaction. A bad line aborts it and nothing is written (exit 1),\n' +
@@ -194,14 +198,22 @@ export async function runCli(argv: readonly string[], context: CliContext): Prom
   ).action(
     async (
       file: string,
-      options: CommonOptions & { skipInvalid?: boolean; activities?: boolean },
+      options: CommonOptions & {
+        skipInvalid?: boolean;
+        activities?: boolean;
+        notifications?: boolean;
+      },
     ) => {
+      if (options.activities === true && options.notifications === true) {
+        throw new UsageError('--activities and --notifications read different files: give one.');
+      }
       const config = await configOf(options);
       result = await importCommand(
         {
           source: file,
           skipInvalid: options.skipInvalid === true,
           activities: options.activities === true,
+          notifications: options.notifications === true,
         },
         config,
         context,
@@ -222,7 +234,14 @@ export async function runCli(argv: readonly string[], context: CliContext): Prom
         '--activities',
         'write scaling activities instead of execution logs, in the format import --activities reads',
       )
-      .option('--group <id>', 'with --activities and --project: only this scaling group'),
+      .option(
+        '--notifications',
+        'write the recorded notifications instead of execution logs, in the format import --notifications reads',
+      )
+      .option(
+        '--group <id>',
+        'with --activities or --notifications, and --project: only this scaling group',
+      ),
     'the store to export from: a file path, sqlite:PATH or postgres://...; it must exist',
   ).action(
     async (
@@ -230,6 +249,7 @@ export async function runCli(argv: readonly string[], context: CliContext): Prom
         project?: string;
         policy?: string;
         activities?: boolean;
+        notifications?: boolean;
         group?: string;
       },
     ) => {
@@ -239,6 +259,7 @@ export async function runCli(argv: readonly string[], context: CliContext): Prom
           project: options.project,
           policy: options.policy,
           activities: options.activities === true,
+          notifications: options.notifications === true,
           group: options.group,
         },
         config,

@@ -111,6 +111,10 @@ export interface Config extends QuotaLimits {
   readonly misfireGraceMs: number;
   /** How often `serve` looks for due triggers and executions to settle. */
   readonly schedulerIntervalMs: number;
+  /** How long a notification webhook has to answer one delivery. */
+  readonly webhookTimeoutMs: number;
+  /** Delivery attempts of a notification before it is given up as FAILED. */
+  readonly webhookMaxAttempts: number;
   /**
    * Whether Scalelog's developer endpoint that fires a scheduled or recurring policy's trigger
    * now is served. Off by default; on with `dev` unless set.
@@ -151,6 +155,8 @@ export const defaultConfig: Config = Object.freeze({
   instanceSettleMs: 0,
   misfireGraceMs: 300_000,
   schedulerIntervalMs: 1_000,
+  webhookTimeoutMs: 10_000,
+  webhookMaxAttempts: 10,
   devTriggers: false,
   dev: false,
   ...defaultQuotaLimits,

@@ -226,6 +226,16 @@ export const configSettings: { readonly [K in keyof Config]: Setting<Config[K]> 
     parse: (c) => integer(c, 10, 3_600_000, 'milliseconds'),
     summary: 'how often serve looks for due triggers and executions to finish, ms',
   },
+  webhookTimeoutMs: {
+    env: 'SCALELOG_WEBHOOK_TIMEOUT_MS',
+    parse: (c) => integer(c, 100, 600_000, 'milliseconds'),
+    summary: 'how long a notification webhook has to answer one delivery, ms',
+  },
+  webhookMaxAttempts: {
+    env: 'SCALELOG_WEBHOOK_MAX_ATTEMPTS',
+    parse: (c) => integer(c, 1, 1_000, 'attempts'),
+    summary: 'delivery attempts of a notification before it is given up as FAILED',
+  },
   devTriggers: {
     env: 'SCALELOG_DEV_TRIGGERS',
     parse: parseBoolean,

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { changeDescription } from '../domain/scaling-activity.js';
+import { recordActivityNotifications } from './record-notifications.js';
 import type {
   ActivityInstance,
   ActivityType,
@@ -173,6 +174,7 @@ export async function followDesired(
         description: `${description === '' ? '' : `${description} `}No AS configuration is in the AS group: no instance can be added.`,
       };
       await tx.activities.insert(activity);
+      await recordActivityNotifications(tx, activity);
       return { group, activity };
     }
     const random = options.random ?? Math.random;

@@ -4,6 +4,7 @@ import type { ScalingGroup } from '../domain/scaling-group.js';
 import type { ScalingInstance } from '../domain/scaling-instance.js';
 import { formatWireTimeMs } from '../domain/wire-time.js';
 import type { ResourceStore, ResourceTransaction } from '../store/resource-store.js';
+import { recordActivityNotifications } from './record-notifications.js';
 import { followDesired, toActivityInstance } from './group-scaling.js';
 import type { ScalingOptions } from './group-scaling.js';
 import { holdBy, unsettled, waitStateOf, withNote } from './lifecycle-hold.js';
@@ -141,6 +142,10 @@ async function noteOnActivity(
     }
   }
   await tx.activities.update(updated);
+  // A failed end is written here, not by the settling pass: its notifications too.
+  if (updated.status === 'FAIL' && activity.status !== 'FAIL') {
+    await recordActivityNotifications(tx, updated);
+  }
 }
 
 /**

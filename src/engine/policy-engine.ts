@@ -10,6 +10,7 @@ import { logBase, recordRefusal, startExecution } from './policy-executor.js';
 import { settleExecution } from './settle-execution.js';
 import { refillDueWarmPools } from './warm-pool.js';
 import { ScheduledTaskEngine } from './scheduled-tasks.js';
+import { settleActivities } from './record-notifications.js';
 import type { ExecutionOutcome, ExecutorOptions } from './policy-executor.js';
 
 /** Where the engine takes the time from (Unix ms): the wall clock, or a test's. */
@@ -222,8 +223,7 @@ export class PolicyEngine {
       if (!due.instances && !due.activities) return;
       const written = await this.#store.resourceSession(
         async (tx) =>
-          (await tx.instances.settleDue(nowMs, batch)) +
-          (await tx.activities.settleDue(nowMs, batch)),
+          (await tx.instances.settleDue(nowMs, batch)) + (await settleActivities(tx, nowMs, batch)),
       );
       if (written === 0) return;
     }

@@ -403,6 +403,13 @@ export const apiErrors = {
         ? `The scaling group ${show(groupId)} has a scaling action under way: wait for it to end.`
         : `The scaling group ${show(groupId)} is ${status}: resume it first.`,
     ),
+  /**
+   * The notification API: a topic URN, scene or topic count the group cannot take, and a
+   * topic the group does not notify (no message service stands behind Scalelog: see the
+   * notifications section of DEVIATIONS).
+   */
+  notificationInvalid: (detail: string) =>
+    badRequest('AS.2034', 'Invalid notification method of the AS group.', detail),
   manualAddOverMax: (instances: number, adding: number, max: number) =>
     badRequest(
       'AS.2035',

@@ -115,6 +115,11 @@ export function registerDocs(app: FastifyInstance): void {
           name: 'triggers',
           description: "Scalelog's own: fire an alarm, or a schedule's trigger now (developer).",
         },
+        {
+          name: 'notifications',
+          description:
+            "The cloud API (AS v1): a group's notification topics; and Scalelog's own endpoints: the notifications recorded and the topics' webhooks.",
+        },
         { name: 'probes', description: 'Liveness and readiness.' },
         {
           name: 'api versions',

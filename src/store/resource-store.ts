@@ -12,6 +12,7 @@ import type { ResourceTag, TagResourceType, TagToDelete } from '../domain/resour
 import type { WriteResult } from './log-store.js';
 import type { WarmPoolRepository } from './warm-pool-store.js';
 import type { ScheduledTaskRepository } from './scheduled-task-store.js';
+import type { NotificationRepository } from './notification-repository.js';
 
 /** An execution that has started and not finished: its log is EXECUTING until it settles. */
 export interface PendingExecution {
@@ -233,6 +234,11 @@ export interface ActivityRepository {
   ): Promise<{ total: number; activities: ScalingActivity[] }>;
   /** Writes down the ends due at `nowMs` (DOING to SUCCESS). Idempotent. Returns how many. */
   settleDue(nowMs: UnixMs, limit: number): Promise<number>;
+  /**
+   * As `settleDue`, returning the activities this call wrote down (as settled): a second
+   * server that races it gets none of them.
+   */
+  settleDueReturning(nowMs: UnixMs, limit: number): Promise<ScalingActivity[]>;
   /** Whether any activity's end is due at `nowMs`. */
   anyDue(nowMs: UnixMs): Promise<boolean>;
   /** Inserts many at once, in as few statements as the backend allows (import, bench). */
@@ -332,6 +338,7 @@ export interface ResourceTransaction {
   readonly lifecycleHooks: LifecycleHookRepository;
   readonly tags: TagRepository;
   readonly scheduledTasks: ScheduledTaskRepository;
+  readonly notifications: NotificationRepository;
   readonly logs: SessionLogs;
 }
 

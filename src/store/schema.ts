@@ -322,6 +322,48 @@ export interface ScheduledTasksTable {
   next_fire_at: UnixMs | null;
 }
 
+/** A topic a group notifies (`createScalingNotification`). */
+export interface ScalingNotificationsTable {
+  project_id: string;
+  group_id: string;
+  topic_urn: string;
+  /** JSON array of the scenes, in the order given. */
+  topic_scenes: string;
+  create_time: UnixMs;
+}
+
+/** A notification that would have been sent, and its webhook delivery. */
+export interface SentNotificationsTable {
+  id: string;
+  project_id: string;
+  group_id: string;
+  topic_urn: string;
+  scene: string;
+  activity_id: string | null;
+  event_key: string;
+  event_time: UnixMs;
+  message: string;
+  delivery_status: string;
+  attempts: number;
+  last_error: string | null;
+  last_attempt_at: UnixMs | null;
+  next_attempt_at: UnixMs | null;
+  delivered_at: UnixMs | null;
+  /** Which server holds the delivery, until when (the claim that makes one deliver). */
+  lease_owner: string | null;
+  lease_until: UnixMs | null;
+}
+
+/** A topic's webhook. */
+export interface NotificationTopicsTable {
+  project_id: string;
+  topic_urn: string;
+  url: string;
+  secret: string;
+  create_time: UnixMs;
+  update_time: UnixMs;
+}
+
 export interface Database {
   execution_logs: ExecutionLogsTable;
   policy_log_counts: PolicyLogCountsTable;
@@ -344,4 +386,7 @@ export interface Database {
   lifecycle_hook_waits: LifecycleHookWaitsTable;
   resource_tags: ResourceTagsTable;
   scheduled_tasks: ScheduledTasksTable;
+  scaling_notifications: ScalingNotificationsTable;
+  sent_notifications: SentNotificationsTable;
+  notification_topics: NotificationTopicsTable;
 }

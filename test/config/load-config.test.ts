@@ -66,6 +66,8 @@ describe('loadConfig', () => {
       instanceSettleMs: 0,
       misfireGraceMs: 300_000,
       schedulerIntervalMs: 1000,
+      webhookTimeoutMs: 10_000,
+      webhookMaxAttempts: 10,
       devTriggers: false,
       dev: false,
       groupQuota: 25,
@@ -114,6 +116,8 @@ describe('loadConfig', () => {
         SCALELOG_INSTANCE_SETTLE_MS: '30000',
         SCALELOG_MISFIRE_GRACE_MS: '60000',
         SCALELOG_SCHEDULER_INTERVAL_MS: '250',
+        SCALELOG_WEBHOOK_TIMEOUT_MS: '2500',
+        SCALELOG_WEBHOOK_MAX_ATTEMPTS: '4',
         SCALELOG_DEV_TRIGGERS: 'false',
         SCALELOG_DEV: '1',
         SCALELOG_GROUP_QUOTA: '50',
@@ -149,6 +153,8 @@ describe('loadConfig', () => {
       instanceSettleMs: 30_000,
       misfireGraceMs: 60_000,
       schedulerIntervalMs: 250,
+      webhookTimeoutMs: 2500,
+      webhookMaxAttempts: 4,
       // Set explicitly: dev mode does not turn it on then.
       devTriggers: false,
       dev: true,
@@ -476,6 +482,8 @@ describe('loadConfig', () => {
     ['SCALELOG_INSTANCE_SETTLE_MS', '-5', 'whole number of milliseconds'],
     ['SCALELOG_MISFIRE_GRACE_MS', '5m', 'whole number of milliseconds'],
     ['SCALELOG_SCHEDULER_INTERVAL_MS', '5', 'from 10 to 3600000'],
+    ['SCALELOG_WEBHOOK_TIMEOUT_MS', '50', 'from 100 to 600000'],
+    ['SCALELOG_WEBHOOK_MAX_ATTEMPTS', '0', 'from 1 to 1000'],
     ['SCALELOG_DEV_TRIGGERS', 'maybe', 'true'],
   ])('refuses %s=%s', async (name, value, expected) => {
     const problems = await problemsOf({ env: { [name]: value } });

@@ -48,6 +48,7 @@ interface Resources {
   readonly instanceId: string;
   readonly serverId: string;
   readonly scheduledTaskId: string;
+  readonly topicUrn: string;
 }
 
 /**
@@ -173,8 +174,24 @@ async function resources(api: TestApi): Promise<Resources> {
     { name: 'peak', scheduled_policy: { launch_time: launch }, instance_number: { max: 4 } },
     'task_id',
   );
+  const topicUrn = `urn:smn:region-1:${project}:ops`;
+  const topic = await api.inject({
+    method: 'PUT',
+    url: `${v1}/scaling_notification/${groupId}`,
+    headers: json,
+    payload: JSON.stringify({ topic_urn: topicUrn, topic_scene: ['SCALING_UP'] }),
+  });
+  expect(topic.statusCode, topic.body).toBe(200);
+  const webhook = await api.inject({
+    method: 'PUT',
+    url: `/scalelog/v1/${project}/notification-topics/${topicUrn}`,
+    headers: json,
+    payload: JSON.stringify({ url: 'http://127.0.0.1:9/hook', secret: 'sixteen-chars-ok' }),
+  });
+  expect(webhook.statusCode, webhook.body).toBe(201);
   return {
     scheduledTaskId,
+    topicUrn,
     groupId,
     alarmPolicyId,
     scheduledPolicyId,
@@ -520,6 +537,57 @@ function bodilessCalls(r: Resources): BodilessCall[] {
       pathParams: { scaling_group_id: r.groupId },
       status: 204,
     })),
+    {
+      method: 'GET',
+      route: '/autoscaling-api/v1/{project_id}/scaling_notification/{scaling_group_id}',
+      pathParams: { scaling_group_id: r.groupId },
+      status: 200,
+      check: (b) => {
+        expect(b.topics).toEqual([
+          { topic_urn: r.topicUrn, topic_scene: ['SCALING_UP'], topic_name: 'ops' },
+        ]);
+      },
+    },
+    {
+      method: 'GET',
+      route: '/scalelog/v1/{project_id}/notifications',
+      pathParams: {},
+      queryParams: { topic_scene: 'SCALING_UP' },
+      status: 200,
+      check: (b) => {
+        expect(b).toMatchObject({ start_number: 0, limit: 20 });
+      },
+    },
+    {
+      method: 'GET',
+      route: '/scalelog/v1/{project_id}/notification-topics',
+      pathParams: {},
+      status: 200,
+      check: (b) => {
+        expect(b.topics).toHaveLength(1);
+      },
+    },
+    {
+      method: 'GET',
+      route: '/scalelog/v1/{project_id}/notification-topics/{topic_urn}',
+      pathParams: { topic_urn: r.topicUrn },
+      status: 200,
+      check: (b) => {
+        expect(b.topic).toMatchObject({ topic_urn: r.topicUrn, secret_hint: '****s-ok' });
+      },
+    },
+    {
+      method: 'DELETE',
+      route: '/scalelog/v1/{project_id}/notification-topics/{topic_urn}',
+      pathParams: { topic_urn: r.topicUrn },
+      status: 204,
+    },
+    {
+      method: 'DELETE',
+      route: '/autoscaling-api/v1/{project_id}/scaling_notification/{scaling_group_id}/{topic_urn}',
+      pathParams: { scaling_group_id: r.groupId, topic_urn: r.topicUrn },
+      status: 204,
+    },
     {
       method: 'DELETE',
       route: '/autoscaling-api/v1/{project_id}/scaling_policy/{scaling_policy_id}',

@@ -220,6 +220,7 @@ export class GroupService {
       await tx.lifecycleHooks.deleteOfGroup(projectId, groupId);
       await tx.tags.deleteOf(projectId, 'scaling_group_tag', groupId);
       await tx.scheduledTasks.deleteOfGroup(projectId, groupId);
+      await tx.notifications.deleteTopicsOf(projectId, groupId);
       await tx.groups.delete(projectId, groupId);
     });
   }

@@ -5,6 +5,7 @@ import { lifecycleHooks } from './lifecycle-hooks.js';
 import type { Migration } from './migration.js';
 import { resourceTags } from './resource-tags.js';
 import { scheduledTasks } from './scheduled-tasks.js';
+import { notifications } from './notifications.js';
 import { warmPools } from './warm-pools.js';
 
 /**
@@ -361,6 +362,7 @@ export const migrations: Readonly<Record<string, Migration>> = {
   },
   '0009_instances_and_activities': instancesAndActivities,
   '0010_tags': resourceTags,
+  '0011_notifications': notifications,
   '0012_scheduled_tasks': scheduledTasks,
   '0013_lifecycle_hooks': lifecycleHooks,
   '0014_warm_pools': warmPools,

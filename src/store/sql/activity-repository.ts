@@ -166,6 +166,39 @@ async function settleDue(r: ResourceDb, nowMs: UnixMs, limit: number): Promise<n
   return Number(result.numUpdatedRows);
 }
 
+/**
+ * `settleDue` returning the rows it changed: the update's condition keeps the status it
+ * changes from, so of servers racing it each row is returned to one only.
+ */
+async function settleDueReturning(
+  r: ResourceDb,
+  nowMs: UnixMs,
+  limit: number,
+): Promise<ScalingActivity[]> {
+  const due = await r.db
+    .selectFrom('scaling_activities')
+    .select(['id'])
+    .where('settles_at', '<=', nowMs)
+    .where('status', '=', 'DOING')
+    .orderBy('settles_at')
+    .limit(limit)
+    .execute();
+  if (due.length === 0) return [];
+  const rows = await r.db
+    .updateTable('scaling_activities')
+    .set({ status: 'SUCCESS', end_time: sql`settles_at`, settles_at: null })
+    .where(
+      'id',
+      'in',
+      due.map((row) => row.id),
+    )
+    .where('status', '=', 'DOING')
+    .where('settles_at', '<=', nowMs)
+    .returningAll()
+    .execute();
+  return rows.map(rowToActivity);
+}
+
 /** Rows per insert statement: 13 columns each, well under either backend's bound on parameters. */
 const insertChunkRows = 500;
 
@@ -265,6 +298,7 @@ export const activityRepository = (r: ResourceDb): ActivityRepository => ({
   list: (projectId, groupId, filter, paging, nowMs) =>
     listActivities(r, projectId, groupId, filter, paging, nowMs),
   settleDue: (nowMs, limit) => settleDue(r, nowMs, limit),
+  settleDueReturning: (nowMs, limit) => settleDueReturning(r, nowMs, limit),
   insertMany: (activities) => insertMany(r, activities),
   byIds: (ids) => byIds(r, ids),
   exportPage: (filter, after, limit) => exportPage(r, filter, after, limit),

@@ -8,6 +8,7 @@ import { executionRepository } from './execution-repository.js';
 import { groupRepository } from './group-repository.js';
 import { instanceRepository } from './instance-repository.js';
 import { lifecycleHookRepository } from './lifecycle-hook-repository.js';
+import { notificationRepository } from './notification-repository.js';
 import { policyRepository } from './policy-repository.js';
 import type { ResourceDb } from './resource-table.js';
 import { serverRepository } from './server-repository.js';
@@ -41,6 +42,7 @@ export function sqlResourceTransaction(
     lifecycleHooks: lifecycleHookRepository(resources),
     tags: tagRepository(resources),
     scheduledTasks: scheduledTaskRepository(resources),
+    notifications: notificationRepository(resources),
     logs: {
       get: readLog,
       write: async (logs) => {

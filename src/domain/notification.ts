@@ -1,3 +1,4 @@
+import { hookTypes } from './lifecycle-hook.js';
 import type { UnixMs } from './unix-time.js';
 
 /**
@@ -15,6 +16,13 @@ export const topicScenes = [
   'SCALING_GROUP_ABNORMAL',
 ] as const;
 export type TopicScene = (typeof topicScenes)[number];
+
+/**
+ * The scenes a recorded notification may tell of: a group's topic scenes, and a lifecycle
+ * hook's hold (its type), told to the hook's own topic and never chosen by a group's topic.
+ */
+export const sentScenes = [...topicScenes, ...hookTypes] as const;
+export type SentScene = (typeof sentScenes)[number];
 
 /** How many topics a group may notify (the cloud's "up to five topics"). */
 export const maxGroupTopics = 5;
@@ -72,8 +80,8 @@ export interface SentNotification {
   readonly projectId: string;
   readonly groupId: string;
   readonly topicUrn: string;
-  readonly scene: TopicScene;
-  /** What caused it: the scaling activity, when one did. */
+  readonly scene: SentScene;
+  /** What caused it: the scaling activity, when one did (a hold: the activity it holds). */
   readonly activityId?: string;
   /** The event's key with the topic: a notification is recorded once per event and topic. */
   readonly eventKey: string;

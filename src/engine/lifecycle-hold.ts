@@ -5,6 +5,7 @@ import type { ScalingGroup } from '../domain/scaling-group.js';
 import type { LifeCycleState, ScalingInstance } from '../domain/scaling-instance.js';
 import { formatWireTimeMs } from '../domain/wire-time.js';
 import type { ResourceTransaction } from '../store/resource-store.js';
+import { recordHoldNotifications } from './record-notifications.js';
 
 /**
  * Where a change's instances meet the group's lifecycle hooks: a scale-out's new instances
@@ -64,7 +65,7 @@ export interface HeldChange {
  * (the oldest: the others hold each instance in turn after it) and stores the holds. Without
  * such a hook the change is returned as it is. A held change's activity has no settle time:
  * it stays DOING until the last hold ends, and its description says which hook holds which
- * instance until when.
+ * instance until when. Each hold's notification to the hook's topic is recorded with it.
  */
 export async function holdForHooks(
   tx: ResourceTransaction,
@@ -80,6 +81,7 @@ export async function holdForHooks(
   if (first === undefined) return change;
   const waits = change.instances.map((i) => holdBy(first, i.id, change.activity.id, nowMs, newId));
   await tx.lifecycleHooks.insertWaits(waits);
+  await recordHoldNotifications(tx, group, first, waits);
   const state = waitStateOf(type);
   const instances = change.instances.map((i): ScalingInstance => ({ ...unsettled(i), state }));
   const activity = unsettled(change.activity);

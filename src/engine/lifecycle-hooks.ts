@@ -4,7 +4,7 @@ import type { ScalingGroup } from '../domain/scaling-group.js';
 import type { ScalingInstance } from '../domain/scaling-instance.js';
 import { formatWireTimeMs } from '../domain/wire-time.js';
 import type { ResourceStore, ResourceTransaction } from '../store/resource-store.js';
-import { recordActivityNotifications } from './record-notifications.js';
+import { recordActivityNotifications, recordHoldNotifications } from './record-notifications.js';
 import { followDesired, toActivityInstance } from './group-scaling.js';
 import type { ScalingOptions } from './group-scaling.js';
 import { holdBy, unsettled, waitStateOf, withNote } from './lifecycle-hold.js';
@@ -61,6 +61,7 @@ export async function endHold(
         createTime: at,
       };
       await tx.lifecycleHooks.insertWaits([hold]);
+      await recordHoldNotifications(tx, group, next, [hold]);
       note += ` Lifecycle hook ${next.name} holds it next, until ${formatWireTimeMs(hold.timeoutAt)}.`;
     } else if (launching && result === 'CONTINUE') {
       await tx.instances.update([{ ...unsettled(instance), state: 'INSERVICE' }]);

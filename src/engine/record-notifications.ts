@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { topicNameOf } from '../domain/notification.js';
+import type { HookWait, LifecycleHook } from '../domain/lifecycle-hook.js';
+import { parseTopicUrn, topicNameOf } from '../domain/notification.js';
 import type { SentNotification, TopicScene } from '../domain/notification.js';
 import type { ActivityInstance, ScalingActivity } from '../domain/scaling-activity.js';
+import type { ScalingGroup } from '../domain/scaling-group.js';
 import { formatWireTimeMs } from '../domain/wire-time.js';
 import type { ResourceTransaction } from '../store/resource-store.js';
 
@@ -87,6 +89,61 @@ export async function recordActivityNotifications(
       ...(webhook === undefined ? {} : { nextAttemptAt: eventTime }),
     });
   }
+  return tx.notifications.record(notifications);
+}
+
+/**
+ * Records, in the caller's transaction, the notification each of `waits` (holds `hook` has
+ * just begun) would publish to the hook's topic, as the cloud does, so that the code behind
+ * it learns the action key to call back with: the scene is the hook's type, the message
+ * names the hold and carries the hook's metadata. One per hold (its action key), PENDING
+ * delivery when the topic has a webhook. A topic URN a group's notification could not name
+ * (another project's) is told nothing. Returns what it recorded.
+ */
+export async function recordHoldNotifications(
+  tx: ResourceTransaction,
+  group: ScalingGroup,
+  hook: LifecycleHook,
+  waits: readonly HookWait[],
+): Promise<SentNotification[]> {
+  if (waits.length === 0 || !parseTopicUrn(hook.topicUrn, hook.projectId).ok) return [];
+  const { projectId, topicUrn } = hook;
+  const webhook = await tx.notifications.getWebhook(projectId, topicUrn);
+  const notifications = waits.map((wait): SentNotification => {
+    const id = randomUUID();
+    const message = JSON.stringify({
+      notification_id: id,
+      project_id: projectId,
+      scaling_group_id: group.id,
+      scaling_group_name: group.name,
+      topic_urn: topicUrn,
+      topic_name: topicNameOf(topicUrn),
+      topic_scene: wait.hookType,
+      event_time: formatWireTimeMs(wait.createTime),
+      lifecycle_action_key: wait.actionKey,
+      instance_id: wait.instanceId,
+      lifecycle_hook_name: wait.hookName,
+      lifecycle_hook_type: wait.hookType,
+      default_result: wait.defaultResult,
+      timeout: formatWireTimeMs(wait.timeoutAt),
+      notification_metadata: hook.metadata ?? null,
+      scaling_activity_id: wait.activityId,
+    });
+    return {
+      id,
+      projectId,
+      groupId: group.id,
+      topicUrn,
+      scene: wait.hookType,
+      activityId: wait.activityId,
+      eventKey: `hook:${wait.actionKey}`,
+      eventTime: wait.createTime,
+      message,
+      deliveryStatus: webhook === undefined ? 'NONE' : 'PENDING',
+      attempts: 0,
+      ...(webhook === undefined ? {} : { nextAttemptAt: wait.createTime }),
+    };
+  });
   return tx.notifications.record(notifications);
 }
 

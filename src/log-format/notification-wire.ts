@@ -1,6 +1,6 @@
 import { plainIdPattern } from '../domain/ids.js';
-import { deliveryStatuses, parseTopicUrn, topicScenes } from '../domain/notification.js';
-import type { DeliveryStatus, SentNotification, TopicScene } from '../domain/notification.js';
+import { deliveryStatuses, parseTopicUrn, sentScenes } from '../domain/notification.js';
+import type { DeliveryStatus, SentNotification, SentScene } from '../domain/notification.js';
 import { unstorableReason } from '../domain/storable-text.js';
 import { isObject } from '../shared/is-object.js';
 import { quoted } from '../shared/shown.js';
@@ -130,7 +130,7 @@ export function notificationFromLine(value: unknown): SentNotification {
     projectId,
     groupId: id(value, 'scaling_group_id'),
     topicUrn,
-    scene: oneOf<TopicScene>(value, 'topic_scene', topicScenes),
+    scene: oneOf<SentScene>(value, 'topic_scene', sentScenes),
     ...(activityId === undefined ? {} : { activityId }),
     eventKey: text(value, 'event_key', 200),
     eventTime,

@@ -3,7 +3,7 @@ import type {
   GroupNotification,
   NotificationTopic,
   SentNotification,
-  TopicScene,
+  SentScene,
 } from '../domain/notification.js';
 import type { UnixMs } from '../domain/unix-time.js';
 
@@ -17,7 +17,7 @@ interface Paging {
 export interface SentNotificationFilter {
   readonly groupId?: string;
   readonly topicUrn?: string;
-  readonly scene?: TopicScene;
+  readonly scene?: SentScene;
   readonly deliveryStatus?: DeliveryStatus;
 }
 

@@ -37,7 +37,11 @@ function samples(): SentNotification[] {
       id: 'n-2',
       projectId: projectA,
       groupId: group1,
-      eventKey: 'activity:act-2:SCALING_UP',
+      // A lifecycle hook's hold: its scene is the hook's type.
+      scene: 'INSTANCE_LAUNCHING',
+      activityId: 'act-2',
+      message: '{"topic_scene":"INSTANCE_LAUNCHING","lifecycle_action_key":"key-2"}',
+      eventKey: 'hook:key-2',
       eventTime: t0 + 5_000,
       deliveryStatus: 'PENDING',
       nextAttemptAt: t0 + 6_000,

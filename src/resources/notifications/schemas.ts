@@ -1,4 +1,4 @@
-import { deliveryStatuses, topicScenes } from '../../domain/notification.js';
+import { deliveryStatuses, sentScenes, topicScenes } from '../../domain/notification.js';
 import { pagedList, pagingQuery, projectAnd, projectParams } from '../../http/resource-schemas.js';
 
 /** Wire schemas of the notification API (the cloud's) and of Scalelog's notification endpoints. */
@@ -83,7 +83,7 @@ const sentNotification = {
     id: { type: 'string' },
     scaling_group_id: { type: 'string' },
     topic_urn: { type: 'string' },
-    topic_scene: { type: 'string', enum: topicScenes },
+    topic_scene: { type: 'string', enum: sentScenes },
     scaling_activity_id: { type: 'string' },
     event_time: { type: 'string', description: 'When the event happened.' },
     message: { type: 'string', description: 'The message as delivered (a JSON text).' },
@@ -133,7 +133,7 @@ export const notificationSchemas = {
     properties: {
       scaling_group_id: { type: 'string' },
       topic_urn: { type: 'string' },
-      topic_scene: { type: 'string', enum: topicScenes },
+      topic_scene: { type: 'string', enum: sentScenes },
       delivery_status: { type: 'string', enum: deliveryStatuses },
       ...pagingQuery,
     },

@@ -1,5 +1,10 @@
 import { apiErrors } from '../../errors/api-error.js';
-import { deliveryStatuses, secretHint, topicScenes } from '../../domain/notification.js';
+import {
+  deliveryStatuses,
+  secretHint,
+  sentScenes,
+  topicScenes,
+} from '../../domain/notification.js';
 import type {
   DeliveryStatus,
   NotificationTopic,
@@ -143,7 +148,7 @@ export function parseSentQuery(url: string): { filter: SentNotificationFilter; p
   const params = listParameters(url, sentParameterNames);
   const groupId = params.get('scaling_group_id');
   const topicUrn = params.get('topic_urn');
-  const scene = oneOf('topic_scene', params.get('topic_scene'), topicScenes);
+  const scene = oneOf('topic_scene', params.get('topic_scene'), sentScenes);
   const deliveryStatus = oneOf<DeliveryStatus>(
     'delivery_status',
     params.get('delivery_status'),

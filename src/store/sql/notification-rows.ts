@@ -3,7 +3,7 @@ import type {
   DeliveryStatus,
   NotificationTopic,
   SentNotification,
-  TopicScene,
+  SentScene,
 } from '../../domain/notification.js';
 import type { NotificationTopicsTable, SentNotificationsTable } from '../schema.js';
 import type { Mutable } from './resource-table.js';
@@ -16,7 +16,7 @@ export function rowToSent(row: Selectable<SentNotificationsTable>): SentNotifica
     projectId: row.project_id,
     groupId: row.group_id,
     topicUrn: row.topic_urn,
-    scene: row.scene as TopicScene,
+    scene: row.scene as SentScene,
     eventKey: row.event_key,
     eventTime: row.event_time,
     message: row.message,

@@ -5,13 +5,10 @@ import type { Config } from '../config/config.js';
 import type { ExecutionLog } from '../domain/execution-log.js';
 import type { ScalingActivity } from '../domain/scaling-activity.js';
 import type { ExportFilter } from '../store/log-store.js';
-import type {
-  ActivityExportCursor,
-  ActivityExportFilter,
-  ResourceStore,
-} from '../store/resource-store.js';
+import type { ActivityExportFilter } from '../store/resource-store.js';
 import type { CliContext } from './cli-context.js';
 import { exitCodes } from './exit-codes.js';
+import { jsonLines, keysetRows, nothingToExport as nothingOfHistory } from './export-lines.js';
 import { exportNotifications } from './export-notifications.js';
 import type { ExitCode } from './exit-codes.js';
 import { withCommandStore } from './open-command-store.js';
@@ -69,48 +66,6 @@ function activityExportFilter(options: ExportCommandOptions): ActivityExportFilt
       ? {}
       : { groupId: checkId('--group', options.group, 'activity') }),
   };
-}
-
-const activityExportBatch = 1000;
-
-/**
- * Every activity the filter takes, as stored, in export order (project, group, start time,
- * id), read a keyset page at a time: constant memory whatever the store holds.
- */
-async function* storedActivities(
-  store: ResourceStore,
-  filter: ActivityExportFilter,
-): AsyncIterable<ScalingActivity> {
-  let after: ActivityExportCursor | undefined;
-  for (;;) {
-    const cursor = after;
-    const page = await store.resourceRead((tx) =>
-      tx.activities.exportPage(filter, cursor, activityExportBatch),
-    );
-    yield* page;
-    const last = page[page.length - 1];
-    if (page.length < activityExportBatch || last === undefined) return;
-    after = last;
-  }
-}
-
-/** One activity per line, the format `scalelog import --activities` reads. */
-async function* activityLines(
-  activities: AsyncIterable<ScalingActivity>,
-  onLine: () => void,
-): AsyncIterable<string> {
-  for await (const activity of activities) {
-    onLine();
-    yield `${JSON.stringify(activityToLine(activity))}\n`;
-  }
-}
-
-function noActivities(filter: ActivityExportFilter): string {
-  const { projectId, groupId } = filter;
-  if (projectId !== undefined && groupId !== undefined)
-    return `No activities to export: group ${groupId} of project ${projectId} has none.`;
-  if (projectId !== undefined) return `No activities to export: project ${projectId} has none.`;
-  return 'No activities to export: the store holds none.';
 }
 
 /**
@@ -188,9 +143,15 @@ async function exportActivities(
     (store) =>
       writeLines(
         context.stdout,
-        activityLines(storedActivities(store, filter), () => (lines += 1)),
+        jsonLines(
+          keysetRows<ScalingActivity>((after, limit) =>
+            store.resourceRead((tx) => tx.activities.exportPage(filter, after, limit)),
+          ),
+          activityToLine,
+          () => (lines += 1),
+        ),
       ),
   );
-  if (lines === 0) context.stderr.write(`${noActivities(filter)}\n`);
+  if (lines === 0) context.stderr.write(`${nothingOfHistory('activities', filter)}\n`);
   return exitCodes.success;
 }

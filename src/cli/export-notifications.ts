@@ -2,13 +2,10 @@ import { projectIdPattern } from '../domain/ids.js';
 import type { SentNotification } from '../domain/notification.js';
 import type { Config } from '../config/config.js';
 import { notificationToLine } from '../log-format/notification-wire.js';
-import type {
-  SentNotificationCursor,
-  SentNotificationExportFilter,
-} from '../store/notification-repository.js';
-import type { ResourceStore } from '../store/resource-store.js';
+import type { SentNotificationExportFilter } from '../store/notification-repository.js';
 import type { CliContext } from './cli-context.js';
 import { exitCodes } from './exit-codes.js';
+import { jsonLines, keysetRows, nothingToExport } from './export-lines.js';
 import type { ExitCode } from './exit-codes.js';
 import { withCommandStore } from './open-command-store.js';
 import { UsageError } from './usage-error.js';
@@ -44,44 +41,6 @@ function exportFilter(options: NotificationExportOptions): SentNotificationExpor
   };
 }
 
-const batch = 1000;
-
-/** Every notification the filter takes, in export order, a keyset page at a time. */
-async function* stored(
-  store: ResourceStore,
-  filter: SentNotificationExportFilter,
-): AsyncIterable<SentNotification> {
-  let after: SentNotificationCursor | undefined;
-  for (;;) {
-    const cursor = after;
-    const page = await store.resourceRead((tx) =>
-      tx.notifications.exportPage(filter, cursor, batch),
-    );
-    yield* page;
-    const last = page[page.length - 1];
-    if (page.length < batch || last === undefined) return;
-    after = last;
-  }
-}
-
-async function* lines(
-  notifications: AsyncIterable<SentNotification>,
-  onLine: () => void,
-): AsyncIterable<string> {
-  for await (const n of notifications) {
-    onLine();
-    yield `${JSON.stringify(notificationToLine(n))}\n`;
-  }
-}
-
-function nothing(filter: SentNotificationExportFilter): string {
-  const { projectId, groupId } = filter;
-  if (projectId !== undefined && groupId !== undefined)
-    return `No notifications to export: group ${groupId} of project ${projectId} has none.`;
-  if (projectId !== undefined) return `No notifications to export: project ${projectId} has none.`;
-  return 'No notifications to export: the store holds none.';
-}
-
 /**
  * `scalelog export --notifications`: the recorded notifications (with their delivery
  * state) as NDJSON on stdout, in the format `import --notifications` reads.
@@ -100,9 +59,15 @@ export async function exportNotifications(
     (store) =>
       writeLines(
         context.stdout,
-        lines(stored(store, filter), () => (count += 1)),
+        jsonLines(
+          keysetRows<SentNotification>((after, limit) =>
+            store.resourceRead((tx) => tx.notifications.exportPage(filter, after, limit)),
+          ),
+          notificationToLine,
+          () => (count += 1),
+        ),
       ),
   );
-  if (count === 0) context.stderr.write(`${nothing(filter)}\n`);
+  if (count === 0) context.stderr.write(`${nothingToExport('notifications', filter)}\n`);
   return exitCodes.success;
 }

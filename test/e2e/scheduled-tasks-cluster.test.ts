@@ -1,12 +1,8 @@
-import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { openStore } from '../../src/store/open-store.js';
 import { insertGroupInService } from '../support/group-fixtures.js';
 import { testBackends } from '../support/backends.js';
-import { assertBuilt, ScalelogProcess } from './scalelog-process.js';
+import { clusterId, clusterLifecycle, startCluster, stopCluster } from './cluster.js';
 
 /**
  * Several real `bin/scalelog serve` processes on one PostgreSQL database: every scheduled
@@ -17,17 +13,10 @@ import { assertBuilt, ScalelogProcess } from './scalelog-process.js';
 const project = 'c1a5e1090000000000000000000000ef';
 const tasks = 200;
 const day = 86_400_000;
-const id = (kind: number, n: number): string =>
-  `00000000-0000-4000-${String(8000 + kind)}-${n.toString(16).padStart(12, '0')}`;
+const id = clusterId;
 const minuteTime = (ms: number): string => `${new Date(ms).toISOString().slice(0, 16)}Z`;
 
-const running: ScalelogProcess[] = [];
-const dirs: string[] = [];
-beforeAll(assertBuilt);
-afterEach(async () => {
-  for (const p of running.splice(0)) p.kill();
-  for (const d of dirs.splice(0)) await rm(d, { recursive: true, force: true });
-});
+clusterLifecycle();
 
 const postgres = testBackends.find((backend) => backend.name === 'postgres');
 
@@ -39,30 +28,7 @@ describe.skipIf(postgres?.available !== true)(
       const db = await postgres.fresh();
       const store = await openStore(db.url);
       try {
-        const dir = await mkdtemp(join(tmpdir(), 'scalelog-tasks-cluster-'));
-        dirs.push(dir);
-        const env = {
-          SCALELOG_DB: db.url,
-          SCALELOG_SECRET_KEY: randomBytes(32).toString('base64'),
-          SCALELOG_SCHEDULER_INTERVAL_MS: '20',
-          // Instance changes stay under way a while, so the kill lands with work in flight.
-          SCALELOG_INSTANCE_SETTLE_MS: '1500',
-        };
-        const servers = [0, 1, 2].map((n) => {
-          const p = new ScalelogProcess(['serve', '--listen', '127.0.0.1:0'], {
-            cwd: dir,
-            env: { ...env, SCALELOG_SECRET_KEY_FILE: join(dir, `key-${String(n)}`) },
-          });
-          running.push(p);
-          return p;
-        });
-        await Promise.all(
-          servers.map((s) =>
-            s.waitForLog(
-              (l) => typeof l.msg === 'string' && l.msg.startsWith('scalelog listening'),
-            ),
-          ),
-        );
+        const servers = await startCluster(db.url);
 
         // Each task on a group of its own, due over the next one and a half seconds: even ones
         // once, odd ones daily (their next occurrence is a day later).
@@ -176,7 +142,7 @@ describe.skipIf(postgres?.available !== true)(
         for (const s of servers.slice(1)) expect(s.child.exitCode).toBeNull();
       } finally {
         await store.close();
-        for (const p of running) p.kill();
+        stopCluster();
         await db.cleanup();
       }
     }, 150_000);

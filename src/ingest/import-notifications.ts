@@ -1,8 +1,8 @@
 import type { SentNotification } from '../domain/notification.js';
-import { WireLogError } from '../log-format/log-wire.js';
 import { notificationFromLine, notificationToLine } from '../log-format/notification-wire.js';
 import type { ResourceStore, ResourceTransaction } from '../store/resource-store.js';
-import { maxLineBytes, readLines, skippedLines, yieldToEventLoop } from './import-ndjson.js';
+import { importRecords } from './import-records.js';
+import type { ParsedLine, RecordImportOptions } from './import-records.js';
 import type { ImportReport, SkippedLine } from './import-ndjson.js';
 
 /**
@@ -20,11 +20,7 @@ import type { ImportReport, SkippedLine } from './import-ndjson.js';
  * An imported PENDING notification is delivered by a serving Scalelog whose topic has a
  * webhook, as one recorded there would be.
  */
-export interface NotificationImportOptions {
-  readonly skipInvalid: boolean;
-  readonly batchSize?: number;
-  readonly onProgress?: (progress: { readonly lines: number; readonly bytes: number }) => void;
-}
+export type NotificationImportOptions = RecordImportOptions;
 
 const same = (a: SentNotification, b: SentNotification): boolean =>
   JSON.stringify(notificationToLine(a)) === JSON.stringify(notificationToLine(b));
@@ -32,30 +28,27 @@ const same = (a: SentNotification, b: SentNotification): boolean =>
 const ended = (n: SentNotification): boolean =>
   n.deliveryStatus === 'DELIVERED' || n.deliveryStatus === 'FAILED';
 
-interface Parsed {
-  readonly line: number;
-  readonly notification: SentNotification;
-}
+type Parsed = ParsedLine<SentNotification>;
 
 async function writeBatch(tx: ResourceTransaction, batch: readonly Parsed[]) {
   const known = new Map(
-    (await tx.notifications.byIds([...new Set(batch.map((p) => p.notification.id))])).map((n) => [
+    (await tx.notifications.byIds([...new Set(batch.map((p) => p.value.id))])).map((n) => [
       n.id,
       n,
     ]),
   );
   const eventKey = (n: SentNotification) => `${n.eventKey}\u0000${n.topicUrn}`;
   const events = new Map(
-    (
-      await tx.notifications.byEventKeys([...new Set(batch.map((p) => p.notification.eventKey))])
-    ).map((n) => [eventKey(n), n.id]),
+    (await tx.notifications.byEventKeys([...new Set(batch.map((p) => p.value.eventKey))])).map(
+      (n) => [eventKey(n), n.id],
+    ),
   );
   const writes = new Map<string, SentNotification>();
   const rejected: SkippedLine[] = [];
   let inserted = 0;
   let updated = 0;
   let unchanged = 0;
-  for (const { line, notification } of batch) {
+  for (const { line, value: notification } of batch) {
     const current = known.get(notification.id);
     const holder = events.get(eventKey(notification));
     if (holder !== undefined && holder !== notification.id) {
@@ -90,63 +83,10 @@ async function writeBatch(tx: ResourceTransaction, batch: readonly Parsed[]) {
   return { inserted, updated, unchanged, rejected };
 }
 
-function parseLine(text: string): SentNotification {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (e: unknown) {
-    throw new WireLogError(`not valid JSON (${e instanceof Error ? e.message : String(e)}).`);
-  }
-  return notificationFromLine(value);
-}
-
-export async function importNotifications(
+export function importNotifications(
   store: ResourceStore,
   input: AsyncIterable<Buffer | string>,
   options: NotificationImportOptions,
 ): Promise<ImportReport> {
-  const batchSize = options.batchSize ?? 500;
-  let bytes = 0;
-  let lines = 0;
-  let inserted = 0;
-  let updated = 0;
-  let unchanged = 0;
-  const { skip, count: skippedCount, first: skipped } = skippedLines(options.skipInvalid);
-  await store.resourceSession(async (tx) => {
-    let batch: Parsed[] = [];
-    let reported = { lines: 0, bytes: 0 };
-    const flush = async (): Promise<void> => {
-      if (batch.length > 0) {
-        const result = await writeBatch(tx, batch);
-        batch = [];
-        inserted += result.inserted;
-        updated += result.updated;
-        unchanged += result.unchanged;
-        for (const r of result.rejected) skip(r.line, r.message);
-      }
-      if (lines !== reported.lines || bytes !== reported.bytes) {
-        reported = { lines, bytes };
-        options.onProgress?.(reported);
-      }
-    };
-    for await (const item of readLines(input, (n) => (bytes += n))) {
-      lines += 1;
-      if ('tooLong' in item) {
-        skip(item.number, `the line is longer than ${maxLineBytes} bytes.`);
-        continue;
-      }
-      try {
-        batch.push({ line: item.number, notification: parseLine(item.text) });
-      } catch (e: unknown) {
-        if (!(e instanceof WireLogError)) throw e;
-        skip(item.number, e.message);
-      }
-      if (batch.length >= batchSize || lines - reported.lines >= batchSize) {
-        await flush();
-        await yieldToEventLoop();
-      }
-    }
-    await flush();
-  });
-  return { lines, inserted, updated, unchanged, skippedCount: skippedCount(), skipped };
+  return importRecords(store, input, options, { fromLine: notificationFromLine, writeBatch });
 }

@@ -1,15 +1,15 @@
-import { projectIdPattern } from '../domain/ids.js';
 import { activityToLine } from '../log-format/activity-wire.js';
+import { notificationToLine } from '../log-format/notification-wire.js';
 import { logToWire } from '../log-format/log-wire.js';
 import type { Config } from '../config/config.js';
 import type { ExecutionLog } from '../domain/execution-log.js';
+import type { SentNotification } from '../domain/notification.js';
 import type { ScalingActivity } from '../domain/scaling-activity.js';
 import type { ExportFilter } from '../store/log-store.js';
-import type { ActivityExportFilter } from '../store/resource-store.js';
 import type { CliContext } from './cli-context.js';
 import { exitCodes } from './exit-codes.js';
-import { jsonLines, keysetRows, nothingToExport as nothingOfHistory } from './export-lines.js';
-import { exportNotifications } from './export-notifications.js';
+import { checkIdFlag, exportHistory } from './export-lines.js';
+import type { HistoryKind } from './export-lines.js';
 import type { ExitCode } from './exit-codes.js';
 import { withCommandStore } from './open-command-store.js';
 import { UsageError } from './usage-error.js';
@@ -30,14 +30,7 @@ export interface ExportCommandOptions {
   readonly notifications?: boolean | undefined;
 }
 
-const checkId = (flag: string, value: string, what: 'log' | 'activity' = 'log'): string => {
-  if (!projectIdPattern.test(value)) {
-    throw new UsageError(
-      `${flag} ${JSON.stringify(value)} cannot match any ${what}: expected 1 to 64 letters, digits, '-' or '_'.`,
-    );
-  }
-  return value;
-};
+const checkId = (flag: string, value: string): string => checkIdFlag(flag, value, 'log');
 
 function exportFilter(options: ExportCommandOptions): ExportFilter {
   const filter: { -readonly [K in keyof ExportFilter]: ExportFilter[K] } = {};
@@ -47,25 +40,6 @@ function exportFilter(options: ExportCommandOptions): ExportFilter {
   if (options.project !== undefined) filter.projectId = checkId('--project', options.project);
   if (options.policy !== undefined) filter.policyId = checkId('--policy', options.policy);
   return filter;
-}
-
-function activityExportFilter(options: ExportCommandOptions): ActivityExportFilter {
-  if (options.policy !== undefined) {
-    throw new UsageError(
-      '--policy selects execution logs: --activities takes --project and --group.',
-    );
-  }
-  if (options.group !== undefined && options.project === undefined) {
-    throw new UsageError('--group needs --project: group ids are unique only within a project.');
-  }
-  return {
-    ...(options.project === undefined
-      ? {}
-      : { projectId: checkId('--project', options.project, 'activity') }),
-    ...(options.group === undefined
-      ? {}
-      : { groupId: checkId('--group', options.group, 'activity') }),
-  };
 }
 
 /**
@@ -109,9 +83,9 @@ export async function exportCommand(
     if (options.activities === true) {
       throw new UsageError('--activities and --notifications export different files: give one.');
     }
-    return exportNotifications(options, config, context);
+    return exportHistory(options, config, context, notifications);
   }
-  if (options.activities === true) return exportActivities(options, config, context);
+  if (options.activities === true) return exportHistory(options, config, context, activities);
   const filter = exportFilter(options);
   let lines = 0;
   await withCommandStore(
@@ -128,30 +102,20 @@ export async function exportCommand(
   return exitCodes.success;
 }
 
-/** `scalelog export --activities`: scaling activities as NDJSON on stdout, as logs are. */
-async function exportActivities(
-  options: ExportCommandOptions,
-  config: Config,
-  context: CliContext,
-): Promise<ExitCode> {
-  const filter = activityExportFilter(options);
-  let lines = 0;
-  await withCommandStore(
-    config,
-    context,
-    { missing: 'refuse', meaning: 'nothing to export' },
-    (store) =>
-      writeLines(
-        context.stdout,
-        jsonLines(
-          keysetRows<ScalingActivity>((after, limit) =>
-            store.resourceRead((tx) => tx.activities.exportPage(filter, after, limit)),
-          ),
-          activityToLine,
-          () => (lines += 1),
-        ),
-      ),
-  );
-  if (lines === 0) context.stderr.write(`${nothingOfHistory('activities', filter)}\n`);
-  return exitCodes.success;
-}
+/** Scaling activities, as `import --activities` reads them. */
+const activities: HistoryKind<ScalingActivity> = {
+  flag: '--activities',
+  one: 'activity',
+  many: 'activities',
+  readPage: (tx, filter, after, limit) => tx.activities.exportPage(filter, after, limit),
+  toLine: activityToLine,
+};
+
+/** The recorded notifications with their delivery state, as `import --notifications` reads them. */
+const notifications: HistoryKind<SentNotification> = {
+  flag: '--notifications',
+  one: 'notification',
+  many: 'notifications',
+  readPage: (tx, filter, after, limit) => tx.notifications.exportPage(filter, after, limit),
+  toLine: notificationToLine,
+};
